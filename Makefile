@@ -1,0 +1,42 @@
+# Two commands do everything on a fresh machine with Python 3.11:
+#   make study   run the whole study on the bundled data (results/ and the report)
+#   make test    run the test suite (lint, schema, library and workflow tests)
+# Both create the pinned virtual environment in .venv on first use.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+CORES ?= 2
+
+.PHONY: study test lint simulate synthetic clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required; set PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==26.0.1
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+study: $(BIN)/.installed
+	$(BIN)/snakemake --cores $(CORES)
+
+test: $(BIN)/.installed lint
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(BIN)/snakemake --lint
+
+# Regenerate the synthetic study into results/synthetic/ (byte-identical to resources/raw/).
+simulate: $(BIN)/.installed
+	$(BIN)/snakemake --cores $(CORES) simulate
+
+# Replace the bundled synthetic study in resources/raw/ (after changing its model).
+synthetic: simulate
+	cp results/synthetic/* resources/raw/
+
+clean:
+	rm -rf results logs .snakemake

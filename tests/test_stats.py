@@ -1,0 +1,527 @@
+"""Tests of coprod.stats: published values, hand-computed values, simulations, bad input."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pingouin
+import pytest
+import scipy.stats as st
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+from pandas.errors import Pandas4Warning
+from statsmodels.discrete.discrete_model import Logit
+from statsmodels.stats.proportion import proportion_confint
+
+from coprod import stats
+
+REFERENCE_FILE = "published_statistics.json"
+
+# Expected keys of the reference file that coprod.stats deliberately does not compute.
+NOT_COMPUTED = {
+    "kruskal_wallis": {},
+    "mann_whitney": {},
+    "welch_anova": {
+        "F_classic": "classic (equal-variance) one-way ANOVA is not offered: the pipeline "
+        "compares groups of unequal size and variance with Welch's ANOVA only",
+        "p_classic": "as F_classic",
+    },
+    "chi_square_independence": {},
+}
+
+
+# --------------------------------------------------------------------------- published values
+
+
+def _reference() -> list[dict]:
+    """The published reference cases; a missing file fails (never skips) the calling test."""
+    folder = os.environ.get("COPROD_REFERENCE")
+    base = Path(folder) if folder else Path(__file__).resolve().parents[2] / "shared" / "reference"
+    path = base / REFERENCE_FILE
+    if not path.is_file():
+        pytest.fail(
+            f"published reference values not found at {path}; set COPROD_REFERENCE to the "
+            f"folder holding {REFERENCE_FILE}"
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _cases(statistic: str) -> list[dict]:
+    cases = [case for case in _reference() if case["statistic"] == statistic]
+    assert cases, f"the reference file has no {statistic!r} case"
+    return cases
+
+
+def _assert_matches(case: dict, computed: dict) -> None:
+    """Every expected key is either computed and within tolerance, or listed as not computed."""
+    skipped = NOT_COMPUTED[case["statistic"]]
+    assert set(case["expected"]) == set(computed) | set(skipped), (
+        f"{case['name']}: expected keys {sorted(case['expected'])}, computed "
+        f"{sorted(computed)}, deliberately not computed {sorted(skipped)}"
+    )
+    for key, value in computed.items():
+        np.testing.assert_allclose(
+            value,
+            case["expected"][key],
+            rtol=0,
+            atol=case["tolerance"][key],
+            err_msg=f"{case['name']}: {key}",
+        )
+
+
+def _long(groups: dict[str, list[float]]) -> tuple[list[float], list[str]]:
+    values = [v for vals in groups.values() for v in vals]
+    labels = [label for label, vals in groups.items() for _ in vals]
+    return values, labels
+
+
+def test_kruskal_wallis_matches_reference():
+    for case in _cases("kruskal_wallis"):
+        assert case["options"]["tie_correction"] is True
+        rec = stats.kruskal_wallis(*_long(case["data"]["groups"]))
+        _assert_matches(case, {"H": rec["statistic"], "df": rec["df"], "p": rec["p"]})
+
+
+def test_mann_whitney_matches_reference():
+    for case in _cases("mann_whitney"):
+        assert case["options"]["alternative"] == "two-sided"
+        rec = stats.mann_whitney(case["data"]["x"], case["data"]["y"])
+        _assert_matches(case, {"W_equals_U_x": rec["statistic"], "p": rec["p"]})
+
+
+def test_welch_anova_matches_reference():
+    for case in _cases("welch_anova"):
+        rec = stats.welch_anova(*_long(case["data"]["groups"]))
+        computed = {"F": rec["statistic"], "df1": rec["df"], "df2": rec["df2"], "p": rec["p"]}
+        _assert_matches(case, computed)
+
+
+def test_chi_square_matches_reference():
+    for case in _cases("chi_square_independence"):
+        assert case["options"]["correction"] is False
+        table = case["data"]["table"]
+        rec = stats.chi_square(table)
+        assert rec["method"].startswith("Pearson chi-squared") and "asymptotic p" in rec["method"]
+        cells = stats.chi_square_cells(table)
+        computed = {
+            "chi2": rec["statistic"],
+            "df": rec["df"],
+            "p": rec["p"],
+            "cramers_v": rec["estimate"],
+            "expected": cells.pivot(index="row", columns="column", values="expected").to_numpy(),
+            "stdres": cells.pivot(index="row", columns="column", values="stdres").to_numpy(),
+        }
+        _assert_matches(case, computed)
+
+
+# --------------------------------------------------------------------------- records and helpers
+
+
+def test_to_frame_puts_identifiers_first_then_the_vocabulary():
+    frame = stats.to_frame([{"term": "a", **stats.mann_whitney([1, 2, 3], [2, 4])}])
+    assert list(frame.columns) == ["term", *stats.RECORD_COLUMNS]
+    assert stats.to_frame(stats.mann_whitney([1, 2, 3], [2, 4])).shape == (1, 11)
+
+
+def test_pingouin_helper_filters_pandas4warning_and_renames_without_leaking():
+    # pingouin.anova warns Pandas4Warning on pandas 3 (welch_anova and partial_corr do not).
+    data = pd.DataFrame({"v": [1.0, 2, 3, 2, 4, 6], "g": ["a"] * 3 + ["b"] * 3})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        row = stats._pingouin_row(pingouin.anova, data=data, dv="v", between="g")
+    assert "p" in row and "p_unc" not in row
+    with pytest.warns(Pandas4Warning):
+        pingouin.anova(data, dv="v", between="g")
+    assert pingouin.options["round.column.CI95"] == 2
+
+
+# --------------------------------------------------------------------------- hand-computed values
+
+
+def test_kruskal_wallis_hand_example_and_seeded_bootstrap():
+    # Ranks are the values; rank sums 3, 7, 11 over groups of 2:
+    # H = 12 / (6 * 7) * (9 + 49 + 121) / 2 - 3 * 7 = 4.571429, no ties; eps^2 = H / 5.
+    values, groups = [1, 2, 3, 4, 5, 6], ["a", "a", "b", "b", "c", "c"]
+    rec = stats.kruskal_wallis(values, groups, n_boot=500, seed=1)
+    assert rec["statistic"] == pytest.approx(4.571429, abs=1e-6)
+    assert rec["estimate"] == pytest.approx(4.571429 / 5, abs=1e-6)
+    assert rec["df"] == 2 and rec["n"] == 6 and rec["effect"] == "epsilon_squared"
+    again = stats.kruskal_wallis(values, groups, n_boot=500, seed=1)
+    assert (again["ci_low"], again["ci_high"]) == (rec["ci_low"], rec["ci_high"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hs.lists(hs.integers(1, 5), min_size=2, max_size=12),
+    hs.lists(hs.integers(1, 5), min_size=2, max_size=12),
+    hs.lists(hs.integers(1, 5), min_size=2, max_size=12),
+)
+def test_kruskal_wallis_h_equals_scipy_on_tied_data(a, b, c):
+    values, groups = _long({"a": a, "b": b, "c": c})
+    rec = stats.kruskal_wallis(values, groups, n_boot=20)
+    if len(set(values)) == 1:
+        assert math.isnan(rec["statistic"]) and math.isnan(rec["p"])
+    else:
+        expected = st.kruskal(a, b, c)
+        assert rec["statistic"] == pytest.approx(expected.statistic, rel=1e-9)
+        assert rec["p"] == pytest.approx(expected.pvalue, rel=1e-9)
+
+
+def test_rank_biserial_tiny_example():
+    # Pairs (x, y): (1,2) (1,4) (2,4) (3,4) favour y, (3,2) favours x, (2,2) ties:
+    # U of x = 1 + 0.5 = 1.5; r = 2 * 1.5 / (3 * 2) - 1 = -0.5.
+    # SE = sqrt((3 + 2 + 1) / (3 * 3 * 2)) = 0.577350; CI = tanh(atanh(-0.5) -/+ 1.959964 * SE)
+    # = (-0.932977, 0.524320).
+    rec = stats.mann_whitney([1, 2, 3], [2, 4])
+    assert rec["statistic"] == 1.5
+    assert rec["estimate"] == pytest.approx(-0.5)
+    assert (rec["ci_low"], rec["ci_high"]) == pytest.approx((-0.932977, 0.524320), abs=1e-6)
+    assert stats.mann_whitney([2, 4], [1, 2, 3])["estimate"] == pytest.approx(0.5)
+
+
+def test_pairwise_mann_whitney_one_record_per_pair_in_group_order():
+    groups = pd.Categorical(["c", "c", "a", "a", "b", "b"], categories=["c", "b", "a"])
+    out = stats.pairwise_mann_whitney([5, 6, 1, 2, 3, 4], groups)
+    assert list(zip(out["group_1"], out["group_2"], strict=True)) == [
+        ("c", "b"),
+        ("c", "a"),
+        ("b", "a"),
+    ]
+    assert out.loc[0, "estimate"] == stats.mann_whitney([5, 6], [3, 4])["estimate"] == 1.0
+
+
+def test_hedges_g_hand_example():
+    # d = (3.5 - 2.5) / 1.290994 = 0.774597; m = 6, J = Gamma(3) / (sqrt(3) Gamma(2.5))
+    # = 0.868627; g = 0.672835. Welch t equals the pooled t here (equal n, equal SD).
+    rec = stats.hedges_g([2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0])
+    assert rec["estimate"] == pytest.approx(0.672835, abs=1e-6)
+    assert rec["statistic"] == pytest.approx(0.774597 / math.sqrt(0.5), abs=1e-6)
+    assert rec["df"] == pytest.approx(6)
+    assert rec["ci_low"] < 0 < rec["estimate"] < rec["ci_high"]
+
+
+def test_wilcoxon_signed_rank_exact_r_help_example():
+    # R ?wilcox.test, depression data: V = 40. |d| ranks 1..9, negative d have ranks 2, 3,
+    # so R- = 5, R+ = 40. Exact: 10 of 2^9 sign patterns have R- <= 5, p = 2 * 10 / 512.
+    x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]
+    y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
+    rec = stats.wilcoxon_signed_rank(x, y)
+    assert rec["statistic"] == 40
+    assert rec["p"] == pytest.approx(20 / 512, abs=1e-12)
+    assert rec["estimate"] == pytest.approx(35 / 45)
+    assert "exact p" in rec["method"]
+
+
+def test_wilcoxon_signed_rank_normal_approximation_with_ties_and_zeros():
+    # d = x - y = [1, 1, 2, -1, 3, 0, 2, 4]; the zero is dropped, m = 7. Ranks of |d|:
+    # 1,1,1 -> 2; 2,2 -> 4.5; 3 -> 6; 4 -> 7. V = R+ = 26, R- = 2, r = 24 / 28.
+    # R's formula: var = 7*8*15/24 - ((3^3-3) + (2^3-2)) / 48 = 34.375;
+    # z = (26 - 14 - 0.5) / sqrt(34.375) = 1.961447, p = 2 * (1 - Phi(z)) = 0.049827.
+    x = [2, 2, 3, 0, 4, 5, 3, 5]
+    y = [1, 1, 1, 1, 1, 5, 1, 1]
+    rec = stats.wilcoxon_signed_rank(x, y)
+    assert rec["statistic"] == 26 and rec["n"] == 8
+    assert rec["estimate"] == pytest.approx(24 / 28)
+    assert rec["p"] == pytest.approx(0.049827, abs=1e-6)
+    assert "continuity and tie correction" in rec["method"] and "1 zero" in rec["method"]
+
+
+def test_chi_square_fisher_for_sparse_2x2():
+    # Margins 4/5 by 4/5, n = 9: P(a) for a = 0..4 is (5, 40, 60, 20, 1) / 126. Observed a = 3
+    # (20/126); tables at most as likely: a = 0, 3, 4, so p = 26 / 126.
+    rec = stats.chi_square([[3, 1], [1, 4]])
+    assert rec["p"] == pytest.approx(26 / 126)
+    assert "Fisher's exact" in rec["method"]
+    assert 0 <= rec["ci_low"] <= rec["estimate"] <= rec["ci_high"] <= 1
+
+
+def _exact_conditional_p(table: np.ndarray) -> float:
+    """p of Pearson's chi2 over all 2-row tables with the observed margins."""
+    rows, cols = table.sum(axis=1), table.sum(axis=0)
+    observed = st.chi2_contingency(table, correction=False).statistic
+    p = 0.0
+    for top in itertools.product(*(range(c + 1) for c in cols)):
+        if sum(top) != rows[0]:
+            continue
+        candidate = np.array([top, cols - np.array(top)])
+        log_prob = (
+            sum(math.lgamma(m + 1) for m in [*rows, *cols])
+            - math.lgamma(table.sum() + 1)
+            - sum(math.lgamma(v + 1) for v in candidate.ravel())
+        )
+        if st.chi2_contingency(candidate, correction=False).statistic >= observed - 1e-9:
+            p += math.exp(log_prob)
+    return p
+
+
+def test_chi_square_monte_carlo_p_for_sparse_larger_table():
+    table = np.array([[3, 1, 0], [1, 2, 4]])
+    rec = stats.chi_square(table, seed=7)
+    assert "Monte Carlo p from 10000 tables" in rec["method"]
+    assert rec["p"] == pytest.approx(_exact_conditional_p(table), abs=0.01)
+    assert rec["p"] == stats.chi_square(table, seed=7)["p"]
+    assert "asymptotic p" in stats.chi_square(table, mc_threshold=0)["method"]
+
+
+def test_chi_square_from_two_label_vectors_equals_table():
+    x = pd.Series(["f", "f", "m", "m", "m", None, "f", "m"] * 10)
+    y = pd.Categorical(
+        ["d", "r", "d", "r", "r", "d", "d", "i"] * 10, categories=["d", "i", "r", "x"]
+    )
+    by_labels = stats.chi_square(x, y)
+    table = pd.crosstab(x, pd.Series(y)).to_numpy()
+    assert by_labels == stats.chi_square(table)
+    assert by_labels["n"] == 70
+
+
+def test_wilson_ci_for_7_of_20():
+    # z = 1.959964, z^2 = 3.841459, p = 0.35, c = 1 + z^2 / 20 = 1.192073;
+    # centre = (0.35 + z^2 / 40) / c = 0.374169; half = z * sqrt(0.35 * 0.65 / 20 + z^2 / 1600)
+    # / c = 0.192977; interval (0.181192, 0.567146).
+    p_hat, low, high = stats.wilson_ci(7, 20)
+    assert isinstance(p_hat, float)
+    assert (p_hat, low, high) == pytest.approx((0.35, 0.181192, 0.567146), abs=1e-6)
+
+
+def test_wilson_ci_vectorised_equals_statsmodels():
+    successes, n = np.array([0, 3, 7, 20, 50]), np.array([10, 10, 20, 20, 80])
+    p_hat, low, high = stats.wilson_ci(successes, n, ci=0.9)
+    ref_low, ref_high = proportion_confint(successes, n, alpha=0.1, method="wilson")
+    np.testing.assert_allclose(p_hat, successes / n)
+    np.testing.assert_allclose(low, ref_low, atol=1e-12)
+    np.testing.assert_allclose(high, ref_high, atol=1e-12)
+    assert np.isnan(stats.wilson_ci(0, 0)[1])
+
+
+def test_adjust_p_holm_and_bh_within_families():
+    # Family "c" (Holm), p = .01, .04, .03, .005, NaN (m = 4, the NaN does not count).
+    # Sorted .005 .01 .03 .04 times 4, 3, 2, 1 = .02 .03 .06 .04, running max -> .02 .03 .06 .06.
+    # Family "e" (BH), same p: times 4/1, 4/2, 4/3, 4/4 = .02 .02 .04 .04, running min from the
+    # top -> .02 .02 .04 .04.
+    p = [0.01, 0.04, 0.03, 0.005, np.nan]
+    frame = pd.DataFrame({"family": ["c"] * 5 + ["e"] * 5, "p": p * 2})
+    out = stats.adjust_p(frame, method_by_family={"c": "holm", "e": "fdr_bh"})
+    np.testing.assert_allclose(
+        out["p_adj"], [0.03, 0.06, 0.06, 0.02, np.nan, 0.02, 0.04, 0.04, 0.02, np.nan]
+    )
+    assert out["correction"].tolist() == ["Holm"] * 5 + ["Benjamini-Hochberg"] * 5
+    assert "p_adj" not in frame
+
+
+# --------------------------------------------------------------------------- models
+
+
+def _survey(seed: int = 3, n: int = 400) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    case = rng.choice(["k1", "k2", "k3", "k4"], n)
+    service = pd.Categorical(rng.choice(["rel", "reg"], n), categories=["rel", "reg"])
+    skill = rng.normal(size=n)
+    latent = 1.0 * (service == "reg") + 0.5 * skill + rng.logistic(size=n)
+    item = np.digitize(latent, [-1.0, 0.0, 1.0, 2.0]) + 1
+    return pd.DataFrame(
+        {
+            "case": case,
+            "success": np.where(np.isin(case, ["k1", "k2"]), "yes", "no"),
+            "service": service,
+            "skill": skill,
+            "trained": pd.array(rng.integers(0, 2, n), dtype="Int64"),
+            "item": pd.array(item, dtype="Int64"),
+        }
+    )
+
+
+def test_ordinal_logit_recovers_the_effect_and_drops_unused_levels():
+    data = _survey()
+    rec = stats.ordinal_logit(data, "item", "service", ["case"])
+    assert rec["ci_low"] < 1.0 < rec["ci_high"] and rec["n"] == 400
+    assert "1 = 'reg' vs 0 = 'rel'" in rec["method"]
+    data["item_cat"] = pd.Categorical(data["item"], categories=[1, 2, 3, 4, 5, 6], ordered=True)
+    with_unused = stats.ordinal_logit(data, "item_cat", "service", ["case"])
+    assert with_unused["estimate"] == pytest.approx(rec["estimate"], abs=1e-4)
+    assert "unused outcome levels dropped: [6]" in with_unused["method"]
+
+
+def test_ordinal_logit_with_two_levels_equals_logistic_regression():
+    data = _survey()
+    data["high"] = (data["item"] >= 3).astype("float64")
+    rec = stats.ordinal_logit(data, "high", "service")
+    logit = Logit(data["high"], np.column_stack([np.ones(400), data["service"] == "reg"])).fit(
+        disp=False
+    )
+    assert rec["estimate"] == pytest.approx(logit.params.iloc[1], abs=1e-4)
+
+
+def test_ols_standardised_betas():
+    data = _survey()
+    data.loc[0, "skill"] = np.nan
+    data.loc[1, "trained"] = pd.NA
+    out = stats.ols_standardised(data, "item", ["skill", "trained"], ["case"]).set_index("term")
+    assert (out["n"] == 398).all() and (out["df"] == 398 - 1 - 2 - 3).all()
+    assert "HC3" in out.loc["skill", "method"] and "binary" in out.loc["trained", "method"]
+    # One continuous predictor, no fixed effects: the standardised beta is Pearson's r.
+    complete = data.dropna(subset=["skill"])
+    alone = stats.ols_standardised(complete, "item", ["skill"]).iloc[0]
+    r = np.corrcoef(complete["skill"], complete["item"].astype(float))[0, 1]
+    assert alone["estimate"] == pytest.approx(r)
+    # One binary predictor: the difference of its two means in outcome SDs.
+    binary = stats.ols_standardised(data, "item", ["service"]).iloc[0]
+    item = data["item"].astype(float)
+    diff = item[data["service"] == "reg"].mean() - item[data["service"] == "rel"].mean()
+    assert binary["estimate"] == pytest.approx(diff / item.std())
+
+
+def test_partial_correlation_equals_correlation_of_residuals():
+    data = _survey()
+    data["skill2"] = data["skill"] + np.random.default_rng(0).normal(size=400)
+    rec = stats.partial_correlation(data, "item", "skill2", ["skill", "trained"])
+    design = np.column_stack([np.ones(400), data["skill"], data["trained"].astype(float)])
+    residuals = [
+        v - design @ np.linalg.lstsq(design, v, rcond=None)[0]
+        for v in (data["item"].to_numpy(float), data["skill2"].to_numpy())
+    ]
+    assert rec["estimate"] == pytest.approx(np.corrcoef(*residuals)[0, 1])
+    z, se = np.arctanh(rec["estimate"]), 1 / math.sqrt(400 - 2 - 3)
+    expected_ci = np.tanh([z - 1.959964 * se, z + 1.959964 * se])
+    assert (rec["ci_low"], rec["ci_high"]) == pytest.approx(expected_ci, abs=2e-6)
+    assert rec["df"] == 396
+
+
+# --------------------------------------------------------------------------- simulations
+
+
+def test_hedges_g_ci_covers_true_d():
+    rng = np.random.default_rng(2024)
+    true_d, covered = 0.5, 0
+    for _ in range(400):
+        rec = stats.hedges_g(rng.normal(true_d, 1, 10), rng.normal(0, 1, 12))
+        covered += rec["ci_low"] <= true_d <= rec["ci_high"]
+    assert 0.90 <= covered / 400 <= 0.99
+
+
+def test_mann_whitney_rejection_rate_under_the_null():
+    rng = np.random.default_rng(2025)
+    scale = [1, 2, 3, 4, 5]  # survey-like 5-point data, many ties
+    rejections = sum(
+        stats.mann_whitney(rng.choice(scale, 20), rng.choice(scale, 25))["p"] < 0.05
+        for _ in range(400)
+    )
+    assert 0.02 <= rejections / 400 <= 0.08
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: stats.kruskal_wallis([1, 2, 3], ["a", "a", "b"]),
+            r"group 'b' has 1 observation\(s\) after dropping missing values; every group "
+            r"needs at least 2",
+        ),
+        (
+            lambda: stats.kruskal_wallis([1, 2, np.nan], ["a", "a", "b"]),
+            r"need at least 2 groups with data, got 1: \['a'\]",
+        ),
+        (
+            lambda: stats.welch_anova([1, 2], ["a"]),
+            "values and groups must have the same length, got 2 and 1",
+        ),
+        (
+            lambda: stats.kruskal_wallis(["x", "y"], ["a", "b"]),
+            "values must be numeric",
+        ),
+        (
+            lambda: stats.kruskal_wallis([1, 2, 3, 4], ["a", "a", "b", "b"], n_boot=0),
+            "n_boot must be a positive integer, got 0",
+        ),
+        (
+            lambda: stats.welch_anova([1, 1, 2, 3], ["a", "a", "b", "b"]),
+            "group 'a' has zero variance; Welch's ANOVA weights groups by 1/variance",
+        ),
+        (
+            lambda: stats.mann_whitney([1, np.nan], [1, 2]),
+            r"x has 1 non-missing observation\(s\); x and y each need at least 2",
+        ),
+        (
+            lambda: stats.hedges_g([1, 1], [2, 2]),
+            "x and y are both constant: the pooled SD is 0 and g is undefined",
+        ),
+        (
+            lambda: stats.wilcoxon_signed_rank([1, 2, 3], [1, 2]),
+            r"x and y must be paired \(same length\), got 3 and 2",
+        ),
+        (
+            lambda: stats.wilcoxon_signed_rank([1, 2, 3], [1, 2, 4]),
+            "need at least 2 pairs with a non-zero difference, got 1",
+        ),
+        (
+            lambda: stats.chi_square([[1, 0], [2, 0]]),
+            r"column\(s\) \[1\] have no observations; drop empty categories",
+        ),
+        (
+            lambda: stats.chi_square([[1, 2, 3]]),
+            r"need at least 2 rows and 2 columns of counts, got shape \(1, 3\)",
+        ),
+        (
+            lambda: stats.chi_square([[1.5, 2], [3, 4]]),
+            "table must hold non-negative integer counts",
+        ),
+        (lambda: stats.wilson_ci(8, 7), "successes must lie between 0 and n for every element"),
+        (lambda: stats.wilson_ci(1, 7, ci=95), "ci must be strictly between 0 and 1, got 95"),
+    ],
+)
+def test_bad_input_messages(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("item", "success", ["case"]),
+            r"predictor\(s\) \['success'\] are collinear with the fixed effects \['case'\]",
+        ),
+        (
+            ("item", "service", ["case", "success"]),
+            r"fixed effects \['case', 'success'\] are collinear with each other",
+        ),
+        (
+            ("item", "case", []),
+            r"'predictor case' must have exactly 2 distinct values, found 4",
+        ),
+        (
+            ("case", "service", []),
+            "outcome 'case' must be numeric or an ordered Categorical",
+        ),
+        (("item", "missing", []), r"columns \['missing'\] are not in the data"),
+    ],
+)
+def test_ordinal_logit_errors(args, message):
+    with pytest.raises(ValueError, match=message):
+        stats.ordinal_logit(_survey(), *args)
+
+
+def test_model_and_adjustment_errors():
+    data = _survey()
+    with pytest.raises(ValueError, match=r"predictor\(s\) \['success'\] are collinear"):
+        stats.ols_standardised(data, "item", ["skill", "success"], ["case"])
+    with pytest.raises(ValueError, match=r"cov_type must be one of \['nonrobust'"):
+        stats.ols_standardised(data, "item", ["skill"], cov_type="HC4")
+    with pytest.raises(ValueError, match="predictor 'case' is non-numeric with 4 values"):
+        stats.ols_standardised(data, "item", ["case"])
+    with pytest.raises(ValueError, match="covariates must name at least one column"):
+        stats.partial_correlation(data, "item", "skill", [])
+    frame = pd.DataFrame({"family": ["a", "b"], "p": [0.1, 0.2]})
+    with pytest.raises(ValueError, match=r"no correction method for families \['b'\]"):
+        stats.adjust_p(frame, method_by_family={"a": "holm"})
+    with pytest.raises(ValueError, match=r"unknown correction method\(s\) \['bonferroni'\]"):
+        stats.adjust_p(frame, method_by_family={"a": "holm", "b": "bonferroni"})

@@ -1,0 +1,21 @@
+# Simulate: regenerate the synthetic study from its model (not part of `all`).
+# `snakemake simulate` writes it to results/synthetic/; it is byte-identical to
+# the bundled copy in resources/raw/ when the model and seed are unchanged.
+
+
+rule simulate:
+    input:
+        **resource_files(),
+        model=config["synthetic"]["model"],
+        library=library("resources", "synthetic", "errors", "pipeline"),
+    output:
+        simulated_files(),
+    log:
+        "logs/simulate.log",
+    conda:
+        ENV
+    params:
+        seed=config["synthetic"]["seed"],
+        outdir=lambda wildcards, output: str(Path(output[0]).parent),
+    script:
+        "../scripts/simulate.py"

@@ -1,0 +1,9 @@
+"""Validate the study's resources and list the instrument as the pipeline reads it."""
+
+from coprod.pipeline import logged
+from coprod.resources import RESOURCE_KEYS, load_study
+
+with logged(snakemake):
+    study = load_study({key: snakemake.input[key] for key in RESOURCE_KEYS})
+    table = study.codebook.instrument_table()
+    table.to_csv(snakemake.output.instrument, index=False, lineterminator="\n")
