@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import json
 import math
-import os
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,8 +18,7 @@ from statsmodels.discrete.discrete_model import Logit
 from statsmodels.stats.proportion import proportion_confint
 
 from coprod import stats
-
-REFERENCE_FILE = "published_statistics.json"
+from tests.reference import reference_cases
 
 # Expected keys of the reference file that coprod.stats deliberately does not compute.
 NOT_COMPUTED = {
@@ -40,21 +36,8 @@ NOT_COMPUTED = {
 # --------------------------------------------------------------------------- published values
 
 
-def _reference() -> list[dict]:
-    """The published reference cases; a missing file fails (never skips) the calling test."""
-    folder = os.environ.get("COPROD_REFERENCE")
-    base = Path(folder) if folder else Path(__file__).resolve().parents[2] / "shared" / "reference"
-    path = base / REFERENCE_FILE
-    if not path.is_file():
-        pytest.fail(
-            f"published reference values not found at {path}; set COPROD_REFERENCE to the "
-            f"folder holding {REFERENCE_FILE}"
-        )
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def _cases(statistic: str) -> list[dict]:
-    cases = [case for case in _reference() if case["statistic"] == statistic]
+    cases = reference_cases(statistic)
     assert cases, f"the reference file has no {statistic!r} case"
     return cases
 

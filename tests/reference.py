@@ -1,0 +1,48 @@
+"""Load the published reference statistics that the tests compare the project with.
+
+The file ``published_statistics.json`` lives in the ``shared/reference`` folder next to
+the repository (``../shared/reference`` from the repository root). Set the environment
+variable ``COPROD_REFERENCE`` to the file, or to the folder holding it, to use another copy.
+A missing file raises FileNotFoundError: tests that need it fail, they are never skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+FILE_NAME = "published_statistics.json"
+ENV_VAR = "COPROD_REFERENCE"
+
+
+def reference_path() -> Path:
+    """Where the reference file is expected."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        path = Path(override)
+        return path / FILE_NAME if path.is_dir() else path
+    return Path(__file__).resolve().parents[2] / "shared" / "reference" / FILE_NAME
+
+
+def reference_cases(*statistics: str) -> list[dict[str, Any]]:
+    """All reference cases, or only those whose ``statistic`` is one of ``statistics``."""
+    path = reference_path()
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"published reference file not found at {path}. Tests compare results with "
+            f"published values and cannot run without it: place the shared/ folder next to "
+            f"the repository (../shared/reference/{FILE_NAME}) or set {ENV_VAR} to the file "
+            "or its folder."
+        )
+    cases = json.loads(path.read_text(encoding="utf-8"))
+    return [case for case in cases if not statistics or case["statistic"] in statistics]
+
+
+def load_reference(name: str) -> dict[str, Any]:
+    """The reference case called ``name``: its data, options, expected values and tolerances."""
+    cases = {case["name"]: case for case in reference_cases()}
+    if name not in cases:
+        raise KeyError(f"no reference case {name!r} in {reference_path()}; has {sorted(cases)}")
+    return cases[name]
