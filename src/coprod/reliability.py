@@ -915,6 +915,7 @@ def intercoder_reliability(
     unit: str = "unit",
     coder: str = "coder",
     value: str = "value",
+    level: str = "nominal",
     n_boot: int = 2000,
     ci: float = 0.95,
     unreliable_below: float = 0.667,
@@ -934,6 +935,9 @@ def intercoder_reliability(
     layout : {"wide", "long"}
     unit, coder, value : str
         Column names of the long layout.
+    level : str
+        Level of measurement of Krippendorff's alpha (for presence codes all levels
+        give the same alpha; the study's config may still name one per code).
     n_boot, ci
         Passed to :func:`krippendorff_alpha_ci`.
     unreliable_below, reliable_from : float
@@ -945,8 +949,8 @@ def intercoder_reliability(
     -------
     dict
         ``n_units`` (units coded by 2+ coders), ``n_coders``, ``prevalence``,
-        ``percent_agreement``, ``krippendorff_alpha`` (nominal), ``alpha_ci_low``,
-        ``alpha_ci_high``, ``kappa`` (Cohen's for 2 coders, Fleiss' for 3+),
+        ``percent_agreement``, ``krippendorff_alpha`` (at ``level``), ``alpha_ci_low``,
+        ``alpha_ci_high``, ``alpha_level``, ``kappa`` (Cohen's for 2 coders, Fleiss' for 3+),
         ``kappa_type`` ("cohen" or "fleiss"), ``gwet_ac1`` (with categories 0 and 1),
         ``flag``.
 
@@ -985,7 +989,7 @@ def intercoder_reliability(
         )
     if not np.any((~np.isnan(x)).sum(axis=1) >= 2):
         raise ValueError("codings have no unit coded by two or more coders")
-    alpha = krippendorff_alpha_ci(x.T, "nominal", n_boot=n_boot, seed=seed, ci=ci)
+    alpha = krippendorff_alpha_ci(x.T, level, n_boot=n_boot, seed=seed, ci=ci)
     if x.shape[1] == 2:
         kappa, kappa_type = cohen_kappa(x[:, 0], x[:, 1], labels=(0, 1))["kappa"], "cohen"
     else:
@@ -1007,6 +1011,7 @@ def intercoder_reliability(
         "krippendorff_alpha": estimate,
         "alpha_ci_low": alpha["ci_low"],
         "alpha_ci_high": alpha["ci_high"],
+        "alpha_level": level,
         "kappa": kappa,
         "kappa_type": kappa_type,
         "gwet_ac1": gwet_ac1(x, labels=(0, 1))["ac1"],
@@ -1045,6 +1050,9 @@ def icc(ratings: ArrayLike | pd.DataFrame, *, ci: float = 0.95) -> pd.DataFrame:
     >>> table["icc"].round(2).tolist()
     [0.17, 0.29, 0.71, 0.44, 0.62, 0.91]
     """
+    # Written here rather than wrapping pingouin.intraclass_corr: pingouin 0.7 fixes the
+    # interval at 95% and rounds it to 2 decimals, and takes long data only. A test pins
+    # this function to pingouin's estimates, F and p (and its CI to its rounding).
     _check_ci(ci)
     x = _as_matrix(
         ratings, "ratings", "targets", "raters", 2, 2, " (rows are targets, columns are raters)"

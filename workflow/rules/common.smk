@@ -36,3 +36,15 @@ def simulated_files():
     names = [entry["file"] for entry in model["samples"]]
     names += ["focus_group_segments.csv", "focus_group_codings.csv", "truth.json"]
     return [f"results/synthetic/{name}" for name in names]
+
+
+def consensus_inputs(wildcards):
+    """Segments, codings and codebooks; the adjudication file only when the config names one."""
+    inputs = {
+        "segments": "results/ingest/focus_group_segments.parquet",
+        "codings": "results/ingest/focus_group_codings.parquet",
+        **resource_files(),
+    }
+    if config["intercoder"]["adjudication"]:
+        inputs["adjudication"] = config["intercoder"]["adjudication"]
+    return inputs

@@ -1,0 +1,144 @@
+"""Reliability tables of the study: every scale and every focus-group code in one table.
+
+These functions apply the coefficients of :mod:`coprod.reliability` to the
+study's data, pooled and per group, and label the rows from the codebooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from coprod.reliability import intercoder_reliability, item_total, scale_reliability
+
+
+def multi_item_scales(scores: pd.DataFrame) -> pd.DataFrame:
+    """The scores of a codebook (``Codebook.scores``) that have two or more items."""
+    return scores[scores["items"].map(len) >= 2]
+
+
+def scale_reliability_table(
+    items: pd.DataFrame,
+    scores: pd.DataFrame,
+    constructs: pd.DataFrame,
+    *,
+    by: Sequence[str] = (),
+    threshold: float = 0.70,
+    ci: float = 0.95,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Reliability of every multi-item scale, pooled and per level of each ``by`` column.
+
+    Parameters
+    ----------
+    items : DataFrame
+        One row per respondent; item columns reverse-keyed, missing answers NaN.
+    scores, constructs : DataFrame
+        ``Codebook.scores`` and ``Codebook.constructs``.
+    by : sequence of str
+        Columns of ``items`` to break the table down by (e.g. case, sample).
+    threshold, ci, n_boot, seed
+        Flag threshold and the seeded bootstrap of alpha's interval. Each row gets its
+        own seed, ``seed + row number``, so a row does not change when others are added
+        after it.
+
+    Returns
+    -------
+    DataFrame
+        ``scale``, ``label``, ``level`` ("pooled" or the ``by`` column), ``group``, and
+        the fields of :func:`coprod.reliability.scale_reliability`.
+    """
+    rows = []
+    for scale, spec in multi_item_scales(scores).iterrows():
+        label = constructs.loc[spec["construct"], "label"]
+        subsets = [("pooled", "all", items)]
+        for column in by:
+            for group, part in items.groupby(column, observed=False, sort=True):
+                subsets.append((column, str(group), part))
+        for level, group, part in subsets:
+            data = part[spec["items"]].astype("float64")
+            record = {"scale": scale, "label": label, "level": level, "group": group}
+            if len(data.dropna(how="all")) < 3:
+                record.update(
+                    {"n": int(len(data.dropna(how="all"))), "n_items": len(spec["items"])}
+                )
+            else:
+                record.update(
+                    scale_reliability(
+                        data,
+                        threshold=threshold,
+                        ci=ci,
+                        n_boot=n_boot,
+                        seed=seed + len(rows),
+                    )
+                )
+            rows.append(record)
+    return pd.DataFrame(rows)
+
+
+def item_statistics_table(items: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Per item of every multi-item scale, pooled: n, mean, item-total r, alpha if deleted."""
+    tables = []
+    for scale, spec in multi_item_scales(scores).iterrows():
+        data = items[spec["items"]].astype("float64")
+        table = item_total(data).reset_index()
+        table.insert(0, "scale", scale)
+        table["n"] = data.notna().sum().to_numpy()
+        table["mean"] = data.mean().to_numpy()
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
+def intercoder_table(
+    presence: pd.DataFrame,
+    codes: pd.DataFrame,
+    *,
+    levels: Mapping[str, str] | None = None,
+    default_level: str = "nominal",
+    n_boot: int = 2000,
+    ci: float = 0.95,
+    seed: int = 0,
+    unreliable_below: float = 0.667,
+    reliable_from: float = 0.800,
+) -> pd.DataFrame:
+    """Agreement of the coders on every code, and over all codes.
+
+    Parameters
+    ----------
+    presence : DataFrame
+        From :func:`coprod.coding.presence_matrix`: columns ``(code, coder)``.
+    codes : DataFrame
+        The focus-group codebook (``Study.focus_group_codes``), for labels and kinds.
+    levels : mapping, optional
+        Level of measurement per code id; others get ``default_level``.
+    n_boot, ci, seed, unreliable_below, reliable_from
+        As :func:`coprod.reliability.intercoder_reliability`; each row gets
+        ``seed + row number``.
+
+    Returns
+    -------
+    DataFrame
+        One row per code (codebook order) and a last row ``code = "all codes"`` that
+        pools every (segment, code) pair as a unit.
+    """
+    levels = dict(levels or {})
+    settings = dict(n_boot=n_boot, ci=ci, unreliable_below=unreliable_below)
+    settings["reliable_from"] = reliable_from
+    rows = []
+    for code in codes.index:
+        record = intercoder_reliability(
+            presence[code],
+            level=levels.get(code, default_level),
+            seed=seed + len(rows),
+            **settings,
+        )
+        label, kind = codes.loc[code, "label"], codes.loc[code, "kind"]
+        rows.append({"code": code, "label": label, "kind": kind, **record})
+    stacked = presence.T.groupby(level="code", sort=False)
+    pooled = np.vstack([group.T.to_numpy() for _, group in stacked])
+    record = intercoder_reliability(pooled, level=default_level, seed=seed + len(rows), **settings)
+    rows.append({"code": "all codes", "label": "All codes", "kind": "all", **record})
+    return pd.DataFrame(rows)

@@ -1,0 +1,64 @@
+# Reliability: survey scales (alpha, omega, item-total) and focus-group coding
+# (Krippendorff's alpha, kappa, AC1), and the consensus codes later stages count.
+
+
+rule scale_reliability:
+    input:
+        items="results/scoring/items.parquet",
+        **resource_files(),
+        library=library("reliability", "reliability_tables", "resources", "pipeline"),
+    output:
+        scales="results/reliability/scale_reliability.parquet",
+        items="results/reliability/item_statistics.parquet",
+    params:
+        by=config["reliability"]["by"],
+        threshold=config["reliability"]["scale_threshold"],
+        ci=config["reliability"]["ci"],
+        n_boot=config["reliability"]["n_boot"],
+        seed=config["reliability"]["seed"],
+    log:
+        "logs/scale_reliability.log",
+    conda:
+        ENV
+    script:
+        "../scripts/scale_reliability.py"
+
+
+rule intercoder_reliability:
+    input:
+        segments="results/ingest/focus_group_segments.parquet",
+        codings="results/ingest/focus_group_codings.parquet",
+        **resource_files(),
+        library=library("reliability", "reliability_tables", "coding", "resources", "pipeline"),
+    output:
+        "results/reliability/intercoder_reliability.parquet",
+    params:
+        levels=config["intercoder"]["levels"],
+        default_level=config["intercoder"]["default_level"],
+        ci=config["intercoder"]["ci"],
+        n_boot=config["intercoder"]["n_boot"],
+        seed=config["intercoder"]["seed"],
+        unreliable_below=config["intercoder"]["unreliable_below"],
+        reliable_from=config["intercoder"]["reliable_from"],
+    log:
+        "logs/intercoder_reliability.log",
+    conda:
+        ENV
+    script:
+        "../scripts/intercoder_reliability.py"
+
+
+rule consensus_codes:
+    input:
+        unpack(consensus_inputs),
+        library=library("coding", "resources", "errors", "pipeline"),
+    output:
+        "results/reliability/consensus_codes.parquet",
+    params:
+        rule=config["intercoder"]["consensus"],
+    log:
+        "logs/consensus_codes.log",
+    conda:
+        ENV
+    script:
+        "../scripts/consensus_codes.py"
