@@ -4,34 +4,40 @@
 
 rule scale_reliability:
     input:
-        items="results/scoring/items.parquet",
         **resource_files(),
+        items="results/scoring/items.parquet",
         library=library("reliability", "reliability_tables", "resources", "pipeline"),
     output:
         scales="results/reliability/scale_reliability.parquet",
         items="results/reliability/item_statistics.parquet",
+    log:
+        "logs/scale_reliability.log",
+    conda:
+        ENV
     params:
         by=config["reliability"]["by"],
         threshold=config["reliability"]["scale_threshold"],
         ci=config["reliability"]["ci"],
         n_boot=config["reliability"]["n_boot"],
         seed=config["reliability"]["seed"],
-    log:
-        "logs/scale_reliability.log",
-    conda:
-        ENV
     script:
         "../scripts/scale_reliability.py"
 
 
 rule intercoder_reliability:
     input:
+        **resource_files(),
         segments="results/ingest/focus_group_segments.parquet",
         codings="results/ingest/focus_group_codings.parquet",
-        **resource_files(),
-        library=library("reliability", "reliability_tables", "coding", "resources", "pipeline"),
+        library=library(
+            "reliability", "reliability_tables", "coding", "resources", "pipeline"
+        ),
     output:
         "results/reliability/intercoder_reliability.parquet",
+    log:
+        "logs/intercoder_reliability.log",
+    conda:
+        ENV
     params:
         levels=config["intercoder"]["levels"],
         default_level=config["intercoder"]["default_level"],
@@ -40,10 +46,6 @@ rule intercoder_reliability:
         seed=config["intercoder"]["seed"],
         unreliable_below=config["intercoder"]["unreliable_below"],
         reliable_from=config["intercoder"]["reliable_from"],
-    log:
-        "logs/intercoder_reliability.log",
-    conda:
-        ENV
     script:
         "../scripts/intercoder_reliability.py"
 
@@ -54,11 +56,11 @@ rule consensus_codes:
         library=library("coding", "resources", "errors", "pipeline"),
     output:
         "results/reliability/consensus_codes.parquet",
-    params:
-        rule=config["intercoder"]["consensus"],
     log:
         "logs/consensus_codes.log",
     conda:
         ENV
+    params:
+        rule=config["intercoder"]["consensus"],
     script:
         "../scripts/consensus_codes.py"
