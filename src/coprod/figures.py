@@ -206,8 +206,12 @@ def diverging_bars(
             )
         missing_ax.set_title(missing_label)
         missing_ax.set_xlabel("% of answers")
-        missing_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09 * 30 / len(order)),
-                          fontsize=5.5, handlelength=1)
+        missing_ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.09 * 30 / len(order)),
+            fontsize=5.5,
+            handlelength=1,
+        )
         axes[0].set_yticks(np.arange(len(order)), [item_labels[i] for i in order])
         axes[0].tick_params(axis="y", length=0)
         handles, labels = axes[0].get_legend_handles_labels()
