@@ -1,0 +1,235 @@
+"""Scores of the included responses: reverse keys, scale means with prorating, single items.
+
+Every score of the codebook (``Codebook.scores``: one per construct x measure) is
+computed from its items:
+
+- Items are *keyed* first: a valid code stays as it is, or becomes ``min + max - code``
+  (the smallest and largest valid code of its response set) when the item is
+  reverse-keyed; a missing code ("don't know", "not applicable", refused) and a blank
+  become NA. A code outside the response set is an error.
+- A score with two or more items is the mean of its answered (keyed) items when at
+  least ``min_share_answered`` of them are answered, else NA. The share is read to two
+  decimals, as the threshold is written: 0.67 accepts two of three items
+  (:data:`SHARE_TOLERANCE`). A score computed from fewer than all its items is
+  *prorated*; :func:`prorating_table` counts them per scale.
+- A score with one item is that keyed item: e.g. how far a barrier was overcome
+  (1-5, NA for "not applicable"), a strategy used (0/1), a risk experienced (1/0, NA for
+  "don't know"), how well it was managed (1-5, NA when not asked), training received
+  (0/1) and its hours (the band's code).
+
+Example
+-------
+>>> scored = score_responses(clean, study, min_share_answered=0.67)  # doctest: +SKIP
+>>> scored.scores.columns[:3].tolist()  # doctest: +SKIP
+['response_id', 'sample', 'case']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from coprod.clean import add_design, design_columns
+from coprod.resources import Codebook, Study
+
+__all__ = [
+    "SHARE_TOLERANCE",
+    "ScoredResponses",
+    "keyed_items",
+    "multi_item_scores",
+    "prorating_table",
+    "scale_score",
+    "score_responses",
+]
+
+SHARE_TOLERANCE = 0.005
+"""Answered shares are compared with the threshold to two decimals (2/3 passes 0.67)."""
+
+
+def multi_item_scores(codebook: Codebook) -> list[str]:
+    """Ids of the codebook's scores with two or more items, in codebook order."""
+    scores = codebook.scores
+    return list(scores.index[scores["items"].map(len) >= 2])
+
+
+def keyed_items(responses: pd.DataFrame, codebook: Codebook, items: Sequence[str]) -> pd.DataFrame:
+    """Items with reverse keys applied and missing codes as NA, as Float64.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        One column of integer codes per item (NA for blank).
+    codebook : Codebook
+    items : sequence of str
+        Item ids.
+
+    Returns
+    -------
+    DataFrame
+        One Float64 column per item: the valid code, ``min + max - code`` for a
+        reverse-keyed item, NA for a missing code or a blank.
+
+    Examples
+    --------
+    On a 1-5 item that is reverse-keyed, codes 1, 4, 8 ("don't know") and blank become
+    5, 2, NA, NA.
+    """
+    out = {}
+    for item in items:
+        response_set = codebook.response_sets[codebook.items.loc[item, "response_set"]]
+        valid = sorted(response_set.values)
+        codes = responses[item].astype("Int64")
+        present = {int(code) for code in codes.dropna()}
+        unknown = sorted(present - set(valid) - set(response_set.missing))
+        if unknown:
+            raise ValueError(
+                f"item '{item}': code(s) {unknown} are neither valid ({valid}) nor missing "
+                f"codes ({sorted(response_set.missing)}) of response set '{response_set.id}'"
+            )
+        values = codes.where(codes.isin(valid)).astype("Float64")
+        if codebook.items.loc[item, "reverse"]:
+            values = valid[0] + valid[-1] - values
+        out[item] = values
+    return pd.DataFrame(out, index=responses.index)
+
+
+def scale_score(items: pd.DataFrame, min_share_answered: float) -> tuple[pd.Series, pd.Series]:
+    """Mean of the answered items, where enough are answered.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Keyed items of one scale (NA = not answered).
+    min_share_answered : float
+        Least share of the items answered for a score (to two decimals).
+
+    Returns
+    -------
+    score : Series of Float64
+        The mean of the answered items, NA where too few are answered.
+    prorated : Series of bool
+        Whether the score was computed from fewer than all the items.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"a": [1, 2, None], "b": [3, None, None], "c": [5, 4, 3]},
+    ...                      dtype="Float64")
+    >>> score, prorated = scale_score(items, 0.67)
+    >>> score.tolist(), prorated.tolist()
+    ([3.0, 3.0, <NA>], [False, True, False])
+    """
+    n_items = items.shape[1]
+    answered = items.notna().sum(axis=1)
+    enough = answered / n_items + SHARE_TOLERANCE >= min_share_answered
+    enough &= answered > 0
+    mean = items.astype("float64").mean(axis=1).astype("Float64")
+    score = mean.where(enough)
+    prorated = enough & (answered < n_items)
+    return score, prorated.astype(bool)
+
+
+@dataclass
+class ScoredResponses:
+    """What :func:`score_responses` returns.
+
+    Attributes
+    ----------
+    scores : DataFrame
+        ``response_id``, ``sample``, the design columns, then every score (codebook
+        order) as Float64.
+    items : DataFrame
+        ``response_id``, ``sample``, the design columns, then every item of every
+        multi-item scale, keyed (Float64).
+    prorated : DataFrame
+        See :func:`prorating_table`.
+    """
+
+    scores: pd.DataFrame
+    items: pd.DataFrame
+    prorated: pd.DataFrame
+
+
+def prorating_table(
+    scores: pd.DataFrame, prorated: pd.DataFrame, codebook: Codebook
+) -> pd.DataFrame:
+    """How many scores of each multi-item scale were computed, prorated or missing.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        One Float64 column per score.
+    prorated : DataFrame
+        One boolean column per multi-item score.
+    codebook : Codebook
+
+    Returns
+    -------
+    DataFrame
+        ``scale``, ``n_items``, ``n_scored`` (computed, prorated included),
+        ``n_prorated`` and ``n_missing``, one row per multi-item scale.
+    """
+    rows = []
+    for scale in multi_item_scores(codebook):
+        rows.append(
+            {
+                "scale": scale,
+                "n_items": len(codebook.scale_items(scale)),
+                "n_scored": int(scores[scale].notna().sum()),
+                "n_prorated": int(prorated[scale].sum()),
+                "n_missing": int(scores[scale].isna().sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["scale", "n_items", "n_scored", "n_prorated", "n_missing"])
+
+
+def score_responses(
+    responses: pd.DataFrame, study: Study, *, min_share_answered: float
+) -> ScoredResponses:
+    """Score every response: keyed items, scale scores and single-item scores.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        The included responses (``results/clean/survey_clean.parquet``); the design
+        columns of :func:`coprod.clean.add_design` are added if absent.
+    study : Study
+    min_share_answered : float
+        The prorating rule of multi-item scores (config ``scoring.min_share_answered``).
+
+    Returns
+    -------
+    ScoredResponses
+    """
+    if not 0 < min_share_answered <= 1:
+        raise ValueError(f"min_share_answered must be in (0, 1]; got {min_share_answered}")
+    cb = study.codebook
+    design = design_columns(study)
+    frame = responses.reset_index(drop=True)
+    if not set(design) <= set(frame.columns):
+        frame = add_design(frame, study)
+    keys = frame[["response_id", "sample", *design]].copy()
+    keys["sample"] = keys["sample"].astype("Int64")
+
+    multi = multi_item_scores(cb)
+    item_ids = [item for scale in multi for item in cb.scale_items(scale)]
+    scored_items = [item for items in cb.scores["items"] for item in items]
+    keyed = keyed_items(frame, cb, list(dict.fromkeys(scored_items)))
+
+    scores: dict[str, pd.Series] = {}
+    prorated: dict[str, pd.Series] = {}
+    for score_id, spec in cb.scores.iterrows():
+        items = list(spec["items"])
+        if len(items) >= 2:
+            scores[score_id], prorated[score_id] = scale_score(keyed[items], min_share_answered)
+        else:
+            scores[score_id] = keyed[items[0]]
+    score_frame = pd.DataFrame(scores, index=frame.index).astype("Float64")
+    prorated_frame = pd.DataFrame(prorated, index=frame.index, columns=multi).astype(bool)
+    return ScoredResponses(
+        scores=pd.concat([keys, score_frame], axis=1),
+        items=pd.concat([keys, keyed[item_ids].astype("Float64")], axis=1),
+        prorated=prorating_table(score_frame, prorated_frame, cb),
+    )

@@ -1,0 +1,20 @@
+# Scoring: reverse keys, scale scores with prorating, single-item scores, design columns.
+
+
+rule score:
+    input:
+        **resource_files(),
+        survey="results/clean/survey_clean.parquet",
+        library=library("scoring", "clean", "resources", "errors", "pipeline"),
+    output:
+        scores="results/scoring/scores.parquet",
+        item_data="results/scoring/items.parquet",
+        prorated="results/scoring/prorated.csv",
+    log:
+        "logs/score.log",
+    conda:
+        ENV
+    params:
+        min_share_answered=config["scoring"]["min_share_answered"],
+    script:
+        "../scripts/score.py"
