@@ -10,6 +10,10 @@ configfile: "config/config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
+include: "workflow/rules/clean.smk"
+include: "workflow/rules/scoring.smk"
+include: "workflow/rules/reliability.smk"
+include: "workflow/rules/compare.smk"
 include: "workflow/rules/simulate.smk"
 
 
@@ -17,3 +21,17 @@ rule all:
     default_target: True
     input:
         "results/resources/instrument.csv",
+        "results/screening/anonymity_screen.csv",
+        "results/ingest/survey.parquet",
+        "results/ingest/focus_group_segments.parquet",
+        "results/ingest/focus_group_codings.parquet",
+        "results/clean/survey_clean.parquet",
+        "results/clean/exclusions.parquet",
+        "results/clean/flow.csv",
+        "results/scoring/scores.parquet",
+        "results/scoring/items.parquet",
+        "results/scoring/prorated.csv",
+        "results/reliability/scale_reliability.parquet",
+        "results/reliability/intercoder_reliability.parquet",
+        SURVEY_COMPARISONS,
+        FOCUS_GROUP_COMPARISONS,

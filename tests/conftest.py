@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from coprod.resources import RESOURCE_KEYS, Study, load_study
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Property tests draw the same examples on every run, so a CI failure reproduces
+# on a laptop; HYPOTHESIS_PROFILE=explore draws new ones.
+settings.register_profile("deterministic", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 def resource_paths(root: Path = REPO) -> dict[str, Path]:

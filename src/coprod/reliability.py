@@ -769,7 +769,8 @@ def cohen_kappa(
         kappa = (p_observed - p_chance) / (1 - p_chance)
         spread = w - (w @ col)[:, None] - (row @ w)[None, :]
         variance = ((chance * spread**2).sum() - p_chance**2) / (n * (1 - p_chance) ** 2)
-        z = kappa / np.sqrt(variance)
+        # A variance of zero up to rounding (each coder used one category) leaves no test.
+        z = kappa / np.sqrt(variance) if variance > 1e-12 else np.nan
     return {
         "kappa": float(kappa),
         "z": float(z),

@@ -5,11 +5,11 @@
 rule scale_reliability:
     input:
         **resource_files(),
-        items="results/scoring/items.parquet",
+        item_data="results/scoring/items.parquet",
         library=library("reliability", "reliability_tables", "resources", "pipeline"),
     output:
         scales="results/reliability/scale_reliability.parquet",
-        items="results/reliability/item_statistics.parquet",
+        item_statistics="results/reliability/item_statistics.parquet",
     log:
         "logs/scale_reliability.log",
     conda:

@@ -8,7 +8,7 @@ from coprod.resources import RESOURCE_KEYS, load_study
 
 with logged(snakemake):
     codebook = load_study({key: snakemake.input[key] for key in RESOURCE_KEYS}).codebook
-    items = pd.read_parquet(snakemake.input["items"])
+    items = pd.read_parquet(snakemake.input.item_data)
     table = scale_reliability_table(
         items,
         codebook.scores,
@@ -20,4 +20,6 @@ with logged(snakemake):
         seed=snakemake.params.seed,
     )
     table.to_parquet(snakemake.output.scales, index=False)
-    item_statistics_table(items, codebook.scores).to_parquet(snakemake.output["items"], index=False)
+    item_statistics_table(items, codebook.scores).to_parquet(
+        snakemake.output.item_statistics, index=False
+    )
