@@ -15,6 +15,9 @@ rule exclusions:
         "logs/exclusions.log",
     conda:
         ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=10,
     params:
         preview_test=config["exclusions"]["preview_test"],
         duplicate=config["exclusions"]["duplicate"],

@@ -48,3 +48,14 @@ def consensus_inputs(wildcards):
     if config["intercoder"]["adjudication"]:
         inputs["adjudication"] = config["intercoder"]["adjudication"]
     return inputs
+
+
+def memory_mb(per_input_mb=20, base=1000):
+    """Memory a job asks a cluster for: a base plus a multiple of its input's size.
+
+    Grows with the data (a national panel has 100 times the bundled study's input)
+    and doubles on each retry after a job ran out of memory.
+    """
+    return lambda wildcards, input, attempt: attempt * int(
+        base + per_input_mb * input.size_mb
+    )

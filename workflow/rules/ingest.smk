@@ -19,6 +19,9 @@ rule validate_resources:
         "logs/validate_resources.log",
     conda:
         ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=10,
     script:
         "../scripts/validate_resources.py"
 
@@ -39,6 +42,9 @@ rule screen_anonymity:
         "logs/screen_anonymity.log",
     conda:
         ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=10,
     params:
         forms=[entry["form"] for entry in SURVEY],
         kinds=config["screening"]["kinds"],
@@ -65,6 +71,9 @@ rule ingest_survey:
         "logs/ingest_survey.log",
     conda:
         ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=10,
     params:
         samples=[entry["sample"] for entry in SURVEY],
         forms=[entry["form"] for entry in SURVEY],
@@ -88,6 +97,9 @@ rule ingest_focus_groups:
         "logs/ingest_focus_groups.log",
     conda:
         ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=10,
     params:
         samples=[entry["sample"] for entry in SURVEY],
     script:

@@ -14,6 +14,9 @@ rule scale_reliability:
         "logs/scale_reliability.log",
     conda:
         ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=20,
     params:
         by=config["reliability"]["by"],
         threshold=config["reliability"]["scale_threshold"],
@@ -38,6 +41,9 @@ rule intercoder_reliability:
         "logs/intercoder_reliability.log",
     conda:
         ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=20,
     params:
         levels=config["intercoder"]["levels"],
         default_level=config["intercoder"]["default_level"],
@@ -60,6 +66,9 @@ rule consensus_codes:
         "logs/consensus_codes.log",
     conda:
         ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=20,
     params:
         rule=config["intercoder"]["consensus"],
     script:

@@ -14,6 +14,9 @@ rule score:
         "logs/score.log",
     conda:
         ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=10,
     params:
         min_share_answered=config["scoring"]["min_share_answered"],
     script:

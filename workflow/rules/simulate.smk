@@ -14,6 +14,9 @@ rule simulate:
         "logs/simulate.log",
     conda:
         ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=20,
     params:
         seed=config["synthetic"]["seed"],
         outdir=lambda wildcards, output: str(Path(output[0]).parent),
