@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: study test lint simulate synthetic clean
+.PHONY: study report verify validation test lint simulate synthetic clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required; set PYTHON=/path/to/python3.11")'
@@ -20,6 +20,21 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 
 study: $(BIN)/.installed
 	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/snakemake --report results/report.html
+
+# One HTML file with every exhibit, its caption, the config and package versions.
+report: $(BIN)/.installed
+	$(BIN)/snakemake --report results/report.html
+
+# Check this run's exhibits against the manifest of another run, byte for byte:
+#   make verify MANIFEST=/path/to/other/results/MANIFEST.sha256
+MANIFEST ?= results/MANIFEST.sha256
+verify: $(BIN)/.installed
+	$(BIN)/python -m coprod.provenance check $(MANIFEST)
+
+# The simulation study of the comparison methods (not part of `make study`).
+validation: $(BIN)/.installed
+	$(BIN)/snakemake --cores $(CORES) validation
 
 test: $(BIN)/.installed lint
 	$(BIN)/pytest

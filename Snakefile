@@ -8,13 +8,20 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/clean.smk"
 include: "workflow/rules/scoring.smk"
 include: "workflow/rules/reliability.smk"
 include: "workflow/rules/compare.smk"
+include: "workflow/rules/exhibits.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/report.smk"
 include: "workflow/rules/simulate.smk"
+include: "workflow/rules/validation.smk"
 
 
 rule all:
@@ -35,3 +42,8 @@ rule all:
         "results/reliability/intercoder_reliability.parquet",
         SURVEY_COMPARISONS,
         FOCUS_GROUP_COMPARISONS,
+        TABLE_EXHIBITS,
+        FIGURE_EXHIBITS,
+        "results/provenance/versions.txt",
+        "results/provenance/config.yaml",
+        "results/MANIFEST.sha256",

@@ -331,6 +331,35 @@ def test_ordinal_logit_recovers_the_effect_and_drops_unused_levels():
     assert "unused outcome levels dropped: [6]" in with_unused["method"]
 
 
+def test_ordinal_model_derivatives_and_fit_match_statsmodels():
+    # The OrderedModel of ordinal_logit: analytic score and Hessian equal numerical ones,
+    # and its Newton fit is the maximum statsmodels' stock BFGS fit approaches.
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+    from statsmodels.tools.numdiff import approx_fprime
+
+    data = _survey()
+    endog = pd.Series(pd.Categorical(data["item"].astype(float), ordered=True))
+    exog = pd.concat(
+        [
+            pd.DataFrame({"service": (data["service"] == "reg").astype(float)}),
+            stats._fixed_effect_dummies(data, ["case"]),
+        ],
+        axis=1,
+    )
+    fast = stats._logit_ordered_model()(endog, exog, distr="logit")
+    params = fast.start_params + np.random.default_rng(1).normal(0, 0.3, fast.start_params.size)
+    numerical_score = approx_fprime(params, fast.loglike, centered=True)
+    np.testing.assert_allclose(fast.score(params), numerical_score, rtol=1e-6, atol=1e-6)
+    numerical_hessian = approx_fprime(params, fast.score, centered=True)
+    np.testing.assert_allclose(fast.hessian(params), numerical_hessian, rtol=1e-6, atol=1e-5)
+    fit = fast.fit(method="newton", disp=False)
+    stock = OrderedModel(endog, exog, distr="logit").fit(method="bfgs", maxiter=1000, disp=False)
+    assert fit.mle_retvals["converged"]
+    assert fit.llf >= stock.llf - 1e-9
+    np.testing.assert_allclose(fit.params, stock.params, atol=1e-3)
+    np.testing.assert_allclose(fit.bse, stock.bse, rtol=1e-3)
+
+
 def test_ordinal_logit_with_two_levels_equals_logistic_regression():
     data = _survey()
     data["high"] = (data["item"] >= 3).astype("float64")
@@ -373,6 +402,28 @@ def test_partial_correlation_equals_correlation_of_residuals():
     z, se = np.arctanh(rec["estimate"]), 1 / math.sqrt(400 - 2 - 3)
     expected_ci = np.tanh([z - 1.959964 * se, z + 1.959964 * se])
     assert (rec["ci_low"], rec["ci_high"]) == pytest.approx(expected_ci, abs=2e-6)
+
+
+def test_partial_correlation_reproduces_pingouin():
+    # partial_correlation repeats pingouin.partial_corr's computation without importing it.
+    data = _survey().astype({"trained": "float64", "item": "float64"})
+    data["skill2"] = data["skill"] + np.random.default_rng(0).normal(size=400)
+    data["constant"] = 1.0
+    for covariates in (["skill"], ["skill", "trained"]):
+        rec = stats.partial_correlation(data, "item", "skill2", covariates)
+        row = stats._pingouin_row(
+            pingouin.partial_corr, data=data, x="item", y="skill2", covar=covariates
+        )
+        assert (rec["estimate"], rec["ci_low"], rec["ci_high"], rec["p"], rec["n"]) == (
+            row["r"],
+            row["ci_low"],
+            row["ci_high"],
+            row["p"],
+            row["n"],
+        )
+    assert math.isnan(stats.partial_correlation(data, "item", "skill2", ["constant"])["estimate"])
+    with pytest.raises(ValueError, match="covariate 'skill' is numerically identical"):
+        stats.partial_correlation(data.assign(skill2=data["skill"]), "item", "skill2", ["skill"])
     assert rec["df"] == 396
 
 

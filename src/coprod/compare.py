@@ -315,7 +315,10 @@ def _levels(series: pd.Series) -> list[Any]:
 
 
 def _subsets(data: pd.DataFrame, by: Sequence[str]) -> Iterator[tuple[str, str, pd.DataFrame]]:
-    """The pooled data, then each level of each ``by`` column (unobserved levels kept)."""
+    """The pooled data, then each level of each ``by`` column (unobserved levels kept).
+
+    Every subset copies ``data``'s columns: pass only the columns needed.
+    """
     yield POOLED, POOLED, data
     for column in by:
         for level in _levels(data[column]):
@@ -474,11 +477,12 @@ def describe(
     """
     rows = []
     for outcome in outcomes:
-        for column, level, part in _subsets(data, by):
+        labels = _labels(catalogue, outcome)
+        for column, level, part in _subsets(data[[outcome, *by]], by):
             rows.append(
                 {
                     "analysis": analysis,
-                    **_labels(catalogue, outcome),
+                    **labels,
                     "by": column,
                     "group": level,
                     **_describe_values(part[outcome], high_rating),
@@ -526,14 +530,15 @@ def share_at_least(
     """
     rows = []
     for outcome in outcomes:
-        for column, level, part in _subsets(data, by):
+        labels = _labels(catalogue, outcome)
+        for column, level, part in _subsets(data[[outcome, *by]], by):
             values = part[outcome].astype("float64").dropna()
             count, n = int((values >= threshold).sum()), int(values.size)
             share, low, high = stats.wilson_ci(count, n) if n else (np.nan, np.nan, np.nan)
             rows.append(
                 {
                     "analysis": analysis,
-                    **_labels(catalogue, outcome),
+                    **labels,
                     "by": column,
                     "group": level,
                     "threshold": float(threshold),
@@ -871,7 +876,7 @@ def barrier_sides(
         side: data[list(chosen.index[chosen["side"] == side])].astype("float64").mean(axis=1)
         for side in order
     }
-    frame = data.assign(__side_1=side_scores[order[0]], __side_2=side_scores[order[1]])
+    frame = data[list(by)].assign(__side_1=side_scores[order[0]], __side_2=side_scores[order[1]])
     rows = []
     for column, level, part in _subsets(frame, by):
         record = _attempt(

@@ -81,21 +81,22 @@ def code_prevalence(
     >>> code_prevalence(consensus, codes, by=["case"])["estimate"].tolist()
     [0.75, 0.5, 1.0]
     """
+    subsets = [(POOLED, POOLED, consensus)]
+    for column in by:
+        subsets += [
+            (column, str(level), consensus[(consensus[column] == level).to_numpy()])
+            for level in _levels(consensus[column])
+        ]
     rows = []
     for code in codes.index:
-        subsets = [(POOLED, POOLED, consensus)]
-        for column in by:
-            subsets += [
-                (column, str(level), consensus[(consensus[column] == level).to_numpy()])
-                for level in _levels(consensus[column])
-            ]
+        labels = _code_labels(codes, code)
         for column, level, part in subsets:
             count, n = int(part[code].sum()), len(part)
             share, low, high = stats.wilson_ci(count, n) if n else (np.nan, np.nan, np.nan)
             rows.append(
                 {
                     "analysis": "fg_prevalence",
-                    **_code_labels(codes, code),
+                    **labels,
                     "by": column,
                     "group": level,
                     "count": count,
@@ -160,6 +161,7 @@ def cooccurrence(
     n = len(consensus)
     rows = []
     for a in first:
+        labels = _code_labels(codes, a)
         xa = consensus[a].astype(int).to_numpy()
         for b in second:
             xb = consensus[b].astype(int).to_numpy()
@@ -174,7 +176,7 @@ def cooccurrence(
             rows.append(
                 {
                     "analysis": "fg_cooccurrence",
-                    **_code_labels(codes, a),
+                    **labels,
                     "by": POOLED,
                     "group": POOLED,
                     "contrast": f"{a} with {b}",

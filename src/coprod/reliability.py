@@ -26,12 +26,13 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Literal
 
-import krippendorff
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
-from statsmodels.multivariate.factor import Factor
+
+# krippendorff and statsmodels' Factor are imported inside the functions that use them:
+# Snakemake starts a fresh interpreter for every job, and each job needs at most one.
 
 __all__ = [
     "cohen_kappa",
@@ -53,6 +54,7 @@ __all__ = [
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 _LEVELS = ("nominal", "ordinal", "interval", "ratio")
 _CHUNK = 256  # bootstrap resamples evaluated per matrix product (bounds memory)
+_FEW_CLASSES = 16  # up to this many classes, _resample_counts counts class by class
 
 
 # --------------------------------------------------------------------------- input checks
@@ -139,16 +141,35 @@ def _check_bootstrap(n_boot: int, seed: int | None) -> None:
 # --------------------------------------------------------------------------- shared helpers
 
 
-def _resample_counts(rng: np.random.Generator, n: int, n_boot: int) -> Iterator[np.ndarray]:
+def _resample_counts(
+    rng: np.random.Generator, n: int, n_boot: int, classes: np.ndarray | None = None
+) -> Iterator[np.ndarray]:
     """Yield blocks of bootstrap weights: how often each of ``n`` rows is drawn, per resample.
 
     Each resample draws ``n`` row indices with replacement; the counts let one matrix
-    product evaluate a whole block of resamples.
+    product evaluate a whole block of resamples. With ``classes`` (a class 0..m-1 per
+    row), the counts are per class instead: how often a row of each class is drawn.
     """
+    m = n if classes is None else int(classes.max()) + 1
+    if classes is not None and m <= _FEW_CLASSES:
+        classes = classes.astype(np.uint8)  # gathered into a smaller array
     for start in range(0, n_boot, _CHUNK):
         size = min(_CHUNK, n_boot - start)
-        flat = (rng.integers(0, n, size=(size, n)) + n * np.arange(size)[:, None]).ravel()
-        yield np.bincount(flat, minlength=size * n).reshape(size, n).astype(float)
+        drawn = rng.integers(0, n, size=(size, n))
+        if classes is None:
+            counts = _row_counts(drawn, n)
+        elif m <= _FEW_CLASSES:  # a pass per class beats bincount's offsets and scatter
+            drawn = classes[drawn]
+            counts = np.stack([np.count_nonzero(drawn == c, axis=1) for c in range(m)], axis=1)
+        else:
+            counts = _row_counts(classes[drawn], m)
+        yield counts.astype(float)
+
+
+def _row_counts(drawn: np.ndarray, m: int) -> np.ndarray:
+    """How often each of 0..m-1 occurs in each row of ``drawn``."""
+    flat = (drawn + m * np.arange(drawn.shape[0])[:, None]).ravel()
+    return np.bincount(flat, minlength=drawn.shape[0] * m).reshape(-1, m)
 
 
 def _percentile_ci(boot: np.ndarray, ci: float) -> tuple[float, float]:
@@ -346,6 +367,8 @@ def mcdonald_omega_from_corr(corr: ArrayLike | pd.DataFrame) -> float:
             "corr must be positive definite for a maximum-likelihood factor model; "
             f"its smallest eigenvalue is {smallest:.3g}"
         )
+    from statsmodels.multivariate.factor import Factor
+
     fit = Factor(corr=r, n_factor=1, method="ml").fit(rng=0)
     loadings = fit.loadings[:, 0]
     if loadings.sum() < 0:
@@ -584,6 +607,8 @@ def krippendorff_alpha(
     _, counts = _pairable_counts(x)
     if np.count_nonzero(counts.sum(axis=0)) < 2:
         return np.nan
+    import krippendorff
+
     return float(krippendorff.alpha(reliability_data=x, level_of_measurement=level))
 
 
@@ -620,11 +645,12 @@ def krippendorff_alpha_ci(
 
     Notes
     -----
-    Resamples the pairable units with replacement (each unit keeps all its codes). Every
-    unit's contribution to the coincidence matrix is computed once; a resample's matrix
-    is a weighted sum of them, so all resamples come from a few matrix products instead
-    of ``n_boot`` calls of the package. This is not Krippendorff's own bootstrap, which
-    resamples pairs of values.
+    Resamples the pairable units with replacement (each unit keeps all its codes). Units
+    with the same codes (a pattern: for presence codes and two coders there are three)
+    contribute the same coincidences, so a resample's coincidence matrix is the sum of
+    the patterns' weighted by how many of the drawn units have each; all resamples come
+    from a few matrix products instead of ``n_boot`` calls of the package. This is not
+    Krippendorff's own bootstrap, which resamples pairs of values.
 
     Examples
     --------
@@ -643,10 +669,13 @@ def krippendorff_alpha_ci(
     units = _unit_coincidences(counts)
     shape = (-1, values.size, values.size)
     estimate = _alpha_from_coincidences(units.sum(axis=0).reshape(shape), values, level)[0]
+    patterns, pattern_of_unit = np.unique(counts, axis=0, return_inverse=True)
+    by_pattern = _unit_coincidences(patterns)
+    rng = np.random.default_rng(seed)
     boot = np.concatenate(
         [
-            _alpha_from_coincidences((w @ units).reshape(shape), values, level)
-            for w in _resample_counts(np.random.default_rng(seed), units.shape[0], n_boot)
+            _alpha_from_coincidences((w @ by_pattern).reshape(shape), values, level)
+            for w in _resample_counts(rng, units.shape[0], n_boot, pattern_of_unit.ravel())
         ]
     )
     low, high = _percentile_ci(boot, ci)

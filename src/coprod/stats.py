@@ -26,20 +26,22 @@ data.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pingouin
 import scipy.stats as st
 from pandas.errors import Pandas4Warning
 from scipy.optimize import brentq
-from scipy.special import gammaln
-from statsmodels.miscmodels.ordinal_model import OrderedModel
-from statsmodels.regression.linear_model import OLS
+from scipy.special import expit, gammaln
 from statsmodels.stats.multitest import multipletests
+
+# pingouin (~1 s) and statsmodels' model classes (~0.3 s each) are imported inside the
+# functions that use them: Snakemake starts a fresh interpreter for every job, and most
+# jobs of the comparisons stage need neither.
 
 __all__ = [
     "DEFAULT_SEED",
@@ -145,6 +147,8 @@ def _pingouin_row(func: Callable[..., pd.DataFrame], /, **kwargs: Any) -> dict[s
     display rounding (restored afterwards), and pingouin's ``Pandas4Warning``
     (its use of ``inplace``) is silenced for pingouin's modules only.
     """
+    import pingouin
+
     rounding = pingouin.options.get("round.column.CI95")
     pingouin.options["round.column.CI95"] = None
     try:
@@ -167,6 +171,8 @@ def _pingouin_row(func: Callable[..., pd.DataFrame], /, **kwargs: Any) -> dict[s
 
 def _numeric(values: Any, name: str) -> np.ndarray:
     """Values as float64 (nullable dtypes included, pd.NA becomes NaN)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biuf":
+        return values.astype("float64")  # the common case, without pandas' overhead
     series = values if isinstance(values, pd.Series) else pd.Series(values)
     if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
         raise ValueError(f"{name} must be numeric (or boolean), got dtype {series.dtype}")
@@ -267,18 +273,43 @@ def _percentile_ci(boot: np.ndarray) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def _kruskal_h(samples: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
-    """Tie-corrected Kruskal-Wallis H for each row of samples (NaN if all values tie)."""
-    n = samples.shape[1]
-    onehot = np.eye(k)[codes]
-    rank_sums = st.rankdata(samples, axis=1) @ onehot
-    h = 12 / (n * (n + 1)) * (rank_sums**2 / onehot.sum(axis=0)).sum(axis=1) - 3 * (n + 1)
-    # Each value's tie size t from its max and min rank; sum over values of
-    # t^2 - 1 equals the textbook sum over tie groups of t^3 - t.
-    tie_size = st.rankdata(samples, axis=1, method="max") - st.rankdata(
-        samples, axis=1, method="min"
-    )
-    correction = 1 - ((tie_size + 1) ** 2 - 1).sum(axis=1) / (n**3 - n)
+def _value_counts(value_codes: np.ndarray, codes: np.ndarray, k: int, m: int) -> np.ndarray:
+    """(k, m) counts: how many values of each group equal each of the m distinct values."""
+    return np.bincount(codes * m + value_codes, minlength=k * m).reshape(k, m)
+
+
+def _bootstrap_value_counts(
+    value_codes: np.ndarray, codes: np.ndarray, k: int, m: int, n_boot: int, seed: int
+) -> np.ndarray:
+    """(n_boot, k, m) value counts of resamples drawn with replacement within each group.
+
+    The draws are those of :func:`_stratified_bootstrap` (row indices per group, in
+    group order), counted per distinct value instead of kept as values.
+    """
+    rng = np.random.default_rng(seed)
+    offsets = (np.arange(n_boot) * m)[:, np.newaxis]
+    boot = np.empty((n_boot, k, m))
+    for j in range(k):
+        group = value_codes[codes == j]
+        drawn = group[rng.integers(0, group.size, size=(n_boot, group.size))] + offsets
+        boot[:, j, :] = np.bincount(drawn.ravel(), minlength=n_boot * m).reshape(n_boot, m)
+    return boot
+
+
+def _kruskal_h(counts: np.ndarray) -> np.ndarray:
+    """Tie-corrected Kruskal-Wallis H from (..., k, m) counts (NaN if all values tie).
+
+    ``counts[..., j, v]`` is how many values of group j equal the v-th smallest distinct
+    value. The t values tied at a distinct value share the mid-rank (number of smaller
+    values) + (t + 1) / 2, and the tie correction sums t^3 - t over the distinct values;
+    no sorting is needed, and the rank sums are exact (half-integers).
+    """
+    ties = counts.sum(axis=-2)  # (..., m): how many values equal each distinct value
+    n = ties.sum(axis=-1)
+    mid_rank = np.cumsum(ties, axis=-1) - ties + (ties + 1) / 2
+    rank_sums = (counts * mid_rank[..., np.newaxis, :]).sum(axis=-1)
+    h = 12 / (n * (n + 1)) * (rank_sums**2 / counts.sum(axis=-1)).sum(axis=-1) - 3 * (n + 1)
+    correction = 1 - (ties**3 - ties).sum(axis=-1) / (n**3 - n)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(correction > 0, h / correction, np.nan)
 
@@ -310,17 +341,16 @@ def _binary_indicator(series: pd.Series, name: str) -> tuple[np.ndarray, Any, An
 
 
 def _fixed_effect_dummies(data: pd.DataFrame, fixed_effects: Sequence[str]) -> pd.DataFrame:
-    """Treatment dummies of the fixed effects' observed levels, first level dropped."""
-    dummies = [
-        pd.get_dummies(
-            pd.Series(pd.Categorical(data[fe]).remove_unused_categories(), index=data.index),
-            prefix=fe,
-            drop_first=True,
-            dtype=float,
-        )
-        for fe in fixed_effects
-    ]
-    return pd.concat(dummies, axis=1) if dummies else pd.DataFrame(index=data.index)
+    """Treatment dummies of the fixed effects' observed levels, first level dropped.
+
+    Columns are named ``<fixed effect>_<level>``, as ``pd.get_dummies(prefix=...)``.
+    """
+    columns = {}
+    for fe in fixed_effects:
+        levels = pd.Categorical(data[fe]).remove_unused_categories()
+        for code, level in enumerate(levels.categories[1:], start=1):
+            columns[f"{fe}_{level}"] = (levels.codes == code).astype(float)
+    return pd.DataFrame(columns, index=data.index)
 
 
 def _check_identified(
@@ -364,6 +394,8 @@ def kruskal_wallis(
     Trends in Sport Sciences 21(1), eq. 11), from 0 to 1. Its 95% CI is the
     percentile interval of ``n_boot`` bootstrap resamples drawn within each
     group (group sizes fixed); resamples whose values all tie are skipped.
+    Each resample's H is computed from how often it drew each distinct value,
+    without sorting (the same H as from ranks).
 
     Parameters
     ----------
@@ -396,11 +428,13 @@ def kruskal_wallis(
     _check_positive(n_boot, "n_boot")
     vals, codes, labels = _grouped(values, groups)
     k, n = len(labels), vals.size
-    h = _kruskal_h(vals[np.newaxis, :], codes, k)[0]
-    boot, boot_codes = _stratified_bootstrap(vals, codes, k, n_boot, seed)
+    distinct, value_codes = np.unique(vals, return_inverse=True)
+    counts = _value_counts(value_codes, codes, k, distinct.size)
+    h = float(_kruskal_h(counts))
+    boot = _bootstrap_value_counts(value_codes, codes, k, distinct.size, n_boot, seed)
     return _record(
         estimate=h / (n - 1),
-        ci=_percentile_ci(_kruskal_h(boot, boot_codes, k) / (n - 1)),
+        ci=_percentile_ci(_kruskal_h(boot) / (n - 1)),
         effect="epsilon_squared",
         statistic=h,
         statistic_name="H",
@@ -601,6 +635,8 @@ def welch_anova(
     >>> rec["statistic_name"], round(rec["df2"], 2)
     ('F (Welch)', 2.94)
     """
+    import pingouin
+
     _check_positive(n_boot, "n_boot")
     vals, codes, labels = _grouped(values, groups)
     for j, label in enumerate(labels):
@@ -919,13 +955,93 @@ def wilson_ci(
 # --------------------------------------------------------------------------- models
 
 
+@functools.cache
+def _logit_ordered_model() -> type:
+    """statsmodels ``OrderedModel`` (logit link) with a fast cdf and analytic derivatives.
+
+    The model, its parameters (coefficients, first cut point, log increments of the
+    others) and its log-likelihood are statsmodels'. Two things are faster: the
+    logistic cdf is ``scipy.special.expit`` (``scipy.stats.logistic.cdf`` computes
+    the same after checks that cost ten times as much), and the score and Hessian are
+    analytic instead of numerical (statsmodels differentiates the log-likelihood
+    numerically, with 2 evaluations per parameter for a gradient and hundreds for the
+    Hessian). With the exact Hessian, Newton's method reaches the maximum in a few
+    steps; statsmodels' BFGS on numerical derivatives stops at its gradient tolerance,
+    up to about 1e-3 away from it. The Wald standard errors come from the exact Hessian
+    rather than a finite-difference one.
+    """
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    class LogitOrderedModel(OrderedModel):
+        def cdf(self, x: np.ndarray) -> np.ndarray:
+            return expit(x)
+
+        @functools.cached_property
+        def _bound_gradients(self) -> tuple[np.ndarray, np.ndarray]:
+            """Gradients of each observation's lower and upper bound in (beta, cut points).
+
+            Observation i of level y has the bounds a = t_y - x'beta and b = t_(y+1) -
+            x'beta (t_0 = -inf, t_K = inf), linear in phi = (beta, t_1..t_(K-1)): their
+            gradients are (-x, e_y) and (-x, e_(y+1)). Rows of an infinite bound get no
+            cut-point column; their density is 0 anyway.
+            """
+            exog = np.asarray(self.exog, dtype=float)
+            cut_points = np.arange(1, self.k_levels)
+            lower = (self.endog[:, None] == cut_points).astype(float)
+            upper = (self.endog[:, None] + 1 == cut_points).astype(float)
+            return np.hstack([-exog, lower]), np.hstack([-exog, upper])
+
+        def _derivatives(self, params: np.ndarray, hessian: bool) -> tuple[np.ndarray, ...]:
+            """Score (and Hessian) of the log-likelihood in statsmodels' parameters.
+
+            With P = F(b) - F(a) and l = log P, the score in phi is sum(l_a da + l_b db)
+            and the Hessian sum(l_aa da da' + l_bb db db' + l_ab (da db' + db da')) (a and
+            b are linear in phi). statsmodels' parameters are (beta, th) with cut points
+            t = th_0 + cumsum(0, exp(th_1), ...), Jacobian J: the score is A' g_phi and
+            the Hessian A' H_phi A + diag(0, .., 0, score of th_1, ...), A =
+            blockdiag(I, J), since d2 t / d th_l^2 = exp(th_l) = d t / d th_l.
+            """
+            d_a, d_b = self._bound_gradients
+            low, upp = self._bounds(params)
+            prob = self.prob(low, upp) + 1e-20  # as OrderedModel.loglikeobs
+            cdf_low, cdf_upp = expit(low), expit(upp)
+            l_a = -cdf_low * (1 - cdf_low) / prob  # the logistic density is F (1 - F)
+            l_b = cdf_upp * (1 - cdf_upp) / prob
+            k = self.k_levels
+            n_beta = d_a.shape[1] - (k - 1)
+            th = params[-(k - 1) :]
+            increments = np.concatenate(([1.0], np.exp(th[1:])))
+            a = np.eye(n_beta + k - 1)
+            a[n_beta:, n_beta:] = np.tril(np.ones((k - 1, k - 1))) * increments
+            score = a.T @ (d_a.T @ l_a + d_b.T @ l_b)
+            if not hessian:
+                return (score,)
+            # second derivatives; the density's derivative is F (1 - F) (1 - 2F)
+            l_aa = l_a * (1 - 2 * cdf_low) - l_a**2
+            l_bb = l_b * (1 - 2 * cdf_upp) - l_b**2
+            cross = (d_a * (-l_a * l_b)[:, None]).T @ d_b
+            hess_phi = (d_a * l_aa[:, None]).T @ d_a + (d_b * l_bb[:, None]).T @ d_b
+            hess_phi += cross + cross.T
+            curvature = np.concatenate((np.zeros(n_beta + 1), score[n_beta + 1 :]))
+            return score, a.T @ hess_phi @ a + np.diag(curvature)
+
+        def score(self, params: np.ndarray) -> np.ndarray:
+            return self._derivatives(params, hessian=False)[0]
+
+        def hessian(self, params: np.ndarray) -> np.ndarray:
+            return self._derivatives(params, hessian=True)[1]
+
+    return LogitOrderedModel
+
+
 def ordinal_logit(
     df: pd.DataFrame, outcome: str, predictor: str, fixed_effects: Sequence[str] = ()
 ) -> dict[str, Any]:
     """Proportional-odds logistic regression of an ordinal item on a binary predictor.
 
     statsmodels ``OrderedModel`` (logit link), P(y <= j) = logistic(c_j -
-    b x - fixed effects), fitted by maximum likelihood (BFGS), with treatment
+    b x - fixed effects), fitted by maximum likelihood (Newton's method with
+    the analytic score and Hessian; BFGS if Newton fails), with treatment
     dummies of the fixed effects' observed levels. The estimate is the
     predictor's log odds ratio b (exp(b) is the odds ratio): positive when the
     level coded 1 has higher outcome categories, as R's ``MASS::polr``. CI
@@ -993,9 +1109,15 @@ def ordinal_logit(
     tested = pd.DataFrame({predictor: x}, index=data.index)
     dummies = _fixed_effect_dummies(data, fixed_effects)
     _check_identified(tested, dummies, fixed_effects)
-    fit = OrderedModel(
+    model = _logit_ordered_model()(
         pd.Series(levels, index=data.index), pd.concat([tested, dummies], axis=1), distr="logit"
-    ).fit(method="bfgs", maxiter=1000, disp=False)
+    )
+    try:
+        fit = model.fit(method="newton", maxiter=100, disp=False)
+    except np.linalg.LinAlgError:  # a singular Hessian on the way: let BFGS try
+        fit = None
+    if fit is None or not fit.mle_retvals["converged"]:
+        fit = model.fit(method="bfgs", maxiter=1000, disp=False)
     if not fit.mle_retvals["converged"] or not np.isfinite(fit.bse[predictor]):
         raise RuntimeError(
             f"ordinal logit of {outcome!r} on {predictor!r} did not converge or has no "
@@ -1071,6 +1193,8 @@ def ols_standardised(
     >>> ols_standardised(data, "y", ["skill"])["term"].tolist()
     ['skill']
     """
+    from statsmodels.regression.linear_model import OLS
+
     if cov_type not in COV_TYPES:
         raise ValueError(f"cov_type must be one of {list(COV_TYPES)}, got {cov_type!r}")
     if not predictors:
@@ -1133,11 +1257,15 @@ def partial_correlation(
 ) -> dict[str, Any]:
     """Pearson partial correlation of x and y controlling for covariates.
 
-    Computed by ``pingouin.partial_corr`` on the complete cases (nullable
-    columns cast to float64 first). With k covariates the test is t =
-    r sqrt((n - 2 - k) / (1 - r^2)) on n - 2 - k df, and the 95% CI is
-    Fisher-z with SE 1 / sqrt(n - k - 3), pingouin's (which rounds its
-    limits to 6 decimals).
+    On the complete cases (nullable columns cast to float64 first), r is read
+    off the inverse P of the covariance matrix of the z-scored x, y and
+    covariates: r = -P_xy / sqrt(P_xx P_yy). This is ``pingouin.partial_corr``'s
+    computation, step for step (the tests compare the two); it is done here
+    because importing pingouin costs about a second in every job that uses
+    it. With k covariates the test is t = r sqrt((n - 2 - k) / (1 - r^2)) on
+    n - 2 - k df, and the 95% CI is Fisher-z with SE 1 / sqrt(n - k - 3),
+    its limits rounded to 6 decimals (as pingouin's). A constant column gives
+    NaN, as in pingouin.
 
     Parameters
     ----------
@@ -1156,7 +1284,8 @@ def partial_correlation(
     Raises
     ------
     ValueError
-        Missing or non-numeric columns, or no covariates.
+        Missing or non-numeric columns, no covariates, fewer than 3 complete
+        cases, or a covariate numerically identical to x or y.
 
     Examples
     --------
@@ -1170,23 +1299,53 @@ def partial_correlation(
     columns = [x, y, *covariates]
     _check_columns(df, columns)
     data = pd.DataFrame({c: _numeric(df[c], c) for c in columns}).dropna()
-    row = _pingouin_row(pingouin.partial_corr, data=data, x=x, y=y, covar=list(covariates))
-    r, n = float(row["r"]), int(row["n"])
-    dof = n - 2 - len(covariates)
-    with np.errstate(divide="ignore"):
+    n, k = len(data), len(covariates)
+    if n < 3:
+        raise ValueError(f"need at least 3 complete cases, got {n}")
+    for covariate in covariates:
+        for name in (x, y):
+            if np.allclose(data[name].to_numpy(), data[covariate].to_numpy()):
+                raise ValueError(
+                    f"covariate {covariate!r} is numerically identical to {name!r}; the "
+                    "partial correlation is undefined"
+                )
+    dof = n - 2 - k
+    if (data.nunique() < 2).any():
+        r = p = np.nan
+        ci = (np.nan, np.nan)
+    else:
+        cov = ((data - data.mean()) / data.std()).cov().to_numpy()
+        if np.linalg.matrix_rank(cov) < cov.shape[0]:
+            warnings.warn(
+                "the covariance matrix of x, y and the covariates is rank-deficient "
+                "(collinear covariates); the partial correlation may be unreliable",
+                UserWarning,
+                stacklevel=2,
+            )
+        precision = np.linalg.pinv(cov, hermitian=True)
+        scale = np.sqrt(1 / precision.diagonal())
+        r = float(np.clip(-1 * ((scale[0] * precision[0, 1]) * scale[1]), -1, 1))
+        if np.isclose(r**2, 1):
+            p = 0.0
+        else:
+            p = 2 * st.t.sf(np.abs(r * np.sqrt(dof / (1 - r**2))), dof)
+        z, se = np.arctanh(r), 1 / np.sqrt(n - k - 3)
+        crit = np.abs(st.norm.ppf((1 - 0.95) / 2))
+        ci = tuple(np.round(np.tanh(np.array([z - crit * se, z + crit * se])), 6))
+    with np.errstate(divide="ignore", invalid="ignore"):
         t = r * np.sqrt(dof / (1 - r**2))
     return _record(
         estimate=r,
-        ci=(row["ci_low"], row["ci_high"]),
+        ci=ci,
         effect="partial_r",
         statistic=t,
         statistic_name="t",
         df=dof,
-        p=row["p"],
+        p=p,
         n=n,
         method=(
             f"Pearson partial correlation controlling for {list(covariates)} "
-            "(pingouin.partial_corr), t test and Fisher-z 95% CI"
+            "(inverse covariance matrix, as pingouin.partial_corr), t test and Fisher-z 95% CI"
         ),
     )
 

@@ -73,10 +73,6 @@ FOCUS_GROUP_COMPARISONS = [
 ]
 
 
-wildcard_constraints:
-    contrast="|".join(COMPARE["contrasts"]) or "none",
-
-
 rule compare_describe:
     input:
         **resource_files(),
@@ -101,93 +97,32 @@ rule compare_describe:
         "../scripts/compare_describe.py"
 
 
-rule compare_across_cases:
+# The cases and the stakeholder groups in one job: the same tests on the same inputs,
+# and most of a job's time is starting Python and importing the stack.
+rule compare_across_groups:
     input:
         **resource_files(),
         scores=SCORES,
         item_data=ITEMS,
         library=library("compare", "stats", "resources", "errors", "pipeline"),
     output:
-        "results/compare/across_case_tests.parquet",
+        across_cases="results/compare/across_case_tests.parquet",
+        stakeholder_groups="results/compare/stakeholder_groups.parquet",
     log:
-        "logs/compare/across_cases.log",
+        "logs/compare/across_groups.log",
     conda:
         ENV
     params:
-        column=COMPARE["across_cases"]["column"],
+        across_cases=COMPARE["across_cases"],
+        stakeholder_groups=COMPARE["stakeholder_groups"],
         kinds=COMPARE["outcome_kinds"],
         items_of=COMPARE["scores"]["barriers_met"],
-        family=COMPARE["across_cases"]["family"],
-        pairwise_family=COMPARE["across_cases"]["pairwise_family"],
-        item_family=COMPARE["across_cases"]["item_family"],
         families={
             name: FAMILIES[name]
             for name in (
                 COMPARE["across_cases"]["family"],
                 COMPARE["across_cases"]["pairwise_family"],
                 COMPARE["across_cases"]["item_family"],
-            )
-        },
-        n_boot=COMPARE["n_boot"],
-        n_mc=COMPARE["n_mc"],
-        seed=COMPARE["seed"],
-    script:
-        "../scripts/compare_across_cases.py"
-
-
-rule compare_contrast:
-    input:
-        **resource_files(),
-        scores=SCORES,
-        library=library("compare", "stats", "resources", "errors", "pipeline"),
-    output:
-        "results/compare/{contrast}.parquet",
-    log:
-        "logs/compare/contrast_{contrast}.log",
-    conda:
-        ENV
-    params:
-        column=lambda wildcards: COMPARE["contrasts"][wildcards.contrast]["column"],
-        levels=lambda wildcards: COMPARE["contrasts"][wildcards.contrast].get("levels"),
-        fixed_effects=lambda wildcards: COMPARE["contrasts"][wildcards.contrast].get(
-            "fixed_effects", []
-        ),
-        family=lambda wildcards: COMPARE["contrasts"][wildcards.contrast]["family"],
-        robustness_family=lambda wildcards: COMPARE["contrasts"][wildcards.contrast][
-            "robustness_family"
-        ],
-        families=lambda wildcards: {
-            name: FAMILIES[name]
-            for name in (
-                COMPARE["contrasts"][wildcards.contrast]["family"],
-                COMPARE["contrasts"][wildcards.contrast]["robustness_family"],
-            )
-        },
-        kinds=COMPARE["outcome_kinds"],
-        ordinal=COMPARE["ordinal"],
-    script:
-        "../scripts/compare_contrast.py"
-
-
-rule compare_stakeholder_groups:
-    input:
-        **resource_files(),
-        scores=SCORES,
-        library=library("compare", "stats", "resources", "errors", "pipeline"),
-    output:
-        "results/compare/stakeholder_groups.parquet",
-    log:
-        "logs/compare/stakeholder_groups.log",
-    conda:
-        ENV
-    params:
-        column=COMPARE["stakeholder_groups"]["column"],
-        kinds=COMPARE["outcome_kinds"],
-        family=COMPARE["stakeholder_groups"]["family"],
-        pairwise_family=COMPARE["stakeholder_groups"]["pairwise_family"],
-        families={
-            name: FAMILIES[name]
-            for name in (
                 COMPARE["stakeholder_groups"]["family"],
                 COMPARE["stakeholder_groups"]["pairwise_family"],
             )
@@ -196,7 +131,33 @@ rule compare_stakeholder_groups:
         n_mc=COMPARE["n_mc"],
         seed=COMPARE["seed"],
     script:
-        "../scripts/compare_stakeholder_groups.py"
+        "../scripts/compare_across_groups.py"
+
+
+# All contrasts in one job: they read the same inputs, and most of a job's time is
+# starting Python and importing the stack.
+rule compare_contrasts:
+    input:
+        **resource_files(),
+        scores=SCORES,
+        library=library("compare", "stats", "resources", "errors", "pipeline"),
+    output:
+        **{name: f"results/compare/{name}.parquet" for name in COMPARE["contrasts"]},
+    log:
+        "logs/compare/contrasts.log",
+    conda:
+        ENV
+    params:
+        contrasts=COMPARE["contrasts"],
+        families={
+            name: FAMILIES[name]
+            for spec in COMPARE["contrasts"].values()
+            for name in (spec["family"], spec["robustness_family"])
+        },
+        kinds=COMPARE["outcome_kinds"],
+        ordinal=COMPARE["ordinal"],
+    script:
+        "../scripts/compare_contrasts.py"
 
 
 rule compare_barrier_sides:

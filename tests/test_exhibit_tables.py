@@ -1,0 +1,482 @@
+"""The paper's tables, the cited numbers and the disclosure check (coprod.exhibit_tables).
+
+The workflow tests run the exhibit rules with Snakemake in a copy of the study, on the
+stage results the repository's own run left in results/ (copied, so only the exhibit
+rules run); without them the copy runs the whole pipeline first (a few minutes).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from coprod import exhibit_tables as T
+from coprod.clean import STEPS
+from coprod.compare import score_catalogue, scores_of
+from coprod.disclosure import SmallCellError
+from tests.conftest import REPO
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+TABLES = "results/exhibits/tables"
+EXHIBIT_RULES = [
+    "table01_sample_composition",
+    "table02_data_quality_flow",
+    "table03_scale_reliability",
+    "table04_intercoder_reliability",
+    "table05_barriers_met",
+    "table06_barriers_overcome_strategies",
+    "table07_risks",
+    "table08_service_classes",
+    "table09_case_outcomes",
+    "table10_staff_factor",
+    "table11_stakeholder_groups",
+    "table12_joint_display",
+    "cited_numbers",
+    "disclosure_check",
+]
+UPSTREAM = [
+    "results/clean/flow.parquet",
+    "results/ingest/focus_group_segments.parquet",
+    "results/scoring/scores.parquet",
+    "results/reliability/scale_reliability.parquet",
+    "results/reliability/intercoder_reliability.parquet",
+    *(
+        f"results/compare/{name}.parquet"
+        for name in (
+            "barriers_by_case",
+            "across_case_tests",
+            "barriers_overcome",
+            "strategy_use",
+            "fg_cooccurrence",
+            "risks",
+            "service_class",
+            "case_outcome",
+            "samples",
+            "staff_factor",
+            "stakeholder_groups",
+            "barrier_sides",
+            "joint_display",
+            "joint_display_correlation",
+        )
+    ),
+]
+# Planted data-quality problems (truth.json) -> the exclusion step that removes them.
+PLANTED_STEP = {
+    "preview": "preview_test",
+    "duplicate": "duplicate",
+    "incomplete": "incomplete",
+    "speeder": "speeder",
+    "straightliner_careless": "straightliner",
+    "attention_fail": "attention_fail",
+}
+
+
+def run(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*SNAKEMAKE, "--directory", str(workdir), "--cores", "2", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """A copy of the study in which Snakemake has run every exhibit rule."""
+    root = tmp_path_factory.mktemp("study")
+    shutil.copytree(REPO / "config", root / "config")
+    shutil.copytree(REPO / "resources", root / "resources")
+    args: list[str] = []
+    if all((REPO / path).exists() for path in UPSTREAM):
+        for path in UPSTREAM:
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / path, root / path)
+        args = ["--allowed-rules", *EXHIBIT_RULES]
+    result = run(root, *args, "--", "results/exhibits/disclosure_check.txt")
+    assert result.returncode == 0, result.stderr[-4000:]
+    return root
+
+
+@pytest.fixture(scope="module")
+def config() -> dict:
+    with open(REPO / "config" / "config.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return json.loads((REPO / "resources" / "raw" / "truth.json").read_text())
+
+
+def csv(root: Path, stem: str) -> pd.DataFrame:
+    return pd.read_csv(root / TABLES / f"{stem}.csv", dtype=str, keep_default_na=False)
+
+
+def markdown_rows(root: Path, stem: str) -> list[list[str]]:
+    """The body of a Markdown table: header, then rows, as lists of cell texts."""
+    lines = (root / TABLES / f"{stem}.md").read_text(encoding="utf-8").splitlines()
+    table = [line for line in lines if line.startswith("|")]
+    cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in table]
+    return [cells[0], *cells[2:]]
+
+
+def sidecar(root: Path, stem: str) -> dict:
+    return json.loads((root / TABLES / f"{stem}.disclosure.json").read_text())
+
+
+# --------------------------------------------------------------------------- tables on the study
+
+
+@pytest.mark.workflow
+def test_table01_masks_the_small_cells_and_shows_no_count_under_min_cell(published, study, config):
+    min_cell = config["disclosure"]["min_cell"]
+    table = csv(published, "table01_sample_composition")
+    rows = markdown_rows(published, "table01_sample_composition")
+    scores = pd.read_parquet(published / "results/scoring/scores.parquet")
+    groups = study.stakeholder_groups
+    cases = study.cases
+    counts = pd.crosstab(
+        [scores["case"].astype(str), scores["sample"].astype(str)], scores["group_id"].astype(str)
+    )
+    small = [(c, s, g) for (c, s), row in counts.iterrows() for g, n in row.items() if 0 < n < 5]
+    assert small, "the bundled study has small cells (e.g. politicians per case and sample)"
+    header = rows[0]
+    for case, sample, group in small:
+        line = table.index[
+            (table["Case"] == cases.loc[case, "label"]) & (table["Sample"] == sample)
+        ][0]
+        column = groups.loc[group, "label"]
+        assert table.loc[line, column] == "", (case, sample, group)
+        assert rows[1 + line][header.index(column)] == f"<{min_cell}"
+    meta = sidecar(published, "table01_sample_composition")
+    assert meta["masked_cells"]["under_min_cell"] == len(small)
+    assert meta["masked_cells"]["other"] >= 1  # secondary suppression happened
+    for column in meta["count_columns"]:
+        values = pd.to_numeric(table[column].replace("", np.nan))
+        assert not ((values > 0) & (values < min_cell)).any(), column
+    # what is visible is right: the grand total is every included response
+    grand = table[(table["Case"] == "All cases") & (table["Sample"] == "All")].iloc[0]
+    assert int(grand["Total"]) == len(scores)
+    assert int(grand["Focus groups"]) == 16
+
+
+@pytest.mark.workflow
+def test_table02_exclusions_equal_the_planted_problems(published, study, truth, config):
+    min_cell = config["disclosure"]["min_cell"]
+    table = csv(published, "table02_data_quality_flow")
+    steps = ["received", *STEPS, "included", "flagged_kept"]
+    assert len(table) == len(steps)
+    table.index = steps
+    planted = truth["quality_problems"]
+    for problem, step in PLANTED_STEP.items():
+        assert int(table.loc[step, "All cases"]) == truth["quality_problems_total"][problem]
+        for case in study.cases.index:
+            expected = sum(planted[sample][case][problem] for sample in planted)
+            shown = table.loc[step, study.cases.loc[case, "label"]]
+            if 0 < expected < min_cell:
+                assert shown == "", (step, case)
+            elif shown != "":  # visible, or masked to protect another cell
+                assert int(shown) == expected, (step, case)
+    assert (
+        int(table.loc["flagged_kept", "All cases"])
+        == truth["quality_problems_total"]["straightliner"]
+    )
+    received = sum(truth["design"]["responses_per_sample"].values())
+    excluded = sum(truth["quality_problems_total"][problem] for problem in PLANTED_STEP)
+    assert int(table.loc["received", "All cases"]) == received
+    assert int(table.loc["included", "All cases"]) == received - excluded
+    assert int(table.loc[STEPS[-1], "Remaining (all cases)"]) == received - excluded
+
+
+@pytest.mark.workflow
+def test_table03_flags_exactly_the_weak_scale(published, study, truth):
+    table = csv(published, "table03_scale_reliability")
+    pooled = table[table["Group"] == "All cases"]
+    loadings = truth["loadings"]["by_score"]
+    weak = min(loadings, key=loadings.get)
+    catalogue = score_catalogue(study.codebook)
+    label = f"{catalogue.loc[weak, 'label']} ({catalogue.loc[weak, 'measure']})"
+    assert pooled.loc[pooled["Flag"] != "", "Scale"].tolist() == [label]
+    assert float(pooled.loc[pooled["Scale"] == label, "α"].iloc[0]) < 0.70
+    rows = markdown_rows(published, "table03_scale_reliability")
+    alpha = rows[0].index("α [95% CI]")
+    assert all(re.fullmatch(r"\d\.\d\d \[\d\.\d\d, \d\.\d\d\]", row[alpha]) for row in rows[1:])
+
+
+@pytest.mark.workflow
+def test_table04_flags_the_unreliable_code(published, study, truth, config):
+    table = csv(published, "table04_intercoder_reliability")
+    below = config["intercoder"]["unreliable_below"]
+    planted = {
+        code
+        for code, spec in truth["focus_group_codes"].items()
+        if spec["expected_krippendorff_alpha"] < below
+    }
+    labels = {study.focus_group_codes.loc[code, "label"] for code in planted}
+    flagged = set(table.loc[table["Reliability"].str.startswith("unreliable"), "Code"])
+    assert flagged == labels and len(labels) == 1
+    assert len(table) == len(study.focus_group_codes) + 1  # and the row of all codes
+
+
+@pytest.mark.workflow
+def test_table08_shows_every_barrier_and_risk_with_effects(published, study, config):
+    table = csv(published, "table08_service_classes")
+    catalogue = score_catalogue(study.codebook)
+    outcomes = scores_of(catalogue, config["compare"]["outcome_kinds"])
+    assert len(table) == len(outcomes)
+    shown = set(zip(table["Outcome"], table["Measure"], strict=True))
+    expected = {
+        (catalogue.loc[o, "label"], f"{catalogue.loc[o, 'kind']} {catalogue.loc[o, 'measure']}")
+        for o in outcomes
+    }
+    assert {(a, b.lower()) for a, b in shown} == {(a, b.lower()) for a, b in expected}
+    rows = markdown_rows(published, "table08_service_classes")
+    header = rows[0]
+    effect = header.index("r [95% CI]")
+    p_adj = next(i for i, h in enumerate(header) if h.startswith("p ("))
+    assert all(re.fullmatch(r"-?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\]", r[effect]) for r in rows[1:])
+    assert "<0.001" in [r[p_adj] for r in rows[1:]]
+    assert all(re.fullmatch(r"<0\.001|[01]\.\d\d\d", r[p_adj]) for r in rows[1:])
+
+
+@pytest.mark.workflow
+def test_table11_masks_small_groups_and_every_table_has_booktabs(published):
+    meta = sidecar(published, "table11_stakeholder_groups")
+    assert meta["masked_cells"]["under_min_cell"] > 0
+    assert "–" in (published / TABLES / "table11_stakeholder_groups.md").read_text()
+    stems = sorted(path.stem for path in (published / TABLES).glob("*.tex"))
+    assert len(stems) == 15
+    for stem in stems:
+        latex = (published / TABLES / f"{stem}.tex").read_text(encoding="utf-8")
+        for rule in (r"\toprule", r"\midrule", r"\bottomrule", rf"\label{{tab:{stem}}}"):
+            assert rule in latex, (stem, rule)
+        assert not re.search(r"(?<!\\)[%<]|–", latex), stem  # escaped for LaTeX
+
+
+@pytest.mark.workflow
+def test_outputs_equal_a_fresh_build_byte_for_byte(published, study, config):
+    inputs = {
+        "scores": published / "results/scoring/scores.parquet",
+        "segments": published / "results/ingest/focus_group_segments.parquet",
+    }
+    (exhibit,) = T.sample_composition(study, inputs, {}, config["disclosure"]["min_cell"])
+    stem = published / TABLES / exhibit.stem
+    assert T.to_csv(exhibit, config["exhibits"]["csv_digits"]) == Path(f"{stem}.csv").read_text()
+    assert T.to_markdown(exhibit) == Path(f"{stem}.md").read_text(encoding="utf-8")
+    assert T.to_latex(exhibit) == Path(f"{stem}.tex").read_text(encoding="utf-8")
+
+
+@pytest.mark.workflow
+def test_a_higher_min_cell_masks_more_and_the_scan_agrees(published, study, tmp_path):
+    inputs = {
+        "scores": published / "results/scoring/scores.parquet",
+        "segments": published / "results/ingest/focus_group_segments.parquet",
+    }
+    (strict,) = T.sample_composition(study, inputs, {}, 30)
+    (usual,) = T.sample_composition(study, inputs, {}, 5)
+    assert strict.masked.to_numpy().sum() > usual.masked.to_numpy().sum()
+    files = {form: tmp_path / f"t.{form}" for form in T.FORMS}
+    T.write_exhibit(strict, **files)
+    assert "no visible count" in T.scan_published([(files["csv"], files["disclosure"])], None, 30)
+    T.write_exhibit(usual, **files)
+    with pytest.raises(SmallCellError, match="under the minimum cell size 30"):
+        T.scan_published([(files["csv"], files["disclosure"])], None, 30)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.workflow
+def test_numbers_tex_defines_every_key_and_counts_agree(published, truth):
+    numbers = json.loads((published / "results/exhibits/numbers.json").read_text())
+    latex = (published / "results/exhibits/numbers.tex").read_text(encoding="utf-8")
+    defined = re.findall(r"\\csname coprod@([A-Za-z0-9_]+)\\endcsname\{", latex)
+    assert sorted(defined) == sorted(numbers)
+    for key, entry in numbers.items():
+        assert (published / entry["source"]).exists(), key
+        assert entry["key"] == key and entry["text"]
+    assert numbers["n_included"]["value"] == 736
+    assert numbers["n_received"]["value"] == sum(truth["design"]["responses_per_sample"].values())
+    for problem, step in PLANTED_STEP.items():
+        assert numbers[f"n_excluded_{step}"]["value"] == truth["quality_problems_total"][problem]
+    loadings = truth["loadings"]["by_score"]
+    weak = min(loadings, key=loadings.get)
+    assert numbers[f"alpha_pooled_{weak}"]["text"] == numbers["alpha_pooled_lowest"]["text"]
+    assert re.fullmatch(r"\[\d\.\d\d, \d\.\d\d\]", numbers[f"alpha_pooled_{weak}_ci"]["text"])
+    codes = truth["focus_group_codes"]
+    unreliable = min(codes, key=lambda code: codes[code]["expected_krippendorff_alpha"])
+    assert numbers[f"kalpha_{unreliable}"]["value"] < 0.667
+    assert any(key.startswith("r_service_class_") for key in numbers)
+
+
+# --------------------------------------------------------------------------- the last check
+
+
+@pytest.mark.workflow
+def test_disclosure_check_stops_the_run_on_a_planted_small_count(published, tmp_path):
+    root = tmp_path / "planted"
+    shutil.copytree(published, root, symlinks=True)
+    path = root / TABLES / "table01_sample_composition.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[0, "Frontline staff"] = "3"  # a visible count under the threshold
+    table.to_csv(path, index=False, lineterminator="\n")
+    result = run(
+        root, "--allowed-rules", "disclosure_check", "--", "results/exhibits/disclosure_check.txt"
+    )
+    assert result.returncode != 0
+    message = (
+        f"{TABLES}/table01_sample_composition.csv: line 2 (Case A (city), City, Succeeded, "
+        "1), column 'Frontline staff': count 3 is under the minimum cell size 5"
+    )
+    assert message in result.stderr
+    assert message in (root / "logs/exhibits/disclosure_check.log").read_text()
+    assert not (root / "results/exhibits/disclosure_check.txt").exists()
+
+
+@pytest.mark.workflow
+def test_changing_min_cell_reruns_every_table(published, tmp_path):
+    stricter = tmp_path / "stricter.yaml"
+    stricter.write_text("disclosure:\n  min_cell: 10\n")
+    target = "results/exhibits/disclosure_check.txt"
+    unchanged = run(published, "--dry-run", "--allowed-rules", *EXHIBIT_RULES, "--", target)
+    assert "Nothing to be done" in unchanged.stdout + unchanged.stderr
+    result = run(
+        published,
+        "--dry-run",
+        "--allowed-rules",
+        *EXHIBIT_RULES,
+        "--configfile",
+        str(REPO / "config" / "config.yaml"),
+        str(stricter),
+        "--",
+        target,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for rule in EXHIBIT_RULES:
+        assert re.search(rf"rule {rule}:", result.stdout), rule
+    assert "Params have changed" in result.stdout
+
+
+# --------------------------------------------------------------------------- units
+
+
+def test_scan_names_file_line_row_column_and_count(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("Group,n,yes (n)\nFirst,12,10\nSecond,3,\nThird,40,38\n")
+    side = tmp_path / "t.disclosure.json"
+    side.write_text(
+        json.dumps(
+            {
+                "count_columns": ["n", "yes (n)"],
+                "complements": {"yes (n)": "n"},
+                "row_label_columns": ["Group"],
+            }
+        )
+    )
+    numbers = tmp_path / "numbers.json"
+    numbers.write_text(json.dumps({"n_small": {"value": 2}, "count_things": {"value": 1}}))
+    with pytest.raises(SmallCellError) as raised:
+        T.scan_published([(table, side)], numbers, 5)
+    text = str(raised.value)
+    assert f"{table}: line 3 (Second), column 'n': count 3 is under the minimum cell size 5" in text
+    assert f"{table}: line 2 (First), column 'n' minus column 'yes (n)': count 2" in text
+    assert f"{table}: line 4 (Third), column 'n' minus column 'yes (n)': count 2" in text
+    assert f"{numbers}: key 'n_small': count 2" in text
+    assert "count_things" not in text
+    assert "4 problem(s)" in text
+
+
+def test_scan_fails_on_a_table_without_sidecar(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("Group,n\nA,40\n")
+    with pytest.raises(SmallCellError, match="no disclosure sidecar"):
+        T.scan_published([(table, tmp_path / "missing.json")], None, 5)
+
+
+def test_protector_masks_a_share_its_complement_and_a_protecting_cell():
+    def counts(*values):
+        return pd.array(values, dtype="Int64")
+
+    table = pd.DataFrame(
+        {
+            "A: n": counts(30, 40),
+            "A: yes (n)": counts(28, 20),
+            "A: %": [93.3, 50.0],
+            "B: n": counts(10, 3),
+            "B: yes (n)": counts(5, 1),
+            "B: %": [50.0, 33.3],
+            "C: n": counts(50, 40),
+            "C: yes (n)": counts(25, 20),
+            "C: %": [50.0, 50.0],
+            "All: n": counts(90, 83),
+            "All: yes (n)": counts(58, 41),
+            "All: %": [64.4, 49.4],
+        }
+    )
+    protector = T.Protector(table, 5)
+    T._protect_groups(
+        protector,
+        table.index,
+        ["A", "B", "C"],
+        "All",
+        n=lambda g: f"{g}: n",
+        n_derived=lambda g: [],
+        k=lambda g: f"{g}: yes (n)",
+        k_derived=lambda g: [f"{g}: %"],
+    )
+    masked = protector.masked
+    # row 0: A's no-count 30 - 28 = 2 is small: its share goes, and B's (the smallest
+    # other no-count) so that the pooled no-count does not give A's back; every n stays
+    assert masked.loc[0, ["A: yes (n)", "A: %", "B: yes (n)", "B: %"]].all()
+    assert not masked.loc[0, ["A: n", "B: n", "C: n", "C: yes (n)", "All: n"]].any()
+    # row 1: B's n is 3: masked with its share, and A's n (the first smallest) with it
+    assert masked.loc[1, ["B: n", "B: yes (n)", "B: %", "A: n", "A: %"]].all()
+    assert not masked.loc[1, ["C: n", "C: %", "All: n"]].any()
+    small = protector.small(["A: n", "B: n", "A: yes (n)"])
+    assert small.loc[1, "B: n"] and not small.loc[1, "A: n"]
+    assert not small.loc[0, "A: yes (n)"]  # masked for its complement: shown as "–"
+
+
+def test_rendering_masks_and_latex_escapes():
+    table = pd.DataFrame({"Group": ["A", "B"], "n": pd.array([12, 3], dtype="Int64")})
+    table["mean"] = [2.5, -1.25]
+    protector = T.Protector(table, 5)
+    protector.protect(table.index, ["n"], derived={"n": ["mean"]})
+    exhibit = protector.exhibit(
+        stem="t",
+        number="1",
+        title="A & B: 50% <",
+        columns=[
+            T.Column("Group", ("Group",), numeric=False),
+            T.Column("n", ("n",), T.fmt_count),
+            T.Column("ε² mean", ("mean",), T.fmt_number(2)),
+        ],
+        counts=["n"],
+    )
+    cells = exhibit.rendered()
+    assert cells.loc[1].tolist() == ["B", "<5", "–"]
+    assert cells.loc[0].tolist() == ["A", "12", "2.50"]
+    assert T.to_csv(exhibit).splitlines() == ["Group,n,mean", "A,12,2.5", "B,,"]
+    latex = T.to_latex(exhibit)
+    assert r"\caption{A \& B: 50\% \textless{}}" in latex
+    assert r"$\varepsilon^2$ mean" in latex and r"\textless{}5 & --" in latex
+    assert T.latex_text("[-0.10, 0.20]") == "[$-$0.10, 0.20]"
+    assert T.latex_text("Co-design") == "Co-design"
+
+
+def test_cumulative_remaining_mask():
+    assert T._cumulative_mask([False, False]) == [False, False]
+    assert T._cumulative_mask([True, False, True]) == [True, True, False]
+    assert T._cumulative_mask([True, True, True]) == [True, True, False]

@@ -1,0 +1,628 @@
+"""The paper's figures: every drawing function on small hand-made frames, masking of
+small cells, byte-identical files, and that restyling one figure reruns only its rule."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from matplotlib.colors import to_hex
+from matplotlib.lines import Line2D
+
+from coprod import figures
+from tests.conftest import REPO
+
+STYLE = figures.style_from_config()
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def likert_frame() -> pd.DataFrame:
+    """Two items answered by two classes of respondents; 8 is "don't know"."""
+    answers = {
+        "x": [[1, 2, 3, 4, 5, 5, 8], [3, 3, 4, 4, 2, 1, 5], [2, 2, 2, 3, 3, 8, 1]],
+        "y": [[5, 5, 4, 4, 3, 8, 8], [1, 1, 2, 3, 3, 4, 5], [4, 4, 5, 5, 5, 3, 2]],
+    }
+    items = ["a", "b", "c", "d", "e", "f"]
+    rows = []
+    for level, columns in answers.items():
+        for k in range(7):
+            row = {"cls": level}
+            for i, item in enumerate(items):
+                row[item] = columns[i % 3][(k + i) % 7]
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame["cls"] = pd.Categorical(frame["cls"], categories=["x", "y"])
+    return frame.astype(dict.fromkeys(items, "Int64"))
+
+
+def heatmap_frame() -> pd.DataFrame:
+    """Cells of one outcome, one panel, three blocks of three groups; one n under 5."""
+    counts = {
+        "r1": {"g1": 3, "g2": 10, "g3": 15},
+        "r2": {"g1": 12, "g2": 20, "g3": 25},
+        "r3": {"g1": 30, "g2": 35, "g3": 40},
+    }
+    rows = []
+    for row, groups in counts.items():
+        for group, n in groups.items():
+            rows.append(
+                {
+                    "p": "p1",
+                    "r": row,
+                    "outcome": "o1",
+                    "group": group,
+                    "estimate": 2.0 + n / 20,
+                    "n": n,
+                    "respondents": n,
+                }
+            )
+        total = sum(groups.values())
+        rows.append(
+            {
+                "p": "p1",
+                "r": row,
+                "outcome": "o1",
+                "group": "all",
+                "estimate": 3.0,
+                "n": total,
+                "respondents": total,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def effects_frame() -> pd.DataFrame:
+    rows = []
+    for outcome, r, g, p in [
+        ("s1", 0.3, 0.5, 0.001),
+        ("s2", 0.05, 0.1, 0.6),
+        ("s3", -0.2, -0.4, 0.01),
+    ]:
+        rows.append(
+            {
+                "outcome": outcome,
+                "effect": "rank_biserial",
+                "estimate": r,
+                "ci_low": r - 0.1,
+                "ci_high": r + 0.1,
+                "p_adj": p,
+                "correction": "Holm",
+                "n": 100,
+            }
+        )
+        if outcome != "s3":  # s3 a yes/no score: no g
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "effect": "hedges_g",
+                    "estimate": g,
+                    "ci_low": g - 0.2,
+                    "ci_high": g + 0.2,
+                    "p_adj": p,
+                    "correction": "Benjamini-Hochberg",
+                    "n": 100,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def risk_points() -> pd.DataFrame:
+    rows = []
+    for k, risk in enumerate(["k1", "k2", "k3"]):
+        for group in ["x", "y"]:
+            rows.append(
+                {
+                    "risk": risk,
+                    "by": group,
+                    "experienced": 0.1 + 0.1 * k,
+                    "experienced_count": 20 + k,
+                    "experienced_n": 100,
+                    "managed": 3.2 + 0.1 * k,
+                    "managed_ci_low": 3.0,
+                    "managed_ci_high": 3.6,
+                    "managed_n": 2 if (risk, group) == ("k3", "y") else 20,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def focus_group_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    codes = {"c1": "barrier", "c2": "barrier", "s1": "strategy", "s2": "strategy"}
+    prevalence = []
+    for code in codes:
+        for by, groups in {"case": ["a", "b"], "speaker_group": ["u", "v", "w"]}.items():
+            for k, group in enumerate(groups):
+                prevalence.append(
+                    {
+                        "outcome": code,
+                        "by": by,
+                        "group": group,
+                        "estimate": 0.02 * (k + 1),
+                        "count": k + 1,
+                        "n": 50,
+                    }
+                )
+    pairs = []
+    for k, (a, b) in enumerate([(a, b) for a in ("c1", "c2") for b in ("s1", "s2")]):
+        pairs.append(
+            {
+                "outcome": a,
+                "code_2": b,
+                "count_both": k,
+                "lift": [0, 0.5, 1.0, 3.0][k],
+                "p_adj": 0.01 if k == 3 else 0.9,
+                "correction": "Benjamini-Hochberg",
+            }
+        )
+    return pd.DataFrame(prevalence), pd.DataFrame(pairs)
+
+
+def coefficient_frame() -> pd.DataFrame:
+    rows = []
+    for outcome in ["m1", "m2", "e1"]:
+        for t, term in enumerate(["t1", "t2"]):
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "term": term,
+                    "estimate": 0.1 + 0.1 * t,
+                    "ci_low": 0.0,
+                    "ci_high": 0.3,
+                    "p_adj": 0.001 if t else 0.3,
+                    "n": 90,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def flow_frame() -> pd.DataFrame:
+    """Pooled and per-case flow; one step excludes fewer than 5 responses."""
+    steps = ["received", "first", "second", "third"]
+    excluded = {"c1": [None, 3, 6, 1], "c2": [None, 0, 7, 2]}
+    received = {"c1": 60, "c2": 50}
+    rows = []
+    for case in ["c1", "c2", "all"]:
+        got = sum(received.values()) if case == "all" else received[case]
+        remaining = got
+        for k, step in enumerate(steps):
+            if case == "all":
+                count = None if k == 0 else excluded["c1"][k] + excluded["c2"][k]
+            else:
+                count = excluded[case][k]
+            remaining -= count or 0
+            rows.append(
+                {
+                    "sample": "all",
+                    "case": case,
+                    "step": step,
+                    "enabled": k > 0 or None,
+                    "excluded": count,
+                    "remaining": remaining,
+                    "flagged_kept": 7 if step == "third" else None,
+                }
+            )
+    flow = pd.DataFrame(rows).astype({"excluded": "Int64", "flagged_kept": "Int64"})
+    flow["step"] = pd.Categorical(flow["step"], categories=steps)
+    flow["case"] = pd.Categorical(flow["case"], categories=["c1", "c2", "all"])
+    flow["sample"] = pd.Categorical(flow["sample"], categories=["all"])
+    return flow
+
+
+# --------------------------------------------------------------------------- drawings
+
+
+def draw(name: str) -> plt.Figure:
+    """Each figure function on its hand-made frame."""
+    if name == "bars":
+        distribution = figures.likert_distribution(
+            likert_frame(), list("abcdef"), [1, 2, 3, 4, 5], [8], "cls"
+        )
+        return figures.diverging_bars(
+            distribution,
+            by="cls",
+            panel_labels={"x": "Class X", "y": "Class Y"},
+            item_labels={i: f"Item {i.upper()}" + (" (R)" if i == "b" else "") for i in "abcdef"},
+            code_labels={1: "one", 2: "two", 3: "three", 4: "four", 5: "five"},
+            missing_label="Don't know",
+            style=STYLE,
+        )
+    if name == "heatmap":
+        return figures.barrier_heatmap(
+            heatmap_frame(),
+            row="r",
+            panel="p",
+            outcome_labels={"o1": "Outcome 1"},
+            row_labels={"r1": "Row 1", "r2": "Row 2", "r3": "Row 3"},
+            group_labels={"g1": "G1", "g2": "G2", "g3": "G3"},
+            panel_labels={"p1": "Panel"},
+            min_cell=5,
+            scale=(1, 5),
+            style=STYLE,
+        )
+    if name == "forest":
+        return figures.contrast_forest(
+            effects_frame(),
+            sections=[("First", ["s1", "s2"]), ("Second", ["s3"])],
+            outcome_labels={"s1": "S1", "s2": "S2", "s3": "S3"},
+            effect_labels={"rank_biserial": "r (primary)", "hedges_g": "g (robustness)"},
+            level_labels=("X", "Y"),
+            alpha=0.05,
+            style=STYLE,
+        )
+    if name == "risks":
+        return figures.risk_matrix(
+            risk_points(),
+            by="by",
+            group_labels={"x": "X", "y": "Y"},
+            risk_labels={"k1": "Risk one", "k2": "Risk two", "k3": "Risk three"},
+            min_cell=5,
+            reference=(3, "midpoint"),
+            style=STYLE,
+        )
+    if name == "codes":
+        prevalence, pairs = focus_group_frames()
+        return figures.focus_group_codes(
+            prevalence,
+            pairs,
+            code_labels={"c1": "Code 1", "c2": "Code 2", "s1": "Strat 1", "s2": "Strat 2"},
+            code_kinds={"c1": "barrier", "c2": "barrier", "s1": "strategy", "s2": "strategy"},
+            kind_labels={"barrier": "Barriers", "strategy": "Strategies"},
+            panels=[
+                ("case", "By case", {"a": "A", "b": "B"}),
+                ("speaker_group", "By group", {"u": "U", "v": "V", "w": "W"}),
+            ],
+            row_codes=["c1", "c2"],
+            column_codes=["s1", "s2"],
+            flags={"c2": " †"},
+            notes=["† unreliable"],
+            style=STYLE,
+        )
+    if name == "coefficients":
+        return figures.coefficient_plot(
+            coefficient_frame(),
+            sections=[("Main", ["m1", "m2"]), ("Each", ["e1"])],
+            outcome_labels={"m1": "M1", "m2": "M2", "e1": "E1"},
+            term_labels={"t1": "T1", "t2": "T2"},
+            style=STYLE,
+        )
+    if name == "flow":
+        return figures.flow_diagram(
+            flow_frame(),
+            step_labels={"first": "First rule", "second": "Second rule", "third": "Third rule"},
+            received_label="Received",
+            included_label="Included",
+            breakdowns={"case": ("By case", {"c1": "Case 1", "c2": "Case 2"})},
+            min_cell=5,
+            style=STYLE,
+        )
+    raise ValueError(name)
+
+
+DRAWINGS = ["bars", "heatmap", "forest", "risks", "codes", "coefficients", "flow"]
+
+
+def texts(fig: plt.Figure) -> list[str]:
+    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+
+
+def test_style_from_config_sets_sizes_and_palette():
+    style = figures.style_from_config(font_size=9, dpi=600, palette="tol_bright")
+    assert style["font.size"] == 9 and style["legend.fontsize"] == 8
+    assert style["savefig.dpi"] == 600
+    assert style["axes.prop_cycle"].by_key()["color"][0] == figures.PALETTES["tol_bright"][0]
+    with pytest.raises(ValueError, match="palette"):
+        figures.style_from_config(palette="rainbow")
+    with pytest.raises(ValueError, match="font_size"):
+        figures.style_from_config(font_size=6)
+
+
+def test_likert_item_labels_number_items_and_mark_reverse_keys(study):
+    codebook = study.codebook
+    reversed_items = codebook.items.index[codebook.items["reverse"]].tolist()
+    item = reversed_items[0]
+    label = figures.likert_item_labels(codebook, [item])[item]
+    construct = codebook.constructs.loc[codebook.items.loc[item, "construct"], "label"]
+    number = codebook.scale_items(codebook.items.loc[item, "score"]).index(item) + 1
+    assert label == f"{construct} {number} (R)"
+
+
+def test_level_labels_come_from_the_registry(study):
+    labels = figures.level_labels(study.registries, "case")
+    assert list(labels) == [str(c) for c in study.cases.index]
+    assert list(labels.values()) == study.cases["label"].tolist()
+    with pytest.raises(ValueError, match="no registry"):
+        figures.level_labels(study.registries, "sample")
+
+
+def test_diverging_bars_has_a_panel_per_level_and_a_bar_per_item_and_code():
+    fig = draw("bars")
+    assert len(fig.axes) == 3  # two classes and "don't know"
+    assert len(fig.axes[0].patches) == 6 * 5  # six items, five codes
+    assert len(fig.axes[2].patches) == 6 * 2  # six items, two classes
+    plt.close(fig)
+
+
+def test_heatmap_cells_describe_each_cell_pooled_and_per_group():
+    scores = pd.DataFrame(
+        {
+            "cls": pd.Categorical(["x", "x", "x", "y"], categories=["x", "y", "z"]),
+            "grp": pd.Categorical(["g", "g", "h", "g"], categories=["g", "h"]),
+            "s": [1.0, 3.0, 5.0, 2.0],
+        }
+    )
+    catalogue = pd.DataFrame({"outcome_label": ["S"], "kind": ["k"], "measure": ["m"]}, index=["s"])
+    cells = figures.heatmap_cells(scores, ["s"], catalogue, split=["cls"], within="grp")
+    x = cells[cells["cls"] == "x"].set_index("group")
+    assert x.loc["all", "estimate"] == 3.0 and x.loc["all", "n"] == 3
+    assert x.loc["g", "estimate"] == 2.0 and x.loc["g", "respondents"] == 2
+    z = cells[cells["cls"] == "z"].set_index("group")
+    assert (z["n"] == 0).all() and (z["respondents"] == 0).all()  # unobserved kept
+
+
+def test_heatmap_masks_small_cells_and_those_that_would_reveal_them():
+    fig = draw("heatmap")
+    ax = fig.axes[0]
+    image = ax.images[0].get_array()
+    values = np.ma.filled(image.astype(float), np.nan)
+    assert values.shape == (3 * 4, 1)  # three blocks of pooled + three groups; one outcome
+    row = {
+        (block, group): 4 * b + g
+        for b, block in enumerate(["r1", "r2", "r3"])
+        for g, group in enumerate(["all", "g1", "g2", "g3"])
+    }
+    assert np.isnan(values[row[("r1", "g1")], 0])  # n = 3 < 5
+    for block in ["r1", "r2", "r3"]:  # no row or column with a single masked cell
+        masked = [np.isnan(values[row[(block, g)], 0]) for g in ["g1", "g2", "g3"]]
+        assert sum(masked) != 1
+    for group in ["g1", "g2", "g3"]:
+        masked = [np.isnan(values[row[(b, group)], 0]) for b in ["r1", "r2", "r3"]]
+        assert sum(masked) != 1
+    assert not np.isnan(values[row[("r3", "g3")], 0])  # large cells stay
+    assert all(not np.isnan(values[row[(b, "all")], 0]) for b in ["r1", "r2", "r3"])
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == int(np.isnan(values).sum())
+    shown = texts(fig)
+    assert "2.1" not in shown  # the masked mean (2 + 3/20) is not printed
+    assert any("n < 5" in t for t in shown)
+    plt.close(fig)
+
+
+def test_contrast_forest_draws_a_panel_per_effect_and_fills_adjusted_significant():
+    fig = draw("forest")
+    r_panel, g_panel = fig.axes[:2]
+
+    def markers(ax):
+        return [line for line in ax.get_lines() if line.get_marker() not in ("None", "", None)]
+
+    assert len(markers(r_panel)) == 3 and len(markers(g_panel)) == 2
+    filled = [to_hex(m.get_markerfacecolor()) != "#ffffff" for m in markers(r_panel)]
+    assert filled == [True, False, True]
+    assert "not estimated" in texts(fig)  # no g for the yes/no section
+    plt.close(fig)
+
+
+def test_risk_matrix_leaves_out_points_with_small_counts():
+    fig = draw("risks")
+    ax = fig.axes[0]
+    points = sum(
+        len(c.get_offsets())
+        for c in ax.collections
+        if c.get_offsets().size and c.get_offsets().shape[1] == 2 and not hasattr(c, "get_segments")
+    )
+    # k3 in y (2 raters) is masked, and k3 in x with it (the pooled count would give it back)
+    assert points == 4
+    assert any(t.startswith("Not shown (n < 5)") for t in texts(fig))
+    plt.close(fig)
+
+
+def test_focus_group_codes_draws_prevalence_panels_and_a_cooccurrence_matrix():
+    fig = draw("codes")
+    heatmaps = [ax for ax in fig.axes if ax.images]
+    assert [ax.images[0].get_array().shape for ax in heatmaps] == [(6, 2), (6, 3), (2, 2)]
+    assert "Code 2 †" in [t.get_text() for t in heatmaps[0].get_yticklabels()]
+    outlined = [p for p in heatmaps[2].patches if not p.get_fill()]
+    assert len(outlined) == 1  # the one pair under alpha
+    plt.close(fig)
+
+
+def test_coefficient_plot_draws_a_panel_per_section():
+    fig = draw("coefficients")
+    panels = [ax for ax in fig.axes if ax.get_lines()]
+    assert len(panels) == 2
+    marks = [line for line in panels[0].get_lines() if line.get_marker() not in ("None", "")]
+    assert len(marks) == 2 * 2
+    plt.close(fig)
+
+
+def test_flow_diagram_counts_and_masks_small_exclusions():
+    fig = draw("flow")
+    shown = "\n".join(texts(fig))
+    assert "n = 110" in shown and "n = 91" in shown  # received, included
+    assert "excluded n = 13" in shown  # second rule, pooled
+    assert "< 5" in shown  # the first rule excluded 3: masked
+    assert "7 flagged but kept" in shown
+    assert "n = 107" not in shown  # remaining counts would give the masked one back
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("name", DRAWINGS)
+def test_figure_stays_within_its_journal_width(name):
+    fig = draw(name)
+    assert figures.overflow(fig) < 0.01  # nothing beyond the width it is drawn for
+    plt.close(fig)
+
+
+DRAW_AND_SAVE = """
+import sys
+from pathlib import Path
+from coprod import figures
+from tests.test_figures import DRAWINGS, STYLE, draw
+out = Path(sys.argv[1])
+for name in DRAWINGS:
+    paths = [out / f"{name}.{suffix}" for suffix in ("pdf", "png", "svg")]
+    figures.save_figure(draw(name), paths, {**STYLE, "savefig.dpi": 72})
+"""
+
+
+def test_drawing_every_figure_twice_gives_identical_bytes(tmp_path):
+    """Two processes (different hash seeds) draw and save every figure: same bytes."""
+    runs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"run{seed}"
+        out.mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        runs.append(
+            (
+                out,
+                subprocess.Popen(
+                    [sys.executable, "-c", DRAW_AND_SAVE, str(out)],
+                    cwd=REPO,
+                    env=env,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+        )
+    for _, process in runs:
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+    first, second = (sorted(out.iterdir()) for out, _ in runs)
+    assert [p.name for p in first] == [p.name for p in second]
+    assert len(first) == 3 * len(DRAWINGS)
+    for a, b in zip(first, second, strict=True):
+        assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest(), (
+            a.name
+        )
+    pdf = (runs[0][0] / "heatmap.pdf").read_bytes()
+    svg = (runs[0][0] / "heatmap.svg").read_bytes()
+    png = (runs[0][0] / "heatmap.png").read_bytes()
+    assert b"CreationDate" not in pdf and b"<dc:date>" not in svg and b"Software" not in png
+
+
+# --------------------------------------------------------------------------- workflow
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+DRAWN = ["figure4_risk_matrix", "figure7_data_quality_flow"]
+# Only changed params may trigger a rerun here: the check is about the config, and the
+# library files may be edited (newer) while it runs.
+TRIGGER = ["--rerun-triggers", "params"]
+
+
+def scheduled(workdir: Path, *args: str) -> set[str]:
+    """Rules a dry run of the two figures' PDFs would run."""
+    targets = [f"results/exhibits/figures/{name}.pdf" for name in DRAWN]
+    result = subprocess.run(
+        [*SNAKEMAKE, *targets, "--directory", str(workdir), "--dry-run", *TRIGGER, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    if "Nothing to be done" in result.stdout + result.stderr:
+        return set()
+    table = result.stdout.split("Job stats:")[1].split("total")[0]
+    return {
+        parts[0]
+        for parts in map(str.split, table.splitlines())
+        if len(parts) == 2 and parts[1].isdigit()
+    }
+
+
+def test_no_analysis_rule_reads_the_figures_config():
+    """Restyling cannot rerun an analysis: only the figure rules read `figures`."""
+    for path in sorted((REPO / "workflow" / "rules").glob("*.smk")):
+        if path.name != "figures.smk":
+            text = path.read_text()
+            assert '["figures"]' not in text and "FIGURES" not in text, path.name
+
+
+@pytest.mark.workflow
+def test_restyling_one_figure_reruns_only_that_figure(study_copy):
+    results = REPO / "results"
+    needed = [results / "compare" / "risks.parquet", results / "clean" / "flow.parquet"]
+    if not all(path.exists() for path in needed):
+        pytest.skip("run the pipeline first: the check starts from its results")
+    # The results as they are (mtimes kept), then the two figures drawn for real, so that
+    # Snakemake records their params.
+    shutil.copytree(results, study_copy / "results", ignore=shutil.ignore_patterns("exhibits"))
+    targets = [f"results/exhibits/figures/{name}.pdf" for name in DRAWN]
+    touched = subprocess.run(
+        [*SNAKEMAKE, *targets, "--directory", str(study_copy), "--touch", "--cores", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert touched.returncode == 0, touched.stderr
+    drawn = subprocess.run(
+        [*SNAKEMAKE, *targets, "--directory", str(study_copy), "--cores", "2", *TRIGGER],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert drawn.returncode == 0, drawn.stderr
+    assert scheduled(study_copy) == set()
+
+    config_path = study_copy / "config" / "config.yaml"
+    original = config_path.read_text()
+
+    def restyle(change) -> set[str]:
+        config = yaml.safe_load(original)
+        change(config["figures"])
+        config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+        try:
+            return scheduled(study_copy)
+        finally:
+            config_path.write_text(original)
+
+    def one_figure(figures_config):
+        entry = figures_config["figure4_risk_matrix"]
+        entry["width"] = "single" if entry["width"] == "double" else "double"
+
+    def shared(figures_config):
+        figures_config["font_size"] = figures_config["font_size"] + 1
+
+    assert restyle(one_figure) == {"figure4_risk_matrix"}
+    assert restyle(shared) == set(DRAWN)
+
+
+def test_figure_rules_exist_for_every_exhibit_and_read_only_their_own_style():
+    rules = (REPO / "workflow" / "rules" / "figures.smk").read_text()
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    names = [key for key in config["figures"] if key.startswith("figure")]
+    assert len(names) == 7
+    for name in names:
+        assert f"rule {name}:" in rules
+        body = rules.split(f"rule {name}:")[1].split("\nrule ")[0]
+        assert f'FIGURES["{name}"]' in body
+        others = [n for n in names if n != name]
+        assert not any(f'FIGURES["{n}"]' in body for n in others)
+        assert "report(" in body or "figure_png(" in body
+        assert "log:" in body and "conda:" in body and "library=library(" in body
+
+
+def test_catalogue_labels_are_the_figures_labels(study):
+    """Figure 3 and 6 label rows with the codebook's construct labels."""
+    from coprod.compare import score_catalogue  # heavy (statistics stack): only here
+
+    catalogue = score_catalogue(study.codebook)
+    assert catalogue["label"].notna().all()
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+__all__ = ["Line2D"]

@@ -1,0 +1,363 @@
+"""The validation study: conditions, seeding and batches, truth matching, aggregation,
+and a reduced validation run through Snakemake whose null rates meet the criteria."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from coprod import validation as V
+from coprod.synthetic import generate
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def config():
+    with open(REPO / "config" / "config.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@pytest.fixture(scope="module")
+def baseline(config):
+    return config["validation"]["baseline"]
+
+
+def numbers(node, path=""):
+    """Every numeric leaf of a nested mapping, by dotted path."""
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            out.update(numbers(value, f"{path}.{key}" if path else str(key)))
+        return out
+    if isinstance(node, list):
+        out = {}
+        for i, value in enumerate(node):
+            out.update(numbers(value, f"{path}.{i}"))
+        return out
+    if isinstance(node, int | float) and not isinstance(node, bool):
+        return {path: float(node)}
+    return {}
+
+
+def under(path, prefixes):
+    return any(path == p or path.startswith(f"{p}.") for p in prefixes)
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+def test_null_model_zeroes_every_effect_and_keeps_the_baselines(model, baseline):
+    null = V.scale_effects(model, 0.0, baseline=baseline)
+    before, after = numbers(model["latent"]), numbers(null["latent"])
+    assert before.keys() == after.keys()  # the structure (every named effect) is kept
+    effects = [path for path in before if not under(path, baseline)]
+    kept = [path for path in before if under(path, baseline)]
+    assert len(effects) > 50 and kept
+    assert all(after[path] == 0.0 for path in effects)
+    assert not any(math.copysign(1.0, after[path]) < 0 for path in effects)  # no -0.0
+    assert all(after[path] == before[path] for path in kept)
+    # Some of the effects that the comparisons test are indeed non-zero in the model.
+    assert sum(before[path] != 0 for path in effects) > 40
+    # Everything outside `latent` is untouched, and the model itself is not changed.
+    assert {k: v for k, v in null.items() if k != "latent"} == {
+        k: v for k, v in model.items() if k != "latent"
+    }
+    assert numbers(model["latent"]) == before
+
+
+def test_effect_scale_multiplies_effects_and_rejects_unknown_baselines(model, baseline):
+    half = numbers(V.scale_effects(model, 0.5, baseline=baseline)["latent"])
+    for path, value in numbers(model["latent"]).items():
+        assert half[path] == (value if under(path, baseline) else 0.5 * value)
+    assert V.scale_effects(model, 1.0, baseline=baseline) == model
+    with pytest.raises(ValueError, match=r"\['nowhere.rate'\] are not in the model"):
+        V.scale_effects(model, 0.0, baseline=["nowhere.rate"])
+
+
+def test_condition_model_sets_the_sample_size(model, baseline):
+    out = V.condition_model(model, effect_scale=0.0, respondents_per_case_sample=40)
+    assert out["respondents_per_case_sample"] == 40
+    same = V.condition_model(model, effect_scale=1.0, baseline=baseline)
+    assert same["respondents_per_case_sample"] == model["respondents_per_case_sample"]
+
+
+def test_replicates_draw_the_responses_of_the_full_model(study, model):
+    # The replicate model only shrinks what is drawn after the responses.
+    small = V.replicate_model(model, study)
+    assert small["population_size"] < model["population_size"]
+    full = generate(study, {**model, "population_size": 8000}, seed=7).responses
+    pd.testing.assert_frame_equal(generate(study, small, seed=7).responses, full)
+
+
+def test_population_model_gives_fixed_count_groups_their_share():
+    model = {
+        "respondents_per_case_sample": 100,
+        "group_shares": {"a": 0.6, "b": 0.4},
+        "group_counts": {"c": [3, 7]},
+    }
+    out = V.population_model(model)
+    assert out["group_counts"] == {}
+    assert out["group_shares"] == pytest.approx({"a": 0.57, "b": 0.38, "c": 0.05})
+    assert model["group_counts"] == {"c": [3, 7]}
+
+
+# --------------------------------------------------------------------------- seeds and batches
+
+
+def test_batches_and_seeds():
+    assert [list(b) for b in V.batches(25, 10)] == [
+        list(range(10)),
+        list(range(10, 20)),
+        [20, 21, 22, 23, 24],
+    ]
+    assert [list(b) for b in V.batches(3, 10)] == [[0, 1, 2]]
+    assert V.replicate_seed(20261128, 1_000_000, 5) == 21261133
+    with pytest.raises(ValueError, match="must be positive"):
+        V.batches(0, 10)
+
+
+# --------------------------------------------------------------------------- truth
+
+
+def test_attach_truth_flips_reversed_contrasts_and_classifies_nulls():
+    key, none = {"term": "", "contrast": "x vs y"}, {"term": "", "contrast": ""}
+    truth = pd.DataFrame(
+        [
+            {"analysis": "c", "outcome": "s1", "effect": "rank_biserial", "truth": 0.30, **key},
+            {"analysis": "c", "outcome": "s2", "effect": "rank_biserial", "truth": 0.01, **key},
+            {"analysis": "a", "outcome": "s1", "effect": "epsilon_squared", "truth": 0.001, **none},
+            {"analysis": "m", "outcome": "s1", "effect": "mean", "truth": 3.0, **none},
+        ]
+    )
+    estimates = pd.DataFrame(
+        {
+            "analysis": ["c", "c", "c", "c", "a", "m", "c"],
+            "outcome": ["s1", "s1", "s2", "s2", "s1", "s1", "s9"],
+            "term": "",
+            "effect": ["rank_biserial", "rank_biserial", "rank_biserial", "log_odds_ratio"]
+            + ["epsilon_squared", "mean", "rank_biserial"],
+            "contrast": ["x vs y", "y vs x", "x vs y", "x vs y", "all levels", "", "x vs y"],
+            "p": [0.01, 0.01, 0.5, 0.5, 0.2, np.nan, 0.3],
+        }
+    )
+    out = V.attach_truth(estimates, truth)
+    assert out["truth"].tolist()[:6] == [0.30, -0.30, 0.01, 0.0, 0.001, 3.0]
+    assert np.isnan(out["truth"].iloc[6])  # no population value: unknown
+    # |0.01| <= 0.025 is null; epsilon-squared 0.001 > 0.0004 is not; no test, no truth: NA
+    assert out["null_effect"].tolist()[:5] == [False, False, True, True, False]
+    assert out["null_effect"].iloc[5:].isna().all()
+    wide = V.attach_truth(estimates, truth, {"epsilon_squared": 0.01})
+    assert bool(wide["null_effect"].iloc[4])
+
+
+# --------------------------------------------------------------------------- aggregation
+
+
+def rows(estimate, truth, ci_low, ci_high, p, replicate, null=True, method="m", family="f"):
+    return pd.DataFrame(
+        {
+            "condition": "c",
+            "replicate": replicate,
+            "analysis": family,
+            "outcome": [f"s{i}" for i in range(len(estimate))],
+            "term": "",
+            "effect": "e",
+            "method": method,
+            "estimate": estimate,
+            "ci_low": ci_low,
+            "ci_high": ci_high,
+            "p": p,
+            "p_adj": np.minimum(np.asarray(p, float) * 2, 1),
+            "truth": truth,
+            "null_effect": pd.array([null] * len(estimate), dtype="boolean"),
+        }
+    )
+
+
+def test_cluster_mean_by_hand():
+    # One value per cluster: the SD over sqrt(R).
+    mean, se = V.cluster_mean(pd.Series([1.0, 2.0, 6.0]), pd.Series([0, 1, 2]))
+    assert mean == 3.0 and se == pytest.approx(np.std([1, 2, 6], ddof=1) / np.sqrt(3))
+    # Clusters of 2 and 1 values: sums 3 and 6 over counts 2 and 1 -> mean 3;
+    # residuals 3 - 3*2 = -3 and 6 - 3*1 = 3 -> sqrt(18 / 2) / 1.5 = 2.
+    mean, se = V.cluster_mean(pd.Series([1.0, 2.0, 6.0, np.nan]), pd.Series([0, 0, 1, 1]))
+    assert (mean, se) == (3.0, 2.0)
+    assert np.isnan(V.cluster_mean(pd.Series([1.0]), pd.Series([0]))[1])
+
+
+def test_summary_metrics_by_hand():
+    # Four replicates of one null estimand with truth 0.
+    estimates = pd.concat(
+        [
+            rows([0.1], [0.0], [-0.1], [0.3], [0.20], 0),
+            rows([-0.2], [0.0], [-0.4], [-0.05], [0.01], 1),
+            rows([0.3], [0.0], [0.1], [0.5], [0.03], 2),
+            rows([0.2], [0.0], [-0.1], [0.5], [0.40], 3),
+        ]
+    )
+    row = V.summarise(estimates, alpha=0.05).set_index("family").loc["all"]
+    errors = np.array([0.1, -0.2, 0.3, 0.2])
+    assert row["n_replicates"] == 4 and row["n_estimands"] == 1
+    assert row["bias"] == pytest.approx(0.1)
+    assert row["bias_mcse"] == pytest.approx(errors.std(ddof=1) / 2)
+    assert row["rmse"] == pytest.approx(np.sqrt((0.01 + 0.04 + 0.09 + 0.04) / 4))  # sqrt(0.045)
+    mse_se = (errors**2).std(ddof=1) / 2
+    assert row["rmse_mcse"] == pytest.approx(mse_se / (2 * np.sqrt(0.045)))
+    assert row["coverage"] == 0.5  # replicates 1 and 2 miss 0
+    assert row["coverage_mcse"] == pytest.approx(np.std([1, 0, 0, 1], ddof=1) / 2)
+    assert row["type_i_error"] == 0.5 and row["n_type_i_error_tests"] == 4  # p 0.01, 0.03
+    assert row["type_i_error_adjusted"] == 0.25  # p_adj 0.02, 0.06
+    assert np.isnan(row["power"]) and row["n_power_tests"] == 0
+
+
+def test_summary_splits_type_i_error_from_power_and_families():
+    estimates = pd.concat(
+        [
+            rows([0.0, 0.5], [0.0, 0.4], [-1, 0], [1, 1], [0.5, 0.001], 0, family="f1"),
+            rows([0.1, 0.4], [0.0, 0.4], [-1, 0], [1, 1], [0.01, 0.2], 1, family="f1"),
+            rows([2.0], [1.0], [1.5], [2.5], [np.nan], 0, family="f2"),
+        ]
+    )
+    estimates["null_effect"] = pd.array([True, False, True, False, pd.NA], dtype="boolean")
+    summary = V.summarise(estimates, alpha=0.05).set_index("family")
+    overall = summary.loc["all"]
+    assert overall["type_i_error"] == 0.5 and overall["power"] == 0.5
+    assert overall["n_estimands"] == 3 and overall["coverage"] == pytest.approx(4 / 5)
+    f2 = summary.loc["f2"]
+    assert f2["bias"] == 1.0 and f2["coverage"] == 0.0 and np.isnan(f2["type_i_error"])
+    report = V.summary_markdown(
+        V.summarise(estimates, alpha=0.05), alpha=0.05, max_type_i_error=0.07, min_coverage=0.9
+    )
+    assert "fails: type I error, coverage" in report
+
+
+def test_summary_rates_are_cluster_means_of_unbalanced_replicates():
+    rng = np.random.default_rng(4)
+    n = 60
+    estimates = rows(
+        rng.normal(size=n),
+        np.zeros(n),
+        rng.normal(-1, 0.5, size=n),
+        rng.normal(1, 0.5, size=n),
+        rng.random(n),
+        rng.integers(0, 7, size=n),
+    )
+    estimates.loc[::7, "estimate"] = np.nan  # failed fits
+    estimates.loc[::5, "p"] = np.nan
+    row = V.summarise(estimates, alpha=0.3).iloc[0]
+    replicate = estimates["replicate"]
+    error = estimates["estimate"] - estimates["truth"]
+    assert (row["bias"], row["bias_mcse"]) == pytest.approx(V.cluster_mean(error, replicate))
+    covers = (estimates["ci_low"] <= 0) & (estimates["ci_high"] >= 0)
+    assert (row["coverage"], row["coverage_mcse"]) == pytest.approx(
+        V.cluster_mean(covers.astype(float), replicate)
+    )
+    reject = (estimates["p"] < 0.3).astype(float).where(estimates["p"].notna())
+    assert (row["type_i_error"], row["type_i_error_mcse"]) == pytest.approx(
+        V.cluster_mean(reject, replicate)
+    )
+    assert row["n_failed"] == 9 and row["n_tests"] == 48 and row["n_estimands"] == 60
+
+
+# --------------------------------------------------------------------------- the workflow
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+MIN_COUNT = 100  # tests (or CIs) of a method in the reduced run for its rate to be judged
+REDUCED = {
+    "n_replicates": 8,
+    "replicates_per_job": 4,
+    "population_size": 50000,
+    "n_boot": 100,
+    "conditions": {
+        "null_effects": {"effect_scale": 0.0, "seed_offset": 0},
+        "planted": {"effect_scale": 1.0, "seed_offset": 1000000, "n_replicates": 2},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def reduced_validation(tmp_path_factory):
+    """A reduced validation run through Snakemake in a copy of the study."""
+    workdir = tmp_path_factory.mktemp("validation")
+    shutil.copytree(REPO / "config", workdir / "config")
+    shutil.copytree(REPO / "resources", workdir / "resources")
+    path = workdir / "config" / "config.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["validation"].update(REDUCED)
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    result = subprocess.run(
+        [*SNAKEMAKE, "--directory", str(workdir), "--cores", "2", "validation"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return workdir / "results" / "validation"
+
+
+@pytest.mark.workflow
+def test_reduced_validation_writes_batches_truth_and_summary(reduced_validation):
+    null = sorted(p.name for p in (reduced_validation / "null_effects").iterdir())
+    assert null == ["batch_000.parquet", "batch_001.parquet", "truth.json"]
+    batch = pd.read_parquet(reduced_validation / "null_effects" / "batch_001.parquet")
+    assert sorted(batch["replicate"].unique()) == [4, 5, 6, 7]
+    assert sorted(batch["seed"].unique()) == [20261128 + r for r in range(4, 8)]
+    assert list(batch.columns) == list(V.ESTIMATE_COLUMNS)
+    truth = json.loads((reduced_validation / "null_effects" / "truth.json").read_text())
+    assert truth["effect_scale"] == 0.0 and truth["n_drawn"] == 50000
+    summary = pd.read_csv(reduced_validation / "summary.csv")
+    assert set(summary["condition"]) == {"null_effects", "planted"}
+    assert (reduced_validation / "summary.md").read_text().startswith("# Validation")
+
+
+@pytest.mark.workflow
+def test_null_type_i_error_and_coverage_meet_the_criteria(reduced_validation, config):
+    """Under the null every effect is zero, so every rejection is a type I error.
+
+    Eight replicates estimate a method's rate to within about 0.01-0.02 (estimates of
+    one replicate are correlated), so a rate must meet its criterion within two Monte
+    Carlo SEs here; a broken test or interval (such as epsilon-squared's, below) is
+    still far outside. The full default run checks the criteria at face value
+    (results/validation/summary.md; README).
+    """
+    summary = pd.read_parquet(reduced_validation / "summary.parquet")
+    overall = summary[summary["family"] == "all"].set_index(["condition", "method"])
+    null = overall.loc["null_effects"]
+    criteria = config["validation"]["criteria"]
+    tested = null[null["n_tests"] >= MIN_COUNT]
+    assert {"mann_whitney", "hedges_g", "kruskal_wallis", "chi_square"} <= set(tested.index)
+    assert {"ols_standardised", "partial_correlation"} <= set(tested.index)
+    excess = tested["rejection_rate"] - 2 * tested["rejection_rate_mcse"]
+    assert (excess <= criteria["max_type_i_error"]).all(), tested["rejection_rate"]
+    assert (tested["rejection_rate"] <= 0.1).all(), tested["rejection_rate"]
+    # Coverage of every method's CIs except epsilon-squared's (see the next test).
+    covered = null[(null["n_ci"] >= MIN_COUNT)].drop(index="kruskal_wallis")
+    assert {"wilson", "ols_standardised", "mann_whitney", "hedges_g"} <= set(covered.index)
+    shortfall = covered["coverage"] + 2 * covered["coverage_mcse"]
+    assert (shortfall >= criteria["min_coverage"]).all(), covered["coverage"]
+    assert (covered["coverage"] >= 0.85).all(), covered["coverage"]
+    # Under the planted model the tests find the planted effects.
+    power = overall.loc["planted", "power"]
+    assert power["mann_whitney"] > 0.3 and power["ols_standardised"] > 0.5, power
+
+
+@pytest.mark.workflow
+@pytest.mark.xfail(
+    strict=True,
+    reason="epsilon-squared is at least 0 and biased up, so the bootstrap percentile CI of "
+    "Kruskal-Wallis' effect size does not contain a population value of 0",
+)
+def test_epsilon_squared_ci_covers_under_the_null(reduced_validation, config):
+    summary = pd.read_parquet(reduced_validation / "summary.parquet")
+    row = summary.set_index(["condition", "method", "family"]).loc[
+        ("null_effects", "kruskal_wallis", "all")
+    ]
+    assert row["coverage"] >= config["validation"]["criteria"]["min_coverage"]

@@ -1,0 +1,65 @@
+# Report: provenance of the run (package versions, the config used) and the
+# manifest of every exhibit's hash. `snakemake --report results/report.html`
+# then gathers every exhibit with its caption into one HTML file.
+
+# Every published table, figure and number: what the manifest vouches for.
+EXHIBITS = TABLE_EXHIBITS + FIGURE_EXHIBITS
+
+
+rule package_versions:
+    input:
+        library=library("provenance", "pipeline"),
+    output:
+        report(
+            "results/provenance/versions.txt",
+            category="Provenance",
+            caption="../report/versions.rst",
+        ),
+    log:
+        "logs/package_versions.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=5,
+    script:
+        "../scripts/package_versions.py"
+
+
+rule config_used:
+    input:
+        library=library("provenance", "pipeline"),
+    output:
+        report(
+            "results/provenance/config.yaml",
+            category="Provenance",
+            caption="../report/config_used.rst",
+        ),
+    log:
+        "logs/config_used.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=5,
+    params:
+        config=config,
+    script:
+        "../scripts/config_used.py"
+
+
+rule manifest:
+    input:
+        exhibits=EXHIBITS,
+        library=library("provenance", "pipeline"),
+    output:
+        "results/MANIFEST.sha256",
+    log:
+        "logs/manifest.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=5,
+    script:
+        "../scripts/manifest.py"

@@ -1,0 +1,215 @@
+# Validation: the comparisons on seeded simulated studies of known truth (not part of
+# `all`; run `snakemake validation`). Per condition (the synthetic model with its
+# effects scaled: 0 is the null), the population values are computed once, then the
+# replicates run in batches, one job each ({condition}, {batch}); the summary gives
+# bias, RMSE, CI coverage, type I error and power per method (coprod.validation).
+
+VALIDATION = config["validation"]
+VALIDATION_DIR = "results/validation"
+# The keys of `compare` the validated analyses use: changing another reruns nothing.
+VALIDATED_COMPARE = {
+    key: config["compare"][key]
+    for key in (
+        "outcome_kinds",
+        "scores",
+        "high_rating",
+        "overcome_threshold",
+        "n_mc",
+        "seed",
+        "contrasts",
+        "across_cases",
+        "stakeholder_groups",
+        "strategies",
+        "barrier_sides",
+        "derived",
+        "staff",
+        "families",
+    )
+}
+VALIDATION_SETTINGS = {
+    "analyses": VALIDATION["analyses"],
+    "compare": VALIDATED_COMPARE,
+    "exclusions": config["exclusions"],
+    "min_share_answered": config["scoring"]["min_share_answered"],
+    "ordinal": VALIDATION["ordinal"],
+    "n_boot": VALIDATION["n_boot"] or config["compare"]["n_boot"],
+    "null_tolerance": VALIDATION["null_tolerance"],
+}
+
+# Each condition's settings, with the validation-wide ones where it sets none.
+VALIDATION_CONDITIONS = {
+    name: {
+        "effect_scale": spec["effect_scale"],
+        "seed_offset": spec["seed_offset"],
+        **{
+            key: spec.get(key, VALIDATION[key])
+            for key in ("n_replicates", "respondents_per_case_sample")
+        },
+    }
+    for name, spec in VALIDATION["conditions"].items()
+}
+# Condition -> batch id (000, 001, ...) -> its replicates, `replicates_per_job` a job.
+VALIDATION_PER_JOB = VALIDATION["replicates_per_job"]
+VALIDATION_BATCHES = {
+    name: {
+        f"{start // VALIDATION_PER_JOB:03d}": list(
+            range(start, min(start + VALIDATION_PER_JOB, spec["n_replicates"]))
+        )
+        for start in range(0, spec["n_replicates"], VALIDATION_PER_JOB)
+    }
+    for name, spec in VALIDATION_CONDITIONS.items()
+}
+VALIDATION_BATCH_FILES = [
+    f"{VALIDATION_DIR}/{name}/batch_{batch}.parquet"
+    for name, batches in VALIDATION_BATCHES.items()
+    for batch in batches
+]
+
+# Replicates of two conditions share seeds only by intent (the same seed_offset).
+for _a, _spec_a in VALIDATION_CONDITIONS.items():
+    for _b, _spec_b in VALIDATION_CONDITIONS.items():
+        _start_a, _start_b = _spec_a["seed_offset"], _spec_b["seed_offset"]
+        if (
+            _a < _b
+            and _start_a != _start_b
+            and _start_a < _start_b + _spec_b["n_replicates"]
+            and _start_b < _start_a + _spec_a["n_replicates"]
+        ):
+            raise ValueError(
+                f"config/config.yaml: validation conditions {_a!r} and {_b!r} draw "
+                f"replicates from overlapping seeds (offsets {_start_a} and {_start_b}); "
+                "give them seed_offsets further apart, or the same offset on purpose"
+            )
+
+VALIDATION_CONDITION_NAMES = "|".join(VALIDATION["conditions"]) or "none"
+
+
+rule validation_truth:
+    input:
+        **resource_files(),
+        model=config["synthetic"]["model"],
+        library=library(
+            "validation",
+            "synthetic",
+            "compare",
+            "stats",
+            "clean",
+            "scoring",
+            "resources",
+            "errors",
+            "pipeline",
+        ),
+    output:
+        f"{VALIDATION_DIR}/{{condition}}/truth.json",
+    log:
+        "logs/validation/{condition}/truth.log",
+    wildcard_constraints:
+        condition=VALIDATION_CONDITION_NAMES,
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=3000,
+        runtime=15,
+    params:
+        condition=lambda wildcards: VALIDATION_CONDITIONS[wildcards.condition],
+        baseline=VALIDATION["baseline"],
+        population_size=VALIDATION["population_size"],
+        population_seed=VALIDATION["population_seed"],
+        settings=VALIDATION_SETTINGS,
+    script:
+        "../scripts/validation_truth.py"
+
+
+rule validation_batch:
+    input:
+        **resource_files(),
+        model=config["synthetic"]["model"],
+        truth=f"{VALIDATION_DIR}/{{condition}}/truth.json",
+        library=library(
+            "validation",
+            "synthetic",
+            "compare",
+            "stats",
+            "clean",
+            "scoring",
+            "resources",
+            "errors",
+            "pipeline",
+        ),
+    output:
+        f"{VALIDATION_DIR}/{{condition}}/batch_{{batch}}.parquet",
+    log:
+        "logs/validation/{condition}/batch_{batch}.log",
+    wildcard_constraints:
+        condition=VALIDATION_CONDITION_NAMES,
+        batch=r"\d+",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        # minutes a job may run (a scheduler's limit): per replicate, plus start-up
+        runtime=lambda wildcards: int(
+            5
+            + VALIDATION["minutes_per_replicate"]
+            * len(VALIDATION_BATCHES[wildcards.condition][wildcards.batch])
+        ),
+    params:
+        condition=lambda wildcards: VALIDATION_CONDITIONS[wildcards.condition],
+        replicates=lambda wildcards: VALIDATION_BATCHES[wildcards.condition][
+            wildcards.batch
+        ],
+        seeds=lambda wildcards: [
+            VALIDATION["seed"]
+            + VALIDATION_CONDITIONS[wildcards.condition]["seed_offset"]
+            + replicate
+            for replicate in VALIDATION_BATCHES[wildcards.condition][wildcards.batch]
+        ],
+        baseline=VALIDATION["baseline"],
+        settings=VALIDATION_SETTINGS,
+    script:
+        "../scripts/validation_batch.py"
+
+
+rule validation_summary:
+    input:
+        batches=VALIDATION_BATCH_FILES,
+        library=library("validation", "pipeline"),
+    output:
+        summary=f"{VALIDATION_DIR}/summary.parquet",
+        table=report(
+            f"{VALIDATION_DIR}/summary.csv",
+            category="Validation",
+            caption="../report/validation_summary.rst",
+        ),
+        markdown=f"{VALIDATION_DIR}/summary.md",
+        estimands=f"{VALIDATION_DIR}/estimands.parquet",
+    log:
+        "logs/validation/summary.log",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        alpha=VALIDATION["alpha"],
+        criteria=VALIDATION["criteria"],
+        described={
+            "conditions": VALIDATION_CONDITIONS,
+            "seed": VALIDATION["seed"],
+            "replicates_per_job": VALIDATION["replicates_per_job"],
+            "population_size": VALIDATION["population_size"],
+            "analyses": VALIDATION["analyses"],
+            "ordinal": VALIDATION["ordinal"],
+            "n_boot": VALIDATION_SETTINGS["n_boot"],
+            "null_tolerance": VALIDATION["null_tolerance"],
+        },
+    script:
+        "../scripts/validation_summary.py"
+
+
+rule validation:
+    input:
+        rules.validation_summary.output,

@@ -1,0 +1,17 @@
+"""The data of figure 2: mean barrier scores in every cell of the heatmap's breakdown."""
+
+import pandas as pd
+
+from coprod.compare import score_catalogue, scores_of
+from coprod.figures import heatmap_cells
+from coprod.pipeline import logged
+from coprod.resources import RESOURCE_KEYS, load_study
+
+with logged(snakemake):
+    params = snakemake.params
+    codebook = load_study({key: snakemake.input[key] for key in RESOURCE_KEYS}).codebook
+    catalogue = score_catalogue(codebook)
+    outcomes = scores_of(catalogue, [params.barriers["kind"]], [params.barriers["measure"]])
+    scores = pd.read_parquet(snakemake.input.scores)
+    cells = heatmap_cells(scores, outcomes, catalogue, split=params.split, within=params.within)
+    cells.to_parquet(snakemake.output[0], index=False)
