@@ -23,10 +23,10 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.workflow
 
 SMALL_VALIDATION = {
-    "n_replicates": 4,
-    "replicates_per_job": 2,
-    "population_size": 20000,
-    "respondents_per_case_sample": 40,
+    "n_replicates": 2,
+    "replicates_per_job": 1,
+    "population_size": 5000,
+    "respondents_per_case_sample": 30,
 }
 
 
@@ -69,7 +69,7 @@ def test_validation_on_slurm_matches_the_local_run(study_copy, tmp_path):
     finally:
         slurm_cluster.stop()
     submitted = output.count("has been submitted with SLURM jobid")
-    assert submitted >= 4, f"only {submitted} jobs went through SLURM:\n{output[-3000:]}"
+    assert submitted >= 6, f"only {submitted} jobs went through SLURM:\n{output[-3000:]}"
     local = _small_study(study_copy, "local")
     _run(local, "--cores", "2")
     cluster_files = _result_files(on_cluster)
