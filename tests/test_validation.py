@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from coprod import compare as C
 from coprod import validation as V
-from coprod.synthetic import generate
+from coprod.synthetic import _standardised_betas, generate
 from tests.conftest import REPO
 
 
@@ -158,6 +159,43 @@ def test_attach_truth_flips_reversed_contrasts_and_classifies_nulls():
     assert bool(wide["null_effect"].iloc[4])
 
 
+def test_population_staff_values_are_the_comparisons_own():
+    rng = np.random.default_rng(11)
+    n = 3000
+    frame = pd.DataFrame(
+        {
+            "skills": rng.normal(size=n),
+            "support": rng.normal(size=n),
+            "trained": (rng.random(n) < 0.4).astype(float),
+            "site": pd.Categorical(rng.choice(["p", "q", "r"], size=n)),
+        }
+    )
+    frame["y"] = 0.4 * frame["skills"] + 0.3 * frame["trained"] + rng.normal(size=n)
+    frame.loc[::13, "y"] = np.nan
+    terms = ["skills", "trained", "support"]
+    values = V._staff_population(frame, "y", ["skills", "trained"], terms, ["site"])
+    catalogue = pd.DataFrame(
+        {"label": "x", "outcome_label": "x", "kind": "k", "measure": "m"}, index=["y", *terms]
+    )
+    table = C.staff_models(
+        frame,
+        catalogue,
+        outcomes=["y"],
+        predictors=["skills", "trained"],
+        covariates=["support"],
+        fixed_effects=["site"],
+        family="s",
+        covariate_family="c",
+        partial_family="p",
+    )
+    ols = table[table["analysis"] == "standardised_ols"].set_index("term")["estimate"]
+    partial = table[table["analysis"] == "partial_correlation"].set_index("term")["estimate"]
+    assert values["standardised_beta"] == pytest.approx(ols.to_dict(), abs=1e-9)
+    assert values["partial_r"] == pytest.approx(partial.to_dict(), abs=1e-6)
+    betas = _standardised_betas(frame, "y", terms, ["site"])  # how truth.json computes them
+    assert values["standardised_beta"] == pytest.approx(betas, abs=1e-4)
+
+
 # --------------------------------------------------------------------------- aggregation
 
 
@@ -274,7 +312,7 @@ MIN_COUNT = 100  # tests (or CIs) of a method in the reduced run for its rate to
 REDUCED = {
     "n_replicates": 8,
     "replicates_per_job": 4,
-    "population_size": 50000,
+    "population_size": 20000,
     "n_boot": 100,
     "conditions": {
         "null_effects": {"effect_scale": 0.0, "seed_offset": 0},
@@ -312,7 +350,7 @@ def test_reduced_validation_writes_batches_truth_and_summary(reduced_validation)
     assert sorted(batch["seed"].unique()) == [20261128 + r for r in range(4, 8)]
     assert list(batch.columns) == list(V.ESTIMATE_COLUMNS)
     truth = json.loads((reduced_validation / "null_effects" / "truth.json").read_text())
-    assert truth["effect_scale"] == 0.0 and truth["n_drawn"] == 50000
+    assert truth["effect_scale"] == 0.0 and truth["n_drawn"] == 20000
     summary = pd.read_csv(reduced_validation / "summary.csv")
     assert set(summary["condition"]) == {"null_effects", "planted"}
     assert (reduced_validation / "summary.md").read_text().startswith("# Validation")

@@ -17,19 +17,21 @@ Replicates
     exclusions (:func:`coprod.clean.apply_exclusions`) and scoring
     (:func:`coprod.scoring.score_responses`), then through the comparison functions
     being validated (:func:`analyse`). The export and ingest steps are skipped: the
-    importers are validated elsewhere (``tests/test_ingest.py``) against files written
-    by the same generator, and the generator's responses are already the frame the
-    importers produce. Replicates are grouped into batches (:func:`batches`), one
+    importers are validated elsewhere (``tests/test_ingest.py`` reads files written by
+    the same generator back into the generator's own frame), so that frame is what
+    they would produce. Replicates are grouped into batches (:func:`batches`), one
     Snakemake job each, so thousands of replicates need not mean thousands of jobs.
 Truth
     Population values are computed once per condition (:func:`population_truth`)
     from a large draw of the condition's model with the generator's own population
-    machinery (the draw and effect definitions behind ``truth.json``), plus the
-    values ``truth.json`` does not hold (epsilon-squared and Cramér's V across the
-    levels of a column, means and shares). A replicate draws only a token population
-    and a minimal set of focus groups (:func:`replicate_model`): both are drawn after
-    the survey responses from the same random stream, so the responses are those of
-    the full model (a test checks it) at a fraction of the cost.
+    machinery (the draw, scores and effect definitions behind ``truth.json``), with
+    the stakeholder groups in the study's mix (:func:`population_model`), plus the
+    values ``truth.json`` does not hold or holds for another model (epsilon-squared
+    and Cramér's V across the levels of a column, the config's staff models, means
+    and shares). A replicate draws only a token population and a minimal set of
+    focus groups (:func:`replicate_model`): both are drawn after the survey responses
+    from the same random stream, so the responses are those of the full model (a
+    test checks it) at a fraction of the cost.
 Estimands and summary
     Every estimate is one row (:data:`ESTIMATE_COLUMNS`) keyed by ``analysis``,
     ``outcome``, ``term`` and ``effect``, beside its population value (``truth``).
@@ -46,7 +48,8 @@ Estimands and summary
 Example
 -------
 >>> null = scale_effects(model, 0.0, baseline=["barrier_correlation"])  # doctest: +SKIP
->>> rows = run_batch(study, null, truth, settings, seeds=[1, 2])  # doctest: +SKIP
+>>> rows = run_batch(study, null, truth, settings, replicates=[0, 1], seeds=[1, 2])
+... # doctest: +SKIP
 >>> summarise(rows, alpha=0.05)  # doctest: +SKIP
 """
 
@@ -68,34 +71,33 @@ from coprod import compare as C
 from coprod.clean import ExclusionSettings, apply_exclusions
 from coprod.resources import Study
 from coprod.scoring import score_responses
-from coprod.synthetic import (
-    _effect_population,
-    _Generator,
-    _population_scores,
-    _standardised_betas,
-    generate,
-)
+from coprod.synthetic import _effect_population, _Generator, _population_scores, generate
 
 __all__ = [
     "ANALYSES",
     "ESTIMATE_COLUMNS",
+    "KEY",
     "METHODS",
+    "METHOD_LABELS",
     "NULL_TOLERANCE",
     "AnalysisSettings",
     "analyse",
     "attach_truth",
     "batches",
     "cluster_mean",
+    "condition_model",
     "population_frame",
     "population_model",
     "population_truth",
     "replicate_model",
+    "replicate_scores",
     "replicate_seed",
     "run_batch",
     "scale_effects",
     "summarise",
     "summarise_estimands",
     "summary_markdown",
+    "truth_table",
 ]
 
 ANALYSES = (
@@ -827,13 +829,18 @@ def _record(
 
 def _across_value(values: pd.Series, groups: pd.Series, binary: bool) -> tuple[str, float]:
     """Population epsilon-squared (Kruskal-Wallis H / (n - 1)) or Cramér's V."""
-    keep = values.notna().to_numpy() & groups.notna().to_numpy()
-    v, g = values.to_numpy(float)[keep], groups[keep].astype(str).to_numpy()
+    codes = pd.Categorical(groups).codes
+    v = values.to_numpy(float)
+    keep = ~np.isnan(v) & (codes >= 0)
+    v, codes = v[keep], codes[keep]
+    levels = np.unique(codes)
     if binary:
-        table = pd.crosstab(g, v).to_numpy()
+        table = np.array(
+            [[np.sum(v[codes == c] == value) for value in np.unique(v)] for c in levels]
+        )
         chi2 = st.chi2_contingency(table, correction=False).statistic
         return "cramers_v", float(np.sqrt(chi2 / (table.sum() * (min(table.shape) - 1))))
-    h = st.kruskal(*(v[g == level] for level in np.unique(g))).statistic
+    h = st.kruskal(*(v[codes == c] for c in levels)).statistic
     return "epsilon_squared", float(h / (v.size - 1))
 
 
@@ -850,10 +857,9 @@ def population_truth(
     Contrasts (rank-biserial r, Hedges' g), strategy links and the barrier sides are
     the generator's own population effects (those of ``truth.json``; contrasts matched
     by column; a contrast the generator has none for is unknown, with a warning). The
-    staff models (the config's terms and fixed effects: standardised betas as the
-    generator computes them, partial correlations), epsilon-squared and Cramér's V
-    across a column's levels, shares and means are computed here from the same draw,
-    as the comparisons define them.
+    staff models (the config's: standardised betas and partial correlations),
+    epsilon-squared and Cramér's V across a column's levels, shares and means are
+    computed here from the same draw, as the comparisons define them.
 
     Parameters
     ----------
@@ -959,14 +965,50 @@ def population_truth(
     return {"n_drawn": int(len(frame)), "estimands": records}
 
 
-def _partial_r(data: pd.DataFrame, x: str, y: str, controls: Sequence[str]) -> float:
-    """Pearson partial correlation: of the residuals of x and y on the controls (OLS)."""
-    design = np.column_stack([np.ones(len(data)), data[list(controls)].to_numpy(float)])
-    residuals = []
-    for column in (x, y):
-        values = data[column].to_numpy(float)
-        residuals.append(values - design @ np.linalg.lstsq(design, values, rcond=None)[0])
-    return float(np.corrcoef(residuals[0], residuals[1])[0, 1])
+def _staff_population(
+    data: pd.DataFrame,
+    outcome: str,
+    predictors: Sequence[str],
+    terms: Sequence[str],
+    fixed_effects: Sequence[str],
+) -> dict[str, dict[str, float]]:
+    """Standardised betas of every term and partial r of every predictor, in one pass.
+
+    On the complete cases, from the covariance matrix S of the outcome, the terms and
+    the fixed effects' treatment dummies (the means absorb the intercept). The OLS
+    slopes of the outcome on the rest are -P[rest, y] / P[y, y] with P = S^-1, and the
+    partial correlation of a term with the outcome given everything else is
+    -P[t, y] / sqrt(P[t, t] P[y, y]). A slope becomes a standardised beta as
+    :func:`coprod.stats.ols_standardised` defines it (and ``truth.json``'s
+    :func:`coprod.synthetic._standardised_betas` computes it by least squares): times
+    the term's SD over the outcome's for a continuous term; over the outcome's SD (and
+    per unit step of 0/1) for a two-valued term.
+    """
+    complete = data[[outcome, *terms, *fixed_effects]].dropna()
+    columns = {name: complete[name].to_numpy(float) for name in [outcome, *terms]}
+    binary = {name: np.unique(columns[name]).size == 2 for name in terms}
+    for name in terms:
+        if binary[name]:
+            columns[name] = (columns[name] == columns[name].max()).astype(float)
+    for name in fixed_effects:
+        dummies = pd.get_dummies(complete[name], drop_first=True, dtype=float)
+        dummies = dummies.loc[:, dummies.sum() > 0]
+        for level in dummies.columns:
+            columns[f"{name}__{level}"] = dummies[level].to_numpy()
+    matrix = np.column_stack(list(columns.values()))
+    precision = np.linalg.inv(np.cov(matrix, rowvar=False))
+    names = list(columns)
+    y = names.index(outcome)
+    sd = matrix.std(axis=0, ddof=1)
+    betas, partials = {}, {}
+    for term in terms:
+        t = names.index(term)
+        slope = -precision[t, y] / precision[y, y]
+        scale = 1.0 if binary[term] else sd[t]
+        betas[term] = float(slope * scale / sd[y])
+        if term in predictors:
+            partials[term] = float(-precision[t, y] / np.sqrt(precision[t, t] * precision[y, y]))
+    return {"standardised_beta": betas, "partial_r": partials}
 
 
 def _staff_truth(
@@ -974,33 +1016,22 @@ def _staff_truth(
 ) -> list[dict[str, Any]]:
     """Population values of the staff models' coefficients and partial correlations.
 
-    The config's own model (predictors, covariates, fixed effects) on the population's
-    complete cases: standardised betas as the generator computes them for
-    ``truth.json`` (:func:`coprod.synthetic._standardised_betas`, the definition of
-    :func:`coprod.stats.ols_standardised`), and partial correlations of each predictor
-    controlling for the other terms and the fixed effects' dummies.
+    The config's own models (outcomes, predictors, covariates, fixed effects) on the
+    population's complete cases (:func:`_staff_population`).
     """
     cmp = settings.compare
     staff = cmp["staff"]
     data, extended = C.add_mean_scores(frame, catalogue, cmp["derived"])
     terms = [*staff["predictors"], *staff["covariates"]]
-    fixed = list(staff["fixed_effects"])
     records = []
     for analysis, outcomes, _, _ in _staff_runs(extended, settings):
         for outcome in outcomes:
-            complete = data[[outcome, *terms, *fixed]].dropna()
-            complete = complete.astype({c: float for c in [outcome, *terms]})
-            betas = _standardised_betas(complete, outcome, terms, fixed)
-            for term in terms:
-                records.append(
-                    _record(analysis, outcome, "standardised_beta", betas[term], term=term)
-                )
-            dummies = pd.get_dummies(complete[fixed].astype(str), drop_first=True, dtype=float)
-            numeric = pd.concat([complete[[outcome, *terms]], dummies], axis=1)
-            for term in staff["predictors"]:
-                controls = [t for t in terms if t != term] + list(dummies.columns)
-                value = _partial_r(numeric, term, outcome, controls)
-                records.append(_record(analysis, outcome, "partial_r", value, term=term))
+            values = _staff_population(
+                data, outcome, staff["predictors"], terms, staff["fixed_effects"]
+            )
+            for effect, by_term in values.items():
+                for term, value in by_term.items():
+                    records.append(_record(analysis, outcome, effect, value, term=term))
     return records
 
 

@@ -109,8 +109,10 @@ rule validation_truth:
         ENV
     threads: 1
     resources:
-        mem_mb=3000,
-        runtime=15,
+        # 1.1 GB measured for 400,000 respondents; doubles on each retry
+        mem_mb=lambda wildcards, attempt: attempt
+        * int(1000 + VALIDATION["population_size"] / 250),
+        runtime=lambda wildcards: int(5 + VALIDATION["population_size"] / 20000),
     params:
         condition=lambda wildcards: VALIDATION_CONDITIONS[wildcards.condition],
         baseline=VALIDATION["baseline"],
@@ -148,7 +150,8 @@ rule validation_batch:
         ENV
     threads: 1
     resources:
-        mem_mb=2000,
+        # 0.3 GB measured for a replicate of the study's size; doubles on each retry
+        mem_mb=lambda wildcards, attempt: attempt * 1500,
         # minutes a job may run (a scheduler's limit): per replicate, plus start-up
         runtime=lambda wildcards: int(
             5
@@ -191,7 +194,7 @@ rule validation_summary:
         ENV
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=memory_mb(),
         runtime=10,
     params:
         alpha=VALIDATION["alpha"],
