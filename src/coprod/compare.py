@@ -766,7 +766,7 @@ def two_group_contrast(
     family, robustness_family : str
         Families of the primary and of the robustness tests.
     ordinal : bool
-        Fit the ordinal model (slower: about 0.3 s per outcome).
+        Fit the ordinal model (a robustness check; a few milliseconds per outcome).
     analysis : str, optional
         Name in the ``analysis`` column (default ``"contrast_<column>"``).
 

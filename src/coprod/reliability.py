@@ -433,7 +433,7 @@ def item_total(items: ArrayLike | pd.DataFrame) -> pd.DataFrame:
     --------
     >>> import pandas as pd
     >>> items = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 3, 3, 5, 4], "c": [2, 3, 4, 4, 2]})
-    >>> item_total(items).round(2)
+    >>> item_total(items).round(2)  # doctest: +NORMALIZE_WHITESPACE
           corrected_item_total_r  alpha_if_deleted
     item
     a                       0.61              0.61

@@ -1,6 +1,9 @@
 # Compare: the analyses that answer the research questions (coprod.compare and
 # coprod.focus_groups). Every output is tidy Parquet in one vocabulary (the
 # coprod.stats record, identifying columns, family, role, p_adj, correction).
+# Analyses that read the same inputs share a job (the contrasts; cases and stakeholder
+# groups; the focus-group analyses): every job starts a fresh Python, and importing the
+# stack and loading the study take longer than most of the analyses.
 
 COMPARE = config["compare"]
 SCORES = "results/scoring/scores.parquet"
@@ -97,8 +100,6 @@ rule compare_describe:
         "../scripts/compare_describe.py"
 
 
-# The cases and the stakeholder groups in one job: the same tests on the same inputs,
-# and most of a job's time is starting Python and importing the stack.
 rule compare_across_groups:
     input:
         **resource_files(),
@@ -134,8 +135,6 @@ rule compare_across_groups:
         "../scripts/compare_across_groups.py"
 
 
-# All contrasts in one job: they read the same inputs, and most of a job's time is
-# starting Python and importing the stack.
 rule compare_contrasts:
     input:
         **resource_files(),
@@ -243,6 +242,7 @@ rule compare_staff_factor:
 rule compare_focus_groups:
     input:
         **resource_files(),
+        scores=SCORES,
         consensus=CONSENSUS,
         library=library(
             "focus_groups", "compare", "stats", "resources", "errors", "pipeline"
@@ -250,44 +250,21 @@ rule compare_focus_groups:
     output:
         prevalence="results/compare/fg_prevalence.parquet",
         cooccurrence="results/compare/fg_cooccurrence.parquet",
+        display="results/compare/joint_display.parquet",
+        correlation="results/compare/joint_display_correlation.parquet",
     log:
         "logs/compare/focus_groups.log",
     conda:
         ENV
     params:
-        by=COMPARE["focus_groups"]["by"],
-        row_kind=COMPARE["focus_groups"]["row_kind"],
-        column_kind=COMPARE["focus_groups"]["column_kind"],
-        family=COMPARE["focus_groups"]["cooccurrence_family"],
+        focus_groups=COMPARE["focus_groups"],
+        barriers=COMPARE["scores"]["barriers_met"],
         families={
             name: FAMILIES[name]
-            for name in (COMPARE["focus_groups"]["cooccurrence_family"],)
+            for name in (
+                COMPARE["focus_groups"]["cooccurrence_family"],
+                COMPARE["focus_groups"]["joint_family"],
+            )
         },
     script:
         "../scripts/compare_focus_groups.py"
-
-
-rule compare_joint_display:
-    input:
-        **resource_files(),
-        scores=SCORES,
-        consensus=CONSENSUS,
-        library=library(
-            "focus_groups", "compare", "stats", "resources", "errors", "pipeline"
-        ),
-    output:
-        display="results/compare/joint_display.parquet",
-        correlation="results/compare/joint_display_correlation.parquet",
-    log:
-        "logs/compare/joint_display.log",
-    conda:
-        ENV
-    params:
-        by=COMPARE["focus_groups"]["joint_by"],
-        barriers=COMPARE["scores"]["barriers_met"],
-        family=COMPARE["focus_groups"]["joint_family"],
-        families={
-            name: FAMILIES[name] for name in (COMPARE["focus_groups"]["joint_family"],)
-        },
-    script:
-        "../scripts/compare_joint_display.py"
