@@ -50,6 +50,9 @@ from scipy.special import expit, logit
 
 from coprod.resources import Codebook, Study
 
+# Invitation tokens are drawn without replacement from [low, high): a panel of more
+# respondents than that needs a wider range (model key `respondent_tokens`).
+DEFAULT_TOKEN_RANGE = (10000, 99999)
 QUALITY_PROBLEMS = (
     "preview",
     "duplicate",
@@ -338,9 +341,15 @@ class _Generator:
 
 
 def _response_ids(rng: np.random.Generator, n: int) -> list[str]:
+    """``n`` distinct ids "R_" + 15 letters or digits, as a survey tool makes them.
+
+    The characters of all ids are drawn in one call (the same stream as one call per
+    id); the rare repeat (about n**2 / 62**15) is replaced by further draws.
+    """
     alphabet = np.asarray(list(string.ascii_letters + string.digits))
-    ids: list[str] = []
-    seen: set[str] = set()
+    characters = rng.choice(alphabet, size=(n, 15))
+    ids = list(dict.fromkeys("R_" + "".join(row) for row in characters))
+    seen = set(ids)
     while len(ids) < n:
         candidate = "R_" + "".join(rng.choice(alphabet, size=15))
         if candidate not in seen:
@@ -401,13 +410,29 @@ def generate(study: Study, model: dict[str, Any], seed: int | None = None) -> Sy
     attention = cb.items_in(role="attention_check")[0]
     expected = cb.items.loc[attention, "expected_code"]
     barrier_items = [i for s in gen.barriers for i in cb.scale_items(s)]
-    dk_codes = {
-        item: {c for c in cb.response_sets[cb.items.loc[item, "response_set"]].missing}
-        for item in cb.items.index
-    }
+    missing_codes = sorted(
+        {
+            c
+            for i in barrier_items
+            for c in cb.response_sets[cb.items.loc[i, "response_set"]].missing
+        }
+    )
 
-    for index in design.index[design["planted"] != "clean"]:
-        problem = design.loc[index, "planted"]
+    # The planted problems and the duplicates below are drawn respondent by respondent, in
+    # the order of the original implementation, so that a seed keeps giving the same study
+    # byte for byte; the answers are edited as one float array (one position per column).
+    closed = [item for item in responses.columns if item != comment_item]
+    position = {item: j for j, item in enumerate(closed)}
+    values = responses[closed].to_numpy(dtype=float, copy=True)
+    comment = responses[comment_item].to_numpy(dtype=object, copy=True)
+    barrier_columns = [position[item] for item in barrier_items]
+    attention_column = position[attention]
+    attention_options = [
+        c for c in cb.response_sets[cb.items.loc[attention, "response_set"]].values if c != expected
+    ]
+    planted = design["planted"].to_numpy()
+    for index in np.flatnonzero(planted != "clean"):
+        problem = planted[index]
         if problem == "preview":
             status[index] = "preview"
         elif problem == "incomplete":
@@ -416,77 +441,83 @@ def generate(study: Study, model: dict[str, Any], seed: int | None = None) -> Sy
             finished[index] = False
             # items past the point reached are blank (questionnaire order)
             cut = max(5, int(round(len(scored_items) * reached / 100)))
-            later = [i for i in scored_items[cut:] if i in responses.columns]
-            responses.loc[index, later] = np.nan
-            responses.loc[index, comment_item] = ""
+            later = [position[i] for i in scored_items[cut:] if i in position]
+            values[index, later] = np.nan
+            comment[index] = ""
             duration[index] = duration[index] * reached / 100
         elif problem == "speeder":
             duration[index] = median * rng.uniform(*quality["speeder_range"])
-            for item in barrier_items:
-                responses.loc[index, item] = rng.integers(1, 6)
+            values[index, barrier_columns] = rng.integers(1, 6, size=len(barrier_columns))
         elif problem in ("straightliner", "straightliner_careless"):
             code = int(rng.choice([2, 3, 4, 5], p=[0.15, 0.35, 0.35, 0.15]))
-            responses.loc[index, barrier_items] = code
+            values[index, barrier_columns] = code
             if problem == "straightliner_careless":
                 duration[index] = median * rng.uniform(*quality["careless_range"])
         elif problem == "attention_fail":
-            options = [c for c in cb.response_sets[cb.items.loc[attention, "response_set"]].values]
-            options = [c for c in options if c != expected]
-            responses.loc[index, attention] = rng.choice(options)
+            values[index, attention_column] = rng.choice(attention_options)
 
     # No clean respondent may straight-line the barrier block by chance.
-    block = responses.loc[design["planted"] == "clean", barrier_items]
-    valid = block.where(~block.isin([c for i in barrier_items for c in dk_codes[i]]))
-    flat = valid.nunique(axis=1) <= 1
-    for index in flat.index[flat]:
-        item = barrier_items[0]
-        responses.loc[index, item] = 3 if responses.loc[index, item] != 3 else 4
+    block = values[:, barrier_columns]
+    block = np.where(np.isin(block, missing_codes), np.nan, block)
+    answered = ~np.isnan(block)
+    low_answer = np.where(answered, block, np.inf).min(axis=1)
+    high_answer = np.where(answered, block, -np.inf).max(axis=1)
+    flat = (planted == "clean") & (~answered.any(axis=1) | (low_answer == high_answer))
+    first = barrier_columns[0]
+    values[flat, first] = np.where(values[flat, first] != 3, 3, 4)
 
     # Metadata: response ids, invitation tokens, dates.
     design["response_id"] = _response_ids(rng, len(design))
-    tokens = rng.choice(np.arange(10000, 99999), size=len(design), replace=False)
+    token_low, token_high = model.get("respondent_tokens", DEFAULT_TOKEN_RANGE)
+    tokens = rng.choice(np.arange(token_low, token_high), size=len(design), replace=False)
     design["respondent"] = [f"P{t}" for t in tokens]
     design.loc[design["planted"] == "preview", "respondent"] = ""
     start_by_sample = {e["sample"]: pd.Timestamp(e["fieldwork_start"]) for e in model["samples"]}
     offsets = rng.integers(0, 42 * 24 * 3600, size=len(design))
-    design["start"] = [
-        start_by_sample[s] + pd.Timedelta(seconds=int(o))
-        for s, o in zip(design["sample"], offsets, strict=True)
-    ]
+    design["start"] = design["sample"].map(start_by_sample) + pd.to_timedelta(offsets, unit="s")
     design["duration"] = np.round(duration).astype(int)
 
     # Duplicates: a later resubmission of a clean respondent, with the same token.
-    duplicate_rows = []
+    originals, delays, durations = [], [], []
+    duration_of = design["duration"].to_numpy()
+    edits: list[tuple[int, int, int]] = []  # (duplicate's number, column, new code)
     for (sample, case), cell in design[design["planted"] == "clean"].groupby(
         ["sample", "case"], sort=True
     ):
         count = counts[(sample, case, "duplicate")]
-        originals = cell.sample(n=count, replace=False, random_state=rng)
-        for index in originals.index:
-            row = design.loc[index].copy()
-            row["planted"] = "duplicate"
-            row["start"] = row["start"] + pd.Timedelta(
-                seconds=int(row["duration"]) + int(rng.integers(3600, 72 * 3600))
-            )
-            row["duration"] = int(round(median * rng.uniform(0.8, 1.6)))
-            answer = responses.loc[index].copy()
-            changed = rng.choice(barrier_items, size=3, replace=False)
-            for item in changed:
-                if answer[item] in range(1, 6):
-                    answer[item] = int(np.clip(answer[item] + rng.choice([-1, 1]), 1, 5))
-            duplicate_rows.append((row, answer))
-    if duplicate_rows:
+        for index in cell.sample(n=count, replace=False, random_state=rng).index:
+            delays.append(int(duration_of[index]) + int(rng.integers(3600, 72 * 3600)))
+            durations.append(int(round(median * rng.uniform(0.8, 1.6))))
+            for item in rng.choice(barrier_items, size=3, replace=False):
+                answer = values[index, position[item]]
+                if answer in range(1, 6):
+                    step = rng.choice([-1, 1])
+                    edits.append(
+                        (len(originals), position[item], int(np.clip(answer + step, 1, 5)))
+                    )
+            originals.append(index)
+    if originals:
         offset = len(design)
-        new_design = pd.DataFrame([r for r, _ in duplicate_rows]).reset_index(drop=True)
+        new_design = design.loc[originals].reset_index(drop=True)
         new_design.index += offset
-        new_answers = pd.DataFrame([a for _, a in duplicate_rows]).reset_index(drop=True)
-        new_answers.index += offset
+        new_design["planted"] = "duplicate"
+        new_design["start"] = new_design["start"] + pd.to_timedelta(delays, unit="s")
+        new_design["duration"] = durations
+        # (as first written: ids for every response drawn again, the new ones kept)
         new_design["response_id"] = _response_ids(rng, len(new_design) + offset)[offset:]
+        new_values = values[originals]
+        for number, column, code in edits:
+            new_values[number, column] = code
         design = pd.concat([design, new_design])
-        responses = pd.concat([responses, new_answers])
+        values = np.concatenate([values, new_values])
+        comment = np.concatenate([comment, comment[originals]])
         progress = np.concatenate([progress, np.full(len(new_design), 100)])
         finished = np.concatenate([finished, np.ones(len(new_design), dtype=bool)])
         status = np.concatenate([status, np.full(len(new_design), "real", dtype=object)])
+    order = list(responses.columns)
+    responses = pd.DataFrame(values, columns=closed, index=design.index)
+    responses[comment_item] = comment
+    responses = responses[order]
 
     design["end"] = design["start"] + pd.to_timedelta(design["duration"], unit="s")
     design["progress"] = progress
@@ -513,8 +544,20 @@ def _focus_groups(gen: _Generator, rng: np.random.Generator):
     spec = model["focus_groups"]
     codes = study.focus_group_codes
     code_ids = list(codes.index)
+    topic = codes["label"].str.lower().to_dict()
+    accuracy = {
+        code: {
+            **spec["coder_accuracy"]["default"],
+            **spec["coder_accuracy"].get("by_code", {}).get(code, {}),
+        }
+        for code in code_ids
+    }
+    sensitivity = np.asarray([accuracy[code]["sensitivity"] for code in code_ids])
+    false_positive = np.asarray([accuracy[code]["false_positive"] for code in code_ids])
+    coders = spec["coders"]
     latent = model["latent"]
     effects = latent["effects"]
+    constructs = gen.barrier_constructs
     groups = list(study.stakeholder_groups.index)
     segments, codings, presence_rows = [], [], []
     number = 0
@@ -537,20 +580,24 @@ def _focus_groups(gen: _Generator, rng: np.random.Generator):
                 cell = pd.DataFrame(
                     {"case": [case], "service_class": [service_class], "sample": [sample]}
                 )
+                # the cell's latent barrier means: model mean + service class + case attribute
+                class_shift = _shift(
+                    effects.get("service_class"), cell["service_class"], constructs
+                )
+                case_shift = _case_attribute_shift(
+                    effects.get("case_attribute"), cell, study, constructs
+                )
                 log_odds = []
                 for code in code_ids:
                     kind = codes.loc[code, "kind"]
                     base = logit(spec["base_rate"].get(kind, 0.05))
                     construct = codes.loc[code, "survey_construct"]
-                    if kind == "barrier" and construct in gen.barrier_constructs:
+                    if kind == "barrier" and construct in constructs:
+                        j = constructs.index(construct)
                         shift = (
                             latent["barrier_mean"].get(construct, 0.0)
-                            + _shift(
-                                effects.get("service_class"), cell["service_class"], [construct]
-                            )[0, 0]
-                            + _case_attribute_shift(
-                                effects.get("case_attribute"), cell, study, [construct]
-                            )[0, 0]
+                            + class_shift[0, j]
+                            + case_shift[0, j]
                         )
                         base += spec["barrier_link"] * shift
                     log_odds.append(base)
@@ -566,9 +613,7 @@ def _focus_groups(gen: _Generator, rng: np.random.Generator):
                     true_codes = [code_ids[j] for j in np.flatnonzero(present[turn])]
                     if true_codes:
                         text = " ".join(
-                            templates[int(rng.integers(len(templates)))].format(
-                                topic=codes.loc[c, "label"].lower()
-                            )
+                            templates[int(rng.integers(len(templates)))].format(topic=topic[c])
                             for c in true_codes
                         )
                     else:
@@ -587,29 +632,19 @@ def _focus_groups(gen: _Generator, rng: np.random.Generator):
                         }
                     )
                     presence_rows.append(present[turn])
-                    for coder in spec["coders"]:
-                        for j, code in enumerate(code_ids):
-                            accuracy = {
-                                **spec["coder_accuracy"]["default"],
-                                **spec["coder_accuracy"].get("by_code", {}).get(code, {}),
-                            }
-                            chance = (
-                                accuracy["sensitivity"]
-                                if present[turn, j]
-                                else accuracy["false_positive"]
-                            )
-                            if rng.random() < chance:
-                                codings.append(
-                                    {"segment_id": segment_id, "coder": coder, "code": code}
-                                )
+                    # one uniform per coder and code, coder by coder (the draws of one
+                    # rng.random() call per pair, in that order)
+                    chance = np.where(present[turn], sensitivity, false_positive)
+                    draws = rng.random((len(coders), len(code_ids)))
+                    for coder, applied in zip(coders, draws < chance, strict=True):
+                        codings += [
+                            {"segment_id": segment_id, "coder": coder, "code": code_ids[j]}
+                            for j in np.flatnonzero(applied)
+                        ]
     presence = np.asarray(presence_rows)
     fg_truth = {}
     for j, code in enumerate(code_ids):
-        accuracy = {
-            **spec["coder_accuracy"]["default"],
-            **spec["coder_accuracy"].get("by_code", {}).get(code, {}),
-        }
-        se, fp = accuracy["sensitivity"], accuracy["false_positive"]
+        se, fp = accuracy[code]["sensitivity"], accuracy[code]["false_positive"]
         pi = presence[:, j].mean()
         # Expected two-coder agreement given the planted presence (independent errors).
         positive = pi * se + (1 - pi) * fp
