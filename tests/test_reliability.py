@@ -33,6 +33,7 @@ from coprod.reliability import (
     prevalence,
     scale_reliability,
 )
+from coprod.resampling import class_counts, multinomial_resamples, row_classes
 from tests.reference import load_reference, reference_cases
 
 nan = np.nan
@@ -578,23 +579,56 @@ def test_intercoder_reliability_wide_long_and_flags():
 # ====================================================================== bootstraps
 
 
+def _resampled_rows(rows: np.ndarray, seed: int) -> np.ndarray:
+    """The rows of the one resample that seed draws: each class of identical rows as
+    often as the multinomial draw of coprod.resampling says."""
+    classes, of_row = row_classes(rows)
+    drawn = multinomial_resamples(
+        class_counts(of_row, len(classes)), 1, np.random.default_rng(seed)
+    )
+    return np.repeat(classes, drawn[0], axis=0)
+
+
 def test_krippendorff_bootstrap_resample_equals_package_on_the_same_units():
     data = np.array(CAC_RAW4RATERS).T
     for level in ["nominal", "ordinal", "interval", "ratio"]:
         one = krippendorff_alpha_ci(data, level, n_boot=1, seed=7)
         pairable = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
-        drawn = np.random.default_rng(7).integers(
-            0, pairable.shape[1], size=(1, pairable.shape[1])
+        # units with the same codes (coder by coder, as counts of each value) form a class
+        values = np.unique(pairable[~np.isnan(pairable)])
+        counts = np.stack([(pairable == v).sum(axis=0) for v in values], axis=1)
+        classes, of_unit = np.unique(counts, axis=0, return_inverse=True)
+        drawn = multinomial_resamples(
+            class_counts(of_unit.ravel(), len(classes)), 1, np.random.default_rng(7)
         )[0]
-        expected = krippendorff.alpha(pairable[:, drawn], level_of_measurement=level)
+        first_unit = [int(np.flatnonzero(of_unit.ravel() == c)[0]) for c in range(len(classes))]
+        units = np.repeat(first_unit, drawn)
+        expected = krippendorff.alpha(pairable[:, units], level_of_measurement=level)
         assert one["ci_low"] == one["ci_high"] == pytest.approx(expected, abs=1e-12)
 
 
 def test_alpha_bootstrap_resample_equals_pairwise_alpha_of_the_same_respondents():
-    items = _bfi_items().to_numpy()
+    items = _bfi_items().to_numpy(dtype=float, na_value=np.nan)
+    items = items[~np.isnan(items).all(axis=1)]
     one = cronbach_alpha(items, n_boot=1, seed=7)
-    drawn = np.random.default_rng(7).integers(0, len(items), size=(1, len(items)))[0]
-    assert one["ci_low"] == pytest.approx(cronbach_alpha(items[drawn])["alpha"], abs=1e-12)
+    resample = _resampled_rows(items, seed=7)
+    assert len(resample) == len(items)
+    assert one["ci_low"] == pytest.approx(cronbach_alpha(resample)["alpha"], abs=1e-12)
+
+
+def test_alpha_bootstrap_interval_matches_resampling_rows():
+    # Counting answer patterns multinomially is the row bootstrap in distribution: its
+    # interval agrees with one from resampled rows within Monte Carlo error.
+    items = _bfi_items().to_numpy(dtype=float, na_value=np.nan)[:600]
+    counted = cronbach_alpha(items, n_boot=4000, seed=11)
+    rng = np.random.default_rng(12)
+    rows = [
+        cronbach_alpha(items[rng.integers(0, len(items), len(items))])["alpha"] for _ in range(1500)
+    ]
+    low, high = np.quantile(rows, [0.025, 0.975])
+    width = high - low
+    assert counted["ci_low"] == pytest.approx(low, abs=0.08 * width)
+    assert counted["ci_high"] == pytest.approx(high, abs=0.08 * width)
 
 
 def test_alpha_bootstrap_is_finite_with_missing_data():

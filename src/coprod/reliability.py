@@ -23,13 +23,15 @@ reproduced.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
+
+from coprod.resampling import class_counts, multinomial_resamples, row_classes
 
 # krippendorff and statsmodels' Factor are imported inside the functions that use them:
 # Snakemake starts a fresh interpreter for every job, and each job needs at most one.
@@ -53,8 +55,6 @@ __all__ = [
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 _LEVELS = ("nominal", "ordinal", "interval", "ratio")
-_CHUNK = 256  # bootstrap resamples evaluated per matrix product (bounds memory)
-_FEW_CLASSES = 16  # up to this many classes, _resample_counts counts class by class
 
 
 # --------------------------------------------------------------------------- input checks
@@ -139,37 +139,6 @@ def _check_bootstrap(n_boot: int, seed: int | None) -> None:
 
 
 # --------------------------------------------------------------------------- shared helpers
-
-
-def _resample_counts(
-    rng: np.random.Generator, n: int, n_boot: int, classes: np.ndarray | None = None
-) -> Iterator[np.ndarray]:
-    """Yield blocks of bootstrap weights: how often each of ``n`` rows is drawn, per resample.
-
-    Each resample draws ``n`` row indices with replacement; the counts let one matrix
-    product evaluate a whole block of resamples. With ``classes`` (a class 0..m-1 per
-    row), the counts are per class instead: how often a row of each class is drawn.
-    """
-    m = n if classes is None else int(classes.max()) + 1
-    if classes is not None and m <= _FEW_CLASSES:
-        classes = classes.astype(np.uint8)  # gathered into a smaller array
-    for start in range(0, n_boot, _CHUNK):
-        size = min(_CHUNK, n_boot - start)
-        drawn = rng.integers(0, n, size=(size, n))
-        if classes is None:
-            counts = _row_counts(drawn, n)
-        elif m <= _FEW_CLASSES:  # a pass per class beats bincount's offsets and scatter
-            drawn = classes[drawn]
-            counts = np.stack([np.count_nonzero(drawn == c, axis=1) for c in range(m)], axis=1)
-        else:
-            counts = _row_counts(classes[drawn], m)
-        yield counts.astype(float)
-
-
-def _row_counts(drawn: np.ndarray, m: int) -> np.ndarray:
-    """How often each of 0..m-1 occurs in each row of ``drawn``."""
-    flat = (drawn + m * np.arange(drawn.shape[0])[:, None]).ravel()
-    return np.bincount(flat, minlength=drawn.shape[0] * m).reshape(-1, m)
 
 
 def _percentile_ci(boot: np.ndarray, ci: float) -> tuple[float, float]:
@@ -303,9 +272,12 @@ def cronbach_alpha(
     else:
         _check_bootstrap(n_boot, seed)
         method = "bootstrap"
-        rng = np.random.default_rng(seed)
-        boot = [_alpha_from_cov(_pairwise_cov(x, w)) for w in _resample_counts(rng, n, n_boot)]
-        low, high = _percentile_ci(np.concatenate(boot), ci)
+        patterns, pattern_of_row = row_classes(x)
+        drawn = multinomial_resamples(
+            class_counts(pattern_of_row, len(patterns)), n_boot, np.random.default_rng(seed)
+        )
+        boot = _alpha_from_cov(_pairwise_cov(patterns, drawn.astype(float)))
+        low, high = _percentile_ci(boot, ci)
     return {
         "alpha": float(_alpha_from_cov(cov)),
         "std_alpha": float(k * average_r / (1 + (k - 1) * average_r)),
@@ -671,13 +643,10 @@ def krippendorff_alpha_ci(
     estimate = _alpha_from_coincidences(units.sum(axis=0).reshape(shape), values, level)[0]
     patterns, pattern_of_unit = np.unique(counts, axis=0, return_inverse=True)
     by_pattern = _unit_coincidences(patterns)
-    rng = np.random.default_rng(seed)
-    boot = np.concatenate(
-        [
-            _alpha_from_coincidences((w @ by_pattern).reshape(shape), values, level)
-            for w in _resample_counts(rng, units.shape[0], n_boot, pattern_of_unit.ravel())
-        ]
+    drawn = multinomial_resamples(
+        class_counts(pattern_of_unit.ravel(), len(patterns)), n_boot, np.random.default_rng(seed)
     )
+    boot = _alpha_from_coincidences((drawn @ by_pattern).reshape(shape), values, level)
     low, high = _percentile_ci(boot, ci)
     return {
         "estimate": float(estimate),
