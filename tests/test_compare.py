@@ -167,7 +167,6 @@ def test_across_groups_matches_r_kruskal_and_wilcox():
         column="month",
         family="omnibus",
         pairwise_family="pairs",
-        n_boot=200,
         seed=1,
     )
     omnibus = table.iloc[0]
@@ -347,7 +346,7 @@ def test_apply_families_holm_bh_and_descriptive_rows():
 def test_untestable_groups_give_empty_rows_not_errors(capsys):
     frame = pd.DataFrame({"s": [1.0, 2.0, 3.0, 4.0, 5.0], "g": ["a", "a", "b", "b", "c"]})
     table = C.across_groups(
-        frame, ["s"], labelled(["s"]), column="g", family="f", pairwise_family="p", n_boot=100
+        frame, ["s"], labelled(["s"]), column="g", family="f", pairwise_family="p"
     )
     assert table.iloc[0]["method"].startswith("not estimable: group 'c' has 1 observation")
     pairs = table[table["family"] == "p"].set_index("contrast")
@@ -739,7 +738,7 @@ def test_compare_rules_write_every_output(study, study_copy, scored, consensus, 
     """Rules on ready-made inputs (scores, items, consensus codes), with quick settings."""
     config_path = study_copy / "config" / "config.yaml"
     config = yaml.safe_load(config_path.read_text())
-    config["compare"].update({"ordinal": False, "n_boot": 100, "n_mc": 200})
+    config["compare"].update({"ordinal": False, "n_mc": 200})
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     for folder, name, frame in (
         ("scoring", "scores.parquet", scored.scores),

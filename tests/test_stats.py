@@ -128,16 +128,32 @@ def test_pingouin_helper_filters_pandas4warning_and_renames_without_leaking():
 # --------------------------------------------------------------------------- hand-computed values
 
 
-def test_kruskal_wallis_hand_example_and_seeded_bootstrap():
+def test_kruskal_wallis_hand_example_and_noncentral_interval():
     # Ranks are the values; rank sums 3, 7, 11 over groups of 2:
     # H = 12 / (6 * 7) * (9 + 49 + 121) / 2 - 3 * 7 = 4.571429, no ties; eps^2 = H / 5.
     values, groups = [1, 2, 3, 4, 5, 6], ["a", "a", "b", "b", "c", "c"]
-    rec = stats.kruskal_wallis(values, groups, n_boot=500, seed=1)
+    rec = stats.kruskal_wallis(values, groups)
     assert rec["statistic"] == pytest.approx(4.571429, abs=1e-6)
     assert rec["estimate"] == pytest.approx(4.571429 / 5, abs=1e-6)
     assert rec["df"] == 2 and rec["n"] == 6 and rec["effect"] == "epsilon_squared"
-    again = stats.kruskal_wallis(values, groups, n_boot=500, seed=1)
-    assert (again["ci_low"], again["ci_high"]) == (rec["ci_low"], rec["ci_high"])
+    # p = 0.1017 > 0.025: the lower bound is 0. The upper bound, the noncentrality under
+    # which H is the 2.5% quantile of a noncentral chi-squared on 2 df, over n - 1, is
+    # beyond 1 with six observations, so the interval stops at epsilon-squared's maximum.
+    assert rec["p"] == pytest.approx(0.1017, abs=1e-4)
+    assert (rec["ci_low"], rec["ci_high"]) == (0.0, 1.0)
+
+
+def test_kruskal_wallis_interval_bounds_are_the_noncentral_quantiles():
+    rng = np.random.default_rng(3)
+    values = np.concatenate([rng.normal(0, 1, 60), rng.normal(0.8, 1, 60), rng.normal(0, 1, 60)])
+    groups = np.repeat(["a", "b", "c"], 60)
+    rec = stats.kruskal_wallis(values, groups)
+    h, n = rec["statistic"], rec["n"]
+    assert rec["p"] < 0.001 and 0 < rec["ci_low"] < rec["estimate"] < rec["ci_high"]
+    assert st.ncx2.cdf(h, 2, rec["ci_low"] * (n - 1)) == pytest.approx(0.975, abs=1e-6)
+    assert st.ncx2.cdf(h, 2, rec["ci_high"] * (n - 1)) == pytest.approx(0.025, abs=1e-6)
+    tied = stats.kruskal_wallis([2.0] * 6, ["a", "a", "b", "b", "c", "c"])
+    assert math.isnan(tied["statistic"]) and math.isnan(tied["ci_low"])
 
 
 @settings(max_examples=40, deadline=None)
@@ -148,7 +164,7 @@ def test_kruskal_wallis_hand_example_and_seeded_bootstrap():
 )
 def test_kruskal_wallis_h_equals_scipy_on_tied_data(a, b, c):
     values, groups = _long({"a": a, "b": b, "c": c})
-    rec = stats.kruskal_wallis(values, groups, n_boot=20)
+    rec = stats.kruskal_wallis(values, groups)
     if len(set(values)) == 1:
         assert math.isnan(rec["statistic"]) and math.isnan(rec["p"])
     else:
@@ -178,6 +194,27 @@ def test_pairwise_mann_whitney_one_record_per_pair_in_group_order():
         ("b", "a"),
     ]
     assert out.loc[0, "estimate"] == stats.mann_whitney([5, 6], [3, 4])["estimate"] == 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hs.lists(hs.sampled_from([1.0, 1.5, 2.0, 3.0, 4.5, 5.0]), min_size=6, max_size=60),
+    hs.integers(0, 2**32 - 1),
+)
+def test_pairwise_mann_whitney_from_counts_equals_scipy_test_of_each_pair(values, seed):
+    # pairwise_mann_whitney counts the distinct values of each group instead of ranking
+    # each pair: every record must be mann_whitney's (scipy's U and p) for that pair.
+    groups = np.random.default_rng(seed).choice(["a", "b", "c"], size=len(values))
+    if min(np.sum(groups == g) for g in "abc") < 2:
+        return
+    values = np.asarray(values)
+    for record in stats.pairwise_mann_whitney(values, groups).to_dict("records"):
+        x = values[groups == record["group_1"]]
+        y = values[groups == record["group_2"]]
+        expected = stats.mann_whitney(x, y)
+        assert record["statistic"] == expected["statistic"]
+        for key in ("estimate", "ci_low", "ci_high", "p"):
+            assert record[key] == pytest.approx(expected[key], rel=1e-10, abs=1e-14, nan_ok=True)
 
 
 def test_hedges_g_hand_example():
@@ -360,6 +397,43 @@ def test_ordinal_model_derivatives_and_fit_match_statsmodels():
     np.testing.assert_allclose(fit.bse, stock.bse, rtol=1e-3)
 
 
+def test_ordinal_logit_on_distinct_rows_equals_the_fit_on_every_row():
+    # ordinal_logit fits each distinct (outcome, covariates) row once, weighted by its
+    # count: the same maximum, standard error and p as the model of every row.
+    data = _survey()
+    rec = stats.ordinal_logit(data, "item", "service", ["case"])
+    endog = pd.Series(pd.Categorical(data["item"].astype(float), ordered=True))
+    exog = pd.concat(
+        [
+            pd.DataFrame({"service": (data["service"] == "reg").astype(float)}),
+            stats._fixed_effect_dummies(data, ["case"]),
+        ],
+        axis=1,
+    )
+    every_row = stats._logit_ordered_model()(endog, exog, distr="logit")
+    fit = every_row.fit(method="newton", disp=False)
+    assert rec["estimate"] == pytest.approx(fit.params["service"], abs=1e-9)
+    low, high = fit.conf_int().loc["service"]
+    assert (rec["ci_low"], rec["ci_high"]) == pytest.approx((low, high), abs=1e-9)
+    assert rec["p"] == pytest.approx(fit.pvalues["service"], rel=1e-7)
+    assert rec["n"] == len(data)
+    # the weighted score and Hessian are the derivatives of the weighted log-likelihood
+    weighted = stats._logit_ordered_model()(endog, exog, distr="logit")
+    weighted.frequency = np.random.default_rng(2).integers(1, 5, len(endog))
+    params = weighted.start_params + 0.1
+    from statsmodels.tools.numdiff import approx_fprime
+
+    np.testing.assert_allclose(
+        weighted.score(params), approx_fprime(params, weighted.loglike, centered=True), rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        weighted.hessian(params),
+        approx_fprime(params, weighted.score, centered=True),
+        rtol=1e-6,
+        atol=1e-5,
+    )
+
+
 def test_ordinal_logit_with_two_levels_equals_logistic_regression():
     data = _survey()
     data["high"] = (data["item"] >= 3).astype("float64")
@@ -473,7 +547,7 @@ def test_mann_whitney_rejection_rate_under_the_null():
             "values must be numeric",
         ),
         (
-            lambda: stats.kruskal_wallis([1, 2, 3, 4], ["a", "a", "b", "b"], n_boot=0),
+            lambda: stats.welch_anova([1, 2, 3, 4], ["a", "a", "b", "b"], n_boot=0),
             "n_boot must be a positive integer, got 0",
         ),
         (

@@ -33,7 +33,7 @@ def _reduced_study(folder: Path) -> Path:
     config = yaml.safe_load(path.read_text())
     config["reliability"]["n_boot"] = 200
     config["intercoder"]["n_boot"] = 200
-    config["compare"].update({"n_boot": 200, "n_mc": 1000, "ordinal": False})
+    config["compare"].update({"n_mc": 1000, "ordinal": False})
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return folder
 

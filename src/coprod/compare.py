@@ -575,14 +575,13 @@ def across_groups(
     column: str,
     family: str,
     pairwise_family: str | None = None,
-    n_boot: int = 2000,
     n_mc: int = 10000,
     seed: int = stats.DEFAULT_SEED,
     analysis: str | None = None,
 ) -> pd.DataFrame:
     """Differences between the levels of a column: an omnibus test and pairwise follow-ups.
 
-    The omnibus test is Kruskal-Wallis with epsilon-squared (bootstrap CI) for an
+    The omnibus test is Kruskal-Wallis with epsilon-squared (noncentral chi-squared CI) for an
     ordinal or scale score, and Pearson's chi-squared with Cramér's V for a 0/1
     score (Fisher's exact or Monte Carlo p where an expected count is under 5).
     Follow-ups are Mann-Whitney tests of every pair of levels, with rank-biserial
@@ -600,8 +599,8 @@ def across_groups(
         The grouping column (e.g. the case); levels in category order.
     family, pairwise_family : str
         Families of the omnibus tests and of the follow-ups; no follow-ups if None.
-    n_boot, n_mc, seed
-        Bootstrap resamples (epsilon-squared CI), Monte Carlo tables, their seed.
+    n_mc, seed
+        Monte Carlo tables of a chi-squared p with small expected counts, their seed.
     analysis : str, optional
         Name in the ``analysis`` column (default ``"across_<column>"``).
 
@@ -625,7 +624,7 @@ def across_groups(
                 where, stats.chi_square, values[keep], groups[keep], n_mc=n_mc, seed=seed
             )
         else:
-            record = _attempt(where, stats.kruskal_wallis, values, groups, n_boot=n_boot, seed=seed)
+            record = _attempt(where, stats.kruskal_wallis, values, groups)
         rows.append(
             {
                 "analysis": analysis,

@@ -1392,7 +1392,7 @@ def scale_reliability(
             stem="table03_scale_reliability",
             number="3",
             title="Scale reliability: Cronbach's alpha, McDonald's omega and item-total "
-            "correlations, pooled and per case",
+            f"correlations, pooled and per {labels.design(by).lower()}",
             columns=columns,
             notes=notes,
             counts=["n", "Complete n"],
@@ -1657,7 +1657,7 @@ def barriers_met(
         f"the % of respondents whose scale mean is {high} or more, per "
         f"{labels.design(by).lower()} and over all cases; n: respondents who answered.",
         f"H: Kruskal-Wallis test across the {len(levels) - 1} cases (df = "
-        f"{', '.join(map(str, dfs)) or 'n/a'}); ε²: its effect size with a bootstrap 95% CI; "
+        f"{', '.join(map(str, dfs)) or 'n/a'}); ε²: its effect size with a noncentral χ² 95% CI; "
         f"p adjusted for the {len(outcomes)} barriers by the {correction} method.",
         labels.case_note(),
         _masking_note(min_cell),
@@ -1668,8 +1668,8 @@ def barriers_met(
         protector.exhibit(
             stem="table05_barriers_met",
             number="5",
-            title="Barriers met: mean (SD) and % rating the barrier high, per case and pooled, "
-            "with the across-case test",
+            title="Barriers met: mean (SD) and % rating the barrier high, "
+            f"per {labels.design(by).lower()} and pooled, with the across-case test",
             columns=columns,
             notes=notes,
             counts=counts,
@@ -1808,7 +1808,7 @@ def barriers_overcome_and_strategies(
         stem="table06a_barriers_overcome",
         number="6a",
         title=f"Barriers overcome: % of respondents who rated each barrier "
-        f"{labels.at_least(outcomes[0], threshold)}, per case and pooled",
+        f"{labels.at_least(outcomes[0], threshold)}, per {labels.design(by).lower()} and pooled",
         columns=columns_a,
         notes=notes_a,
         counts=counts_a,
@@ -1864,7 +1864,8 @@ def barriers_overcome_and_strategies(
     exhibit_b = protector_b.exhibit(
         stem="table06b_strategies_used",
         number="6b",
-        title="Strategies used to overcome the barriers, per case and pooled",
+        title=f"Strategies used to overcome the barriers, per {labels.design(by).lower()} "
+        "and pooled",
         columns=columns_b,
         notes=notes_b,
         counts=counts_b,
@@ -2040,7 +2041,8 @@ def risks(
         protector.exhibit(
             stem="table07_risks",
             number="7",
-            title="Risks experienced and how well they were managed, per case and pooled",
+            title="Risks experienced and how well they were managed, "
+            f"per {labels.design(by).lower()} and pooled",
             columns=columns,
             notes=notes,
             counts=counts,
@@ -2389,7 +2391,7 @@ def stakeholder_groups(
         f"Mean of each {_listing(settings['kinds'])} scale, or the % answering yes of a "
         "yes/no score, per "
         f"{labels.design(column).lower()}; n: respondents who answered.",
-        f"Test across the {len(levels)} groups: Kruskal-Wallis H with ε² (bootstrap 95% CI), "
+        f"Test across the {len(levels)} groups: Kruskal-Wallis H with ε² (noncentral χ² 95% CI), "
         f"or Pearson's χ² with Cramér's V for a yes/no score; p adjusted for the "
         f"{len(outcomes)} scores by the {correction} method. A blank test could not be "
         "computed (a group with fewer than 2 answers).",
@@ -2618,7 +2620,7 @@ def joint_display(
         stem="table12a_joint_display",
         number="12a",
         title="Joint display: survey ranking of the barriers beside their focus-group "
-        "prevalence, per case",
+        f"prevalence, per {labels.design(by).lower()}",
         columns=columns,
         notes=notes,
         counts=counts,

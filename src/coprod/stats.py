@@ -253,6 +253,24 @@ def _root_decreasing(func: Callable[[float], float], target: float, lo: float, h
     return float(brentq(lambda x: func(x) - target, lo, hi))
 
 
+def _noncentrality_ci(statistic: float, df: float) -> tuple[float, float]:
+    """95% CI of the noncentrality of a chi-squared statistic, by inverting its cdf.
+
+    The bounds are the noncentralities under which the observed ``statistic`` is the
+    97.5% and 2.5% quantile (Smithson 2003, ch. 4); a bound is 0 where even a central
+    chi-squared puts the statistic below that quantile.
+    """
+
+    def cdf(ncp: float) -> float:
+        return float(st.ncx2.cdf(statistic, df, ncp))
+
+    low, high = (
+        _root_decreasing(cdf, q, 0.0, statistic + 1) if st.chi2.cdf(statistic, df) > q else 0.0
+        for q in (0.975, 0.025)
+    )
+    return low, high
+
+
 def _stratified_bootstrap(
     values: np.ndarray, codes: np.ndarray, k: int, n_boot: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -276,24 +294,6 @@ def _percentile_ci(boot: np.ndarray) -> tuple[float, float]:
 def _value_counts(value_codes: np.ndarray, codes: np.ndarray, k: int, m: int) -> np.ndarray:
     """(k, m) counts: how many values of each group equal each of the m distinct values."""
     return np.bincount(codes * m + value_codes, minlength=k * m).reshape(k, m)
-
-
-def _bootstrap_value_counts(
-    value_codes: np.ndarray, codes: np.ndarray, k: int, m: int, n_boot: int, seed: int
-) -> np.ndarray:
-    """(n_boot, k, m) value counts of resamples drawn with replacement within each group.
-
-    The draws are those of :func:`_stratified_bootstrap` (row indices per group, in
-    group order), counted per distinct value instead of kept as values.
-    """
-    rng = np.random.default_rng(seed)
-    offsets = (np.arange(n_boot) * m)[:, np.newaxis]
-    boot = np.empty((n_boot, k, m))
-    for j in range(k):
-        group = value_codes[codes == j]
-        drawn = group[rng.integers(0, group.size, size=(n_boot, group.size))] + offsets
-        boot[:, j, :] = np.bincount(drawn.ravel(), minlength=n_boot * m).reshape(n_boot, m)
-    return boot
 
 
 def _kruskal_h(counts: np.ndarray) -> np.ndarray:
@@ -383,19 +383,22 @@ def _check_identified(
 # --------------------------------------------------------------------------- group comparisons
 
 
-def kruskal_wallis(
-    values: Any, groups: Any, *, n_boot: int = 2000, seed: int = DEFAULT_SEED
-) -> dict[str, Any]:
-    """Kruskal-Wallis test across groups, with epsilon-squared and a bootstrap CI.
+def kruskal_wallis(values: Any, groups: Any) -> dict[str, Any]:
+    """Kruskal-Wallis test across groups, with epsilon-squared and its CI.
 
     H is tie-corrected (as R's ``kruskal.test``), on k - 1 df, chi-squared p.
     The effect size is epsilon-squared, E^2_R = H / (n - 1) (Tomczak &
     Tomczak 2014, "The need to report effect size estimates revisited",
-    Trends in Sport Sciences 21(1), eq. 11), from 0 to 1. Its 95% CI is the
-    percentile interval of ``n_boot`` bootstrap resamples drawn within each
-    group (group sizes fixed); resamples whose values all tie are skipped.
-    Each resample's H is computed from how often it drew each distinct value,
-    without sorting (the same H as from ranks).
+    Trends in Sport Sciences 21(1), eq. 11), from 0 to 1.
+
+    Its 95% CI inverts the noncentral chi-squared distribution that H follows
+    asymptotically under local alternatives (Andrews 1954, Ann. Math. Statist.
+    25(4)): the noncentralities under which the observed H is the 97.5% and 2.5%
+    quantile, divided by n - 1, as the Cramér's V interval of :func:`chi_square`.
+    The interval contains 0 whenever p >= 0.025. (A bootstrap percentile interval
+    cannot: epsilon-squared is at least 0 and biased upwards by about
+    (k - 1) / (n - 1), and the validation study found it covered a population
+    value of 0 in none of its replicates.)
 
     Parameters
     ----------
@@ -403,15 +406,11 @@ def kruskal_wallis(
         The outcome, one value per observation.
     groups : array-like
         Group label per observation; Categorical order is kept.
-    n_boot : int
-        Bootstrap resamples for the CI.
-    seed : int
-        Seed of the bootstrap.
 
     Returns
     -------
     dict
-        One record; ``statistic`` is H, NaN (with NaN p) if all values tie.
+        One record; ``statistic`` is H, NaN (with NaN p and CI) if all values tie.
 
     Raises
     ------
@@ -422,19 +421,17 @@ def kruskal_wallis(
     Examples
     --------
     >>> rec = kruskal_wallis([1, 2, 3, 4, 5, 6], ["a", "a", "b", "b", "c", "c"])
-    >>> round(rec["statistic"], 3), rec["df"], rec["effect"]
-    (4.571, 2.0, 'epsilon_squared')
+    >>> round(rec["statistic"], 3), rec["df"], rec["effect"], rec["ci_low"]
+    (4.571, 2.0, 'epsilon_squared', 0.0)
     """
-    _check_positive(n_boot, "n_boot")
     vals, codes, labels = _grouped(values, groups)
     k, n = len(labels), vals.size
     distinct, value_codes = np.unique(vals, return_inverse=True)
-    counts = _value_counts(value_codes, codes, k, distinct.size)
-    h = float(_kruskal_h(counts))
-    boot = _bootstrap_value_counts(value_codes, codes, k, distinct.size, n_boot, seed)
+    h = float(_kruskal_h(_value_counts(value_codes, codes, k, distinct.size)))
+    ncp = _noncentrality_ci(h, k - 1) if np.isfinite(h) else (np.nan, np.nan)
     return _record(
         estimate=h / (n - 1),
-        ci=_percentile_ci(_kruskal_h(boot) / (n - 1)),
+        ci=(ncp[0] / (n - 1), min(1.0, ncp[1] / (n - 1))),
         effect="epsilon_squared",
         statistic=h,
         statistic_name="H",
@@ -443,7 +440,7 @@ def kruskal_wallis(
         n=n,
         method=(
             "Kruskal-Wallis H with tie correction, chi-squared p; epsilon-squared H/(n-1) "
-            f"with stratified bootstrap percentile 95% CI ({n_boot} resamples)"
+            "with noncentral chi-squared 95% CI"
         ),
     )
 
@@ -477,17 +474,21 @@ def mann_whitney(x: Any, y: Any) -> dict[str, Any]:
     (1.5, -0.5)
     """
     x, y = _two_samples(x, y)
-    n1, n2 = x.size, y.size
     res = st.mannwhitneyu(x, y, alternative="two-sided", use_continuity=True, method="asymptotic")
-    r = 2 * float(res.statistic) / (n1 * n2) - 1
+    return _mann_whitney_record(float(res.statistic), float(res.pvalue), x.size, y.size)
+
+
+def _mann_whitney_record(u: float, p: float, n1: int, n2: int) -> dict[str, Any]:
+    """The record of a Mann-Whitney test: U of x, its p, rank-biserial r with its CI."""
+    r = 2 * u / (n1 * n2) - 1
     return _record(
         estimate=r,
         ci=_fisher_z_ci(r, np.sqrt((n1 + n2 + 1) / (3 * n1 * n2))),
         effect="rank_biserial",
-        statistic=res.statistic,
+        statistic=u,
         statistic_name="W (U of x)",
         df=np.nan,
-        p=res.pvalue,
+        p=p,
         n=n1 + n2,
         method=(
             "Mann-Whitney U, normal approximation with continuity and tie correction, "
@@ -525,10 +526,28 @@ def pairwise_mann_whitney(values: Any, groups: Any) -> pd.DataFrame:
     [('a', 'b'), ('a', 'c'), ('b', 'c')]
     """
     vals, codes, labels = _grouped(values, groups)
+    # U of every pair from each group's counts of the distinct values, not by ranking
+    # every pair again (scipy.stats.mannwhitneyu per pair): a survey score has a few
+    # distinct values, so many groups of many respondents cost k^2 m, not k^2 n log n.
+    # The p is scipy's (and R's) normal approximation; a test pins it to mann_whitney.
+    _, value_codes = np.unique(vals, return_inverse=True)
+    counts = _value_counts(value_codes, codes, len(labels), int(value_codes.max()) + 1)
+    counts = counts.astype(float)
+    below = np.cumsum(counts, axis=1) - counts
+    u_of_first = counts @ (below + counts / 2).T  # [i, j]: U of group i against group j
+    sizes = counts.sum(axis=1)
     records = []
     for i, first in enumerate(labels):
         for j in range(i + 1, len(labels)):
-            test = mann_whitney(vals[codes == i], vals[codes == j])
+            n1, n2 = sizes[i], sizes[j]
+            ties = counts[i] + counts[j]
+            n = n1 + n2
+            spread = np.sqrt(n1 * n2 / 12 * ((n + 1) - (ties**3 - ties).sum() / (n * (n - 1))))
+            u = u_of_first[i, j]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                z = (max(u, n1 * n2 - u) - n1 * n2 / 2 - 0.5) / spread
+            p = float(np.clip(2 * st.norm.sf(z), 0, 1))
+            test = _mann_whitney_record(float(u), p, int(n1), int(n2))
             records.append({"group_1": first, "group_2": labels[j], **test})
     return to_frame(records)
 
@@ -825,13 +844,7 @@ def chi_square(
     n = int(counts.sum())
     scale = n * (min(counts.shape) - 1)
 
-    def cdf(ncp: float) -> float:
-        return float(st.ncx2.cdf(chi2, df, ncp))
-
-    ncp = [
-        _root_decreasing(cdf, q, 0.0, chi2 + 1) if st.chi2.cdf(chi2, df) > q else 0.0
-        for q in (0.975, 0.025)
-    ]
+    ncp = _noncentrality_ci(chi2, df)
     if (res.expected_freq >= mc_threshold).all():
         p, p_method = res.pvalue, "asymptotic p"
     elif counts.shape == (2, 2):
@@ -973,8 +986,30 @@ def _logit_ordered_model() -> type:
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
     class LogitOrderedModel(OrderedModel):
+        # How many observations each row stands for: identical rows (the same outcome
+        # level and covariates) contribute identically to the likelihood, so they are
+        # fitted once with their count as a frequency weight. None: one each.
+        frequency: np.ndarray | None = None
+
         def cdf(self, x: np.ndarray) -> np.ndarray:
             return expit(x)
+
+        @functools.cached_property
+        def _weights(self) -> np.ndarray:
+            if self.frequency is None:
+                return np.ones(len(self.endog))
+            return np.asarray(self.frequency, dtype=float)
+
+        def loglike(self, params: np.ndarray) -> float:
+            return float(self.loglikeobs(params) @ self._weights)
+
+        @property
+        def start_params(self) -> np.ndarray:
+            """statsmodels' start (the null model's cut points), from weighted frequencies."""
+            freq = np.bincount(self.endog, weights=self._weights) / self._weights.sum()
+            start_ppf = self.distr.ppf(np.clip(freq.cumsum(), 0, 1))
+            start_threshold = self.transform_reverse_threshold_params(start_ppf)
+            return np.concatenate((np.zeros(self.k_vars), start_threshold))
 
         @functools.cached_property
         def _bound_gradients(self) -> tuple[np.ndarray, np.ndarray]:
@@ -1005,6 +1040,7 @@ def _logit_ordered_model() -> type:
             low, upp = self._bounds(params)
             prob = self.prob(low, upp) + 1e-20  # as OrderedModel.loglikeobs
             cdf_low, cdf_upp = expit(low), expit(upp)
+            w = self._weights
             l_a = -cdf_low * (1 - cdf_low) / prob  # the logistic density is F (1 - F)
             l_b = cdf_upp * (1 - cdf_upp) / prob
             k = self.k_levels
@@ -1013,13 +1049,13 @@ def _logit_ordered_model() -> type:
             increments = np.concatenate(([1.0], np.exp(th[1:])))
             a = np.eye(n_beta + k - 1)
             a[n_beta:, n_beta:] = np.tril(np.ones((k - 1, k - 1))) * increments
-            score = a.T @ (d_a.T @ l_a + d_b.T @ l_b)
+            score = a.T @ (d_a.T @ (w * l_a) + d_b.T @ (w * l_b))
             if not hessian:
                 return (score,)
             # second derivatives; the density's derivative is F (1 - F) (1 - 2F)
-            l_aa = l_a * (1 - 2 * cdf_low) - l_a**2
-            l_bb = l_b * (1 - 2 * cdf_upp) - l_b**2
-            cross = (d_a * (-l_a * l_b)[:, None]).T @ d_b
+            l_aa = w * (l_a * (1 - 2 * cdf_low) - l_a**2)
+            l_bb = w * (l_b * (1 - 2 * cdf_upp) - l_b**2)
+            cross = (d_a * (-w * l_a * l_b)[:, None]).T @ d_b
             hess_phi = (d_a * l_aa[:, None]).T @ d_a + (d_b * l_bb[:, None]).T @ d_b
             hess_phi += cross + cross.T
             curvature = np.concatenate((np.zeros(n_beta + 1), score[n_beta + 1 :]))
@@ -1106,12 +1142,24 @@ def ordinal_logit(
             f"outcome {outcome!r} has {len(levels.categories)} observed level(s); need at least 2"
         )
     x, label0, label1 = _binary_indicator(data[predictor], f"predictor {predictor}")
-    tested = pd.DataFrame({predictor: x}, index=data.index)
-    dummies = _fixed_effect_dummies(data, fixed_effects)
-    _check_identified(tested, dummies, fixed_effects)
-    model = _logit_ordered_model()(
-        pd.Series(levels, index=data.index), pd.concat([tested, dummies], axis=1), distr="logit"
+    # The likelihood depends on a row only through its outcome level and covariates:
+    # each distinct row is fitted once, weighted by how often it occurs (the same
+    # estimates, at a cost set by the design's cells, not by the number of respondents).
+    rows = pd.concat(
+        [
+            pd.DataFrame({"__outcome_level": levels.codes, predictor: x}, index=data.index),
+            _fixed_effect_dummies(data, fixed_effects),
+        ],
+        axis=1,
     )
+    distinct = rows.groupby(list(rows.columns), sort=True).size().reset_index(name="__rows")
+    exog = distinct.drop(columns=["__outcome_level", "__rows"])
+    _check_identified(exog[[predictor]], exog.drop(columns=predictor), fixed_effects)
+    endog = pd.Series(
+        pd.Categorical.from_codes(distinct["__outcome_level"], levels.categories, ordered=True)
+    )
+    model = _logit_ordered_model()(endog, exog, distr="logit")
+    model.frequency = distinct["__rows"].to_numpy()
     try:
         fit = model.fit(method="newton", maxiter=100, disp=False)
     except np.linalg.LinAlgError:  # a singular Hessian on the way: let BFGS try

@@ -130,7 +130,7 @@ METHOD_LABELS = {
     "mann_whitney": "Mann-Whitney U, rank-biserial r (Fisher-z CI)",
     "hedges_g": "Welch t, Hedges' g (noncentral-t CI)",
     "ordinal_logit": "proportional-odds logit, log odds ratio (Wald CI)",
-    "kruskal_wallis": "Kruskal-Wallis H, epsilon-squared (bootstrap percentile CI)",
+    "kruskal_wallis": "Kruskal-Wallis H, epsilon-squared (noncentral chi-squared CI)",
     "chi_square": "Pearson chi-squared, Cramér's V (noncentral chi-squared CI)",
     "ols_standardised": "OLS with fixed effects, standardised beta (HC3 t CI)",
     "partial_correlation": "partial correlation (pingouin, Fisher-z CI)",
@@ -378,7 +378,6 @@ class AnalysisSettings:
     exclusions: ExclusionSettings
     min_share_answered: float
     ordinal: bool = False
-    n_boot: int = 2000
     null_tolerance: Mapping[str, float] = field(default_factory=lambda: dict(NULL_TOLERANCE))
 
     @classmethod
@@ -390,7 +389,6 @@ class AnalysisSettings:
         exclusions: Mapping[str, Any],
         min_share_answered: float,
         ordinal: bool = False,
-        n_boot: int | None = None,
         null_tolerance: Mapping[str, float] | None = None,
     ) -> AnalysisSettings:
         """Settings from the rule's params (config sections as plain mappings).
@@ -407,8 +405,6 @@ class AnalysisSettings:
             The config's ``scoring.min_share_answered``.
         ordinal : bool
             Fit the proportional-odds model of every contrast (slow).
-        n_boot : int, optional
-            Bootstrap resamples of epsilon-squared's CI; None: ``compare.n_boot``.
         null_tolerance : mapping, optional
             Effect name (or ``default``) -> largest |population value| of a null estimand.
 
@@ -425,7 +421,6 @@ class AnalysisSettings:
             exclusions=ExclusionSettings.from_config(exclusions),
             min_share_answered=float(min_share_answered),
             ordinal=bool(ordinal),
-            n_boot=int(n_boot if n_boot is not None else compare.get("n_boot", 2000)),
             null_tolerance={**NULL_TOLERANCE, **dict(null_tolerance or {})},
         )
 
@@ -534,7 +529,6 @@ def analyse(scores: pd.DataFrame, study: Study, settings: AnalysisSettings) -> p
             column=column,
             family=family,
             pairwise_family=None,
-            n_boot=settings.n_boot,
             n_mc=cmp["n_mc"],
             seed=cmp["seed"],
             analysis=f"across_{column}",

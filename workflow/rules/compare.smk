@@ -128,7 +128,6 @@ rule compare_across_groups:
                 COMPARE["stakeholder_groups"]["pairwise_family"],
             )
         },
-        n_boot=COMPARE["n_boot"],
         n_mc=COMPARE["n_mc"],
         seed=COMPARE["seed"],
     script:
@@ -245,7 +244,13 @@ rule compare_focus_groups:
         scores=SCORES,
         consensus=CONSENSUS,
         library=library(
-            "focus_groups", "compare", "stats", "resources", "errors", "pipeline"
+            "focus_groups",
+            "compare",
+            "clean",
+            "stats",
+            "resources",
+            "errors",
+            "pipeline",
         ),
     output:
         prevalence="results/compare/fg_prevalence.parquet",

@@ -13,7 +13,7 @@ with logged(snakemake):
     scores = pd.read_parquet(snakemake.input.scores)
     items = pd.read_parquet(snakemake.input.item_data)
     params = snakemake.params
-    settings = {"n_boot": params.n_boot, "n_mc": params.n_mc, "seed": params.seed}
+    settings = {"n_mc": params.n_mc, "seed": params.seed}
     outcomes = scores_of(catalogue, params.kinds)
 
     cases = params.across_cases
