@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: study report verify validation test lint simulate synthetic clean
+.PHONY: study report verify validation national test lint simulate synthetic clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required; set PYTHON=/path/to/python3.11")'
@@ -36,6 +36,12 @@ verify: $(BIN)/.installed
 validation: $(BIN)/.installed
 	$(BIN)/snakemake --cores $(CORES) validation
 
+# The national citizen panel (studies/national_panel): 100,000 respondents in 40 areas,
+# drawn by the generator, then the whole pipeline; results in studies/national_panel/results/.
+national: $(BIN)/.installed
+	$(BIN)/snakemake --cores $(CORES) --directory studies/national_panel
+	$(BIN)/snakemake --directory studies/national_panel --report results/report.html
+
 test: $(BIN)/.installed lint
 	$(BIN)/pytest
 
@@ -55,3 +61,4 @@ synthetic: simulate
 
 clean:
 	rm -rf results logs .snakemake
+	rm -rf studies/national_panel/results studies/national_panel/logs studies/national_panel/.snakemake

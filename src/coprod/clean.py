@@ -189,6 +189,28 @@ def case_attributes(study: Study) -> list[str]:
     return [column for column in study.cases.columns if column not in _NOT_ATTRIBUTES]
 
 
+def case_attribute_values(case: pd.Series, study: Study) -> dict[str, pd.Categorical]:
+    """Each case attribute of the registry for a column of case ids, as a Categorical.
+
+    Categories are in the order the registry first lists them; an unknown or missing
+    case gives NA.
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"case_id": ["a", "b"], "code": [1, 2], "label": ["A", "B"],
+    ...                       "kind": ["city", "county"]}, index=["a", "b"])
+    >>> study = type("Study", (), {"cases": cases})()
+    >>> case_attribute_values(pd.Series(["b", "a", None]), study)["kind"].tolist()
+    ['county', 'city', nan]
+    """
+    return {
+        attribute: _ordered_categorical(
+            case.map(study.cases[attribute]).astype("object"), study.cases[attribute]
+        )
+        for attribute in case_attributes(study)
+    }
+
+
 def design_columns(study: Study) -> list[str]:
     """Names of the design columns :func:`add_design` adds, in order.
 
@@ -230,9 +252,7 @@ def add_design(responses: pd.DataFrame, study: Study) -> pd.DataFrame:
     design: dict[str, Any] = {}
     case = _code_to_id(study.cases, responses[case_item], case_item)
     design["case"] = case
-    for attribute in case_attributes(study):
-        values = pd.Series(case).map(study.cases[attribute]).astype("object")
-        design[attribute] = _ordered_categorical(values, study.cases[attribute])
+    design.update(case_attribute_values(pd.Series(case), study))
     design["group_id"] = _code_to_id(study.stakeholder_groups, responses[group_item], group_item)
     service = _code_to_id(study.services, responses[service_item], service_item)
     design["service_id"] = service

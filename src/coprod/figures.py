@@ -217,15 +217,34 @@ def _freeze_layout(fig: plt.Figure) -> None:
         ax.set_position(bounds)
 
 
+def has_level_labels(registries: Mapping[str, pd.DataFrame], column: str) -> bool:
+    """Whether :func:`level_labels` labels ``column``: a registry's id, or a case attribute."""
+    cases = registries.get("cases")
+    return column in LEVEL_REGISTRIES or (cases is not None and column in cases.columns)
+
+
 def level_labels(registries: Mapping[str, pd.DataFrame], column: str) -> dict[str, str]:
     """Labels of the levels of a design column, in registry order (``{id: label}``).
 
     The column's registry comes from :data:`LEVEL_REGISTRIES`; levels are strings, as
-    in the ``group`` column of the comparison tables.
+    in the ``group`` column of the comparison tables. A case attribute (a column of the
+    case registry, such as a region) has no labels of its own: its values, in the order
+    the registry first lists them, with underscores as spaces and a capital first letter.
+
+    Examples
+    --------
+    >>> cases = pd.DataFrame({"label": ["A", "B"], "region": ["region_2", "region_1"]})
+    >>> level_labels({"cases": cases}, "region")
+    {'region_2': 'Region 2', 'region_1': 'Region 1'}
     """
+    cases = registries.get("cases")
+    if column not in LEVEL_REGISTRIES and cases is not None and column in cases.columns:
+        values = dict.fromkeys(str(value) for value in cases[column])
+        return {value: value.replace("_", " ").capitalize() for value in values}
     if column not in LEVEL_REGISTRIES:
         raise ValueError(
-            f"no registry labels the levels of {column!r}; known: {', '.join(LEVEL_REGISTRIES)}"
+            f"no registry labels the levels of {column!r}; known: "
+            f"{', '.join(LEVEL_REGISTRIES)} and the case registry's columns"
         )
     registry = registries[LEVEL_REGISTRIES[column]]
     return {str(key): str(label) for key, label in registry["label"].items()}
@@ -252,12 +271,12 @@ def _fs(offset: float = 0) -> float:
     return max(MIN_FONT, float(plt.rcParams["font.size"]) + offset)
 
 
-def _colours() -> list[str]:
+def style_colours() -> list[str]:
     """The categorical colours of the current style."""
     return list(plt.rcParams["axes.prop_cycle"].by_key()["color"])
 
 
-def _title(ax: plt.Axes, letter: str | None, text: str, **kwargs: Any) -> None:
+def panel_title(ax: plt.Axes, letter: str | None, text: str, **kwargs: Any) -> None:
     """A panel title, left-aligned, with the panel letter in bold."""
     prefix = f"{letter}   " if letter else ""
     ax.set_title(f"{prefix}{text}", loc="left", fontweight="bold", **kwargs)
@@ -440,7 +459,7 @@ def diverging_bars(
                 np.arange(len(order)) + offset,
                 part["share_missing_code"] * 100,
                 height=0.33,
-                color=_colours()[k % len(_colours())],
+                color=style_colours()[k % len(style_colours())],
                 label=panel_labels[panel],
                 linewidth=0,
             )
@@ -760,7 +779,7 @@ def barrier_heatmap(
             )
             if panel is not None:
                 letter = "abcdefghijklmnopqrstuvwxyz"[p] if len(panels) > 1 else None
-                _title(ax, letter, panel_labels[level], pad=8)
+                panel_title(ax, letter, panel_labels[level], pad=8)
         labels = []
         for row_level in rows:
             labels += [row_labels[row_level], *(group_labels[g] for g in groups)]
@@ -827,7 +846,7 @@ def contrast_forest(
     table = effects.set_index(["outcome", "effect"])
     corrections = {}
     with figure_style(style):
-        colours = _colours()
+        colours = style_colours()
         fig, axes = plt.subplots(
             1,
             len(effect_names),
@@ -1119,7 +1138,7 @@ def risk_matrix(
         if (r, g) in data.index and hidden_any.loc[r, g]
     ]
     with figure_style(style):
-        colours = _colours()
+        colours = style_colours()
         fig, ax = plt.subplots(
             figsize=size(width, 0.5 if width == "double" else 0.95), layout="constrained"
         )
@@ -1335,7 +1354,7 @@ def focus_group_codes(
                 [f"{label} ({turns.get(level, 0)})" for level, label in levels.items()],
                 rotation=90,
             )
-            _title(ax, "abcdefgh"[k], title, pad=4)
+            panel_title(ax, "abcdefgh"[k], title, pad=4)
             if k == 0:
                 ax.set_yticks(range(len(rows)), row_text)
                 for tick, code in zip(ax.get_yticklabels(), rows, strict=True):
@@ -1392,7 +1411,7 @@ def focus_group_codes(
         )
         ax.set_yticks(range(len(row_codes)), [code_labels[c] + flags.get(c, "") for c in row_codes])
         correction = str(cooccurrence["correction"].iloc[0]) if len(cooccurrence) else "adjusted"
-        _title(ax, "abcdefgh"[len(panels)], "Co-occurrence within turns", pad=4)
+        panel_title(ax, "abcdefgh"[len(panels)], "Co-occurrence within turns", pad=4)
         colorbar2 = fig.colorbar(image2, ax=ax, location="bottom", shrink=0.9, aspect=20, pad=0.02)
         ticks = np.arange(-bound, bound + 1)
         tick_labels = [f"{2.0**t:g}" for t in ticks]
@@ -1460,7 +1479,7 @@ def coefficient_plot(
     heights = [len(outcomes) for _, outcomes in sections]
     dodge = 0.62 / max(len(terms), 1)
     with figure_style(style):
-        colours = _colours()
+        colours = style_colours()
         fig, axes = plt.subplots(
             len(sections),
             1,
@@ -1617,21 +1636,28 @@ def flow_diagram(
     Parameters
     ----------
     flow : pandas.DataFrame
-        ``results/clean/flow.parquet``: the ``breakdowns`` columns, ``step`` (first
+        ``results/clean/flow.parquet``: its breakdown columns (every column before
+        ``step``; ``pooled`` marks the rows pooled over one), ``step`` (first
         ``received``), ``excluded``, ``remaining``, ``flagged_kept``.
     step_labels : mapping
         Step -> label of its exclusion box, in the order of the steps drawn.
     breakdowns : mapping
-        Column -> (heading, {level: label}): the side table's row blocks.
+        Column -> (heading, {level: label}): the side table's row blocks, each level
+        pooled over the flow's other breakdown columns (drawn or not).
     wrap : int
         Step labels are wrapped at this many characters.
     """
     data = flow.copy()
-    for column in breakdowns:
+    # the flow's breakdown columns come before `step`: the drawn ones and any other
+    dimensions = list(data.columns[: list(data.columns).index("step")])
+    missing = [column for column in breakdowns if column not in dimensions]
+    if missing:
+        raise ValueError(f"the flow table does not break down by {missing}; it has {dimensions}")
+    for column in dimensions:
         data[column] = data[column].astype(str)
     data["step"] = data["step"].astype(str)
     is_pooled = np.ones(len(data), dtype=bool)
-    for column in breakdowns:
+    for column in dimensions:
         is_pooled &= (data[column] == pooled).to_numpy()
     main = data[is_pooled].set_index("step")
     steps = [s for s in step_labels if s in main.index]
@@ -1663,7 +1689,7 @@ def flow_diagram(
     side_rows = []
     for column, (_, levels) in breakdowns.items():
         others = np.ones(len(data), dtype=bool)
-        for other in breakdowns:
+        for other in dimensions:
             if other != column:
                 others &= (data[other] == pooled).to_numpy()
         for level in levels:

@@ -3,6 +3,7 @@ and the joint display: the survey's barrier ranking beside the focus groups', pe
 
 import pandas as pd
 
+from coprod.clean import case_attribute_values
 from coprod.compare import apply_families, score_catalogue, scores_of
 from coprod.focus_groups import code_prevalence, cooccurrence, joint_display
 from coprod.pipeline import logged
@@ -12,6 +13,8 @@ with logged(snakemake):
     study = load_study({key: snakemake.input[key] for key in RESOURCE_KEYS})
     codes = study.focus_group_codes
     consensus = pd.read_parquet(snakemake.input.consensus)
+    # the case registry's attributes (e.g. a region), so that turns break down by them too
+    consensus = consensus.assign(**case_attribute_values(consensus["case"].astype(str), study))
     params = snakemake.params
     settings = params.focus_groups
     prevalence = code_prevalence(consensus, codes, by=settings["by"])

@@ -6,8 +6,8 @@ import pandas as pd
 
 from coprod.compare import score_catalogue, scores_of
 from coprod.figures import (
-    LEVEL_REGISTRIES,
     contrast_forest,
+    has_level_labels,
     level_labels,
     overflow,
     save_figure,
@@ -26,7 +26,8 @@ with logged(snakemake):
         role = params.scores[section["score"]]
         sections.append((section["title"], scores_of(catalogue, [role["kind"]], [role["measure"]])))
     column = params.contrast["column"]
-    labels = level_labels(study.registries, column) if column in LEVEL_REGISTRIES else {}
+    labelled = has_level_labels(study.registries, column)
+    labels = level_labels(study.registries, column) if labelled else {}
     x, y = effects["group_1"].iloc[0], effects["group_2"].iloc[0]
     style = style_from_config(**params.style)
     figure = contrast_forest(

@@ -5,8 +5,8 @@ import sys
 import pandas as pd
 
 from coprod.figures import (
-    LEVEL_REGISTRIES,
     focus_group_codes,
+    has_level_labels,
     level_labels,
     overflow,
     save_figure,
@@ -42,7 +42,7 @@ with logged(snakemake):
     panels = []
     for column, title in figure_params["by"].items():
         observed = prevalence.loc[prevalence["by"] == column, "group"].astype(str).unique()
-        if column in LEVEL_REGISTRIES:
+        if has_level_labels(study.registries, column):
             labels = level_labels(study.registries, column)
             labels = {level: label for level, label in labels.items() if level in observed}
         else:

@@ -5,8 +5,8 @@ import sys
 import pandas as pd
 
 from coprod.figures import (
-    LEVEL_REGISTRIES,
     flow_diagram,
+    has_level_labels,
     level_labels,
     overflow,
     save_figure,
@@ -24,12 +24,13 @@ with logged(snakemake):
     breakdowns = {}
     for column, heading in figure_params["breakdowns"].items():
         levels = [str(level) for level in flow[column].cat.categories if str(level) != pooled]
-        known = level_labels(study.registries, column) if column in LEVEL_REGISTRIES else {}
+        labelled = has_level_labels(study.registries, column)
+        known = level_labels(study.registries, column) if labelled else {}
         labels = {
             level: known.get(level)
             or (
                 figure_params["unknown_label"]
-                if column in LEVEL_REGISTRIES
+                if labelled
                 else figure_params["sample_label"].format(level=level)
             )
             for level in levels
