@@ -129,15 +129,6 @@ def test_generated_frame_is_the_bundled_study(synthetic, bundled_truth):
     assert synthetic.truth["design"] == bundled_truth["design"]
 
 
-def test_bundled_ingested_survey_when_available(study, bundled_truth):
-    """End to end on the importer's output; skipped until results/ingest/ exists."""
-    path = REPO / "results" / "ingest" / "survey.parquet"
-    if not path.exists():
-        pytest.skip("results/ingest/survey.parquet not built yet (run the ingest rule)")
-    outcome = apply_exclusions(pd.read_parquet(path), study, ExclusionSettings.from_config({}))
-    assert_flow_matches_truth(outcome.flow, bundled_truth["quality_problems"])
-
-
 def test_included_rows_are_exactly_clean_and_flagged_straightliners(result, synthetic):
     planted = synthetic.responses.set_index("response_id")["planted"]
     included = set(result.clean["response_id"])
