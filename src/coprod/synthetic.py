@@ -879,12 +879,50 @@ def _effect_population(
     }
 
 
+def _draw_clean(gen: _Generator, size: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Design and answers of ``size`` clean respondents, spread evenly over the cells."""
+    samples = [entry["sample"] for entry in gen.model["samples"]]
+    per_cell = max(1, int(size) // (len(gen.study.cases) * len(samples)))
+    design = gen.design(per_cell, samples)
+    answers, _ = gen.answers(design)
+    return design, answers
+
+
+def draw_population(
+    study: Study, model: dict[str, Any], *, seed: int, size: int
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """A large draw of clean respondents of ``model``, scored, and its population effects.
+
+    The draw, the scores (every score the mean of the answered items, beside the design
+    columns) and the effects (contrasts, shares, barrier sides, strategy links, staff
+    betas) are those behind the ``population`` entries of ``truth.json``; validation
+    computes them for each of its conditions' models.
+
+    Parameters
+    ----------
+    study : Study
+    model : mapping
+        The generative model (:func:`generate`'s).
+    seed : int
+        Seed of the draw.
+    size : int
+        Respondents drawn (spread evenly over the cases and samples).
+
+    Returns
+    -------
+    tuple
+        The scored frame (``stakeholder_group`` names the group) and the effects.
+    """
+    gen = _Generator(study, model, np.random.default_rng(seed))
+    design, answers = _draw_clean(gen, size)
+    frame = _population_scores(gen, design, answers)
+    return frame, _effect_population(gen, model, frame)
+
+
 def _population(gen: _Generator, model: dict[str, Any]) -> dict[str, Any]:
     """Population values of scale reliabilities and effects from a large draw of the model."""
     cb = gen.codebook
-    per_cell = max(1, model["population_size"] // (len(gen.study.cases) * len(model["samples"])))
-    design = gen.design(per_cell, [entry["sample"] for entry in model["samples"]])
-    answers, _ = gen.answers(design)
+    design, answers = _draw_clean(gen, model["population_size"])
     reliability = {}
     for score, row in cb.scores.iterrows():
         if len(row["items"]) < 2:

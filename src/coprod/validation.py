@@ -71,7 +71,7 @@ from coprod import compare as C
 from coprod.clean import ExclusionSettings, apply_exclusions
 from coprod.resources import Study
 from coprod.scoring import score_responses
-from coprod.synthetic import _effect_population, _Generator, _population_scores, generate
+from coprod.synthetic import draw_population, generate
 
 __all__ = [
     "ANALYSES",
@@ -785,14 +785,7 @@ def population_frame(
         The population frame and the generator's population effects (the
         ``population`` entries of ``truth.json`` other than reliabilities).
     """
-    model = population_model(model)
-    gen = _Generator(study, model, np.random.default_rng(seed))
-    samples = [entry["sample"] for entry in model["samples"]]
-    per_cell = max(1, int(size) // (len(study.cases) * len(samples)))
-    design = gen.design(per_cell, samples)
-    answers, _ = gen.answers(design)
-    frame = _population_scores(gen, design, answers)
-    effects = _effect_population(gen, model, frame)
+    frame, effects = draw_population(study, population_model(model), seed=seed, size=size)
     frame = frame.rename(columns=_POPULATION_RENAMES)
     orders = {
         "case": list(study.cases.index),
