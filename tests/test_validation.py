@@ -353,6 +353,53 @@ def test_reduced_validation_writes_batches_truth_and_summary(reduced_validation)
     summary = pd.read_csv(reduced_validation / "summary.csv")
     assert set(summary["condition"]) == {"null_effects", "planted"}
     assert (reduced_validation / "summary.md").read_text().startswith("# Validation")
+    for suffix in ("png", "pdf", "svg"):
+        assert (reduced_validation / f"figure_validation.{suffix}").stat().st_size > 10_000
+
+
+def test_validation_figure_draws_each_defined_rate_with_its_interval():
+    from coprod.validation_figures import PANELS, operating_characteristics
+
+    rows = []
+    for condition, rate in (("null", 0.05), ("planted", 0.04)):
+        for method, tested in (("t", True), ("share", False)):
+            rows.append(
+                {
+                    "condition": condition,
+                    "method": method,
+                    "method_label": f"{method} method",
+                    "family": "all",
+                    "type_i_error": rate if tested else np.nan,
+                    "type_i_error_mcse": 0.01 if tested else np.nan,
+                    "n_type_i_error_tests": 100 if tested else 0,
+                    "coverage": 0.95,
+                    "coverage_mcse": 0.01,
+                    "n_ci": 100,
+                    "power": 0.8 if tested and condition == "planted" else np.nan,
+                    "power_mcse": 0.02,
+                    "n_power_tests": 50 if tested and condition == "planted" else 0,
+                    "bias": 0.01,
+                    "bias_mcse": np.nan,
+                    "n_estimates": 100,
+                }
+            )
+    summary = pd.DataFrame(rows)
+    summary = pd.concat([summary, summary.assign(family="contrast")], ignore_index=True)
+    figure = operating_characteristics(summary, alpha=0.05, max_type_i_error=0.07, min_coverage=0.9)
+    # a point per defined (condition, method) and panel; an interval where it has an MC SE
+    expected_points = {"type_i_error": 2, "coverage": 4, "power": 1, "bias": 4}
+    expected_intervals = {"type_i_error": 2, "coverage": 4, "power": 1, "bias": 0}
+    for ax, (metric, _, _) in zip(figure.axes, PANELS, strict=True):
+        lines = [line for line in ax.get_lines() if len(line.get_xdata()) in (1, 2)]
+        points = [line for line in lines if line.get_marker() not in ("None", None, "")]
+        intervals = [line for line in lines if len(line.get_xdata()) == 2 and line not in points]
+        intervals = [line for line in intervals if line.get_linestyle() == "-"]
+        assert len(points) == expected_points[metric], metric
+        assert len(intervals) == expected_intervals[metric], metric
+    with pytest.raises(ValueError, match="no rows over all estimands"):
+        operating_characteristics(
+            summary[summary["family"] != "all"], alpha=0.05, max_type_i_error=0.07, min_coverage=0.9
+        )
 
 
 @pytest.mark.workflow

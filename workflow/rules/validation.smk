@@ -32,7 +32,6 @@ VALIDATION_SETTINGS = {
     "exclusions": config["exclusions"],
     "min_share_answered": config["scoring"]["min_share_answered"],
     "ordinal": VALIDATION["ordinal"],
-    "n_boot": VALIDATION["n_boot"] or config["compare"]["n_boot"],
     "null_tolerance": VALIDATION["null_tolerance"],
 }
 
@@ -206,13 +205,42 @@ rule validation_summary:
             "population_size": VALIDATION["population_size"],
             "analyses": VALIDATION["analyses"],
             "ordinal": VALIDATION["ordinal"],
-            "n_boot": VALIDATION_SETTINGS["n_boot"],
             "null_tolerance": VALIDATION["null_tolerance"],
         },
     script:
         "../scripts/validation_summary.py"
 
 
+rule validation_figure:
+    input:
+        summary=f"{VALIDATION_DIR}/summary.parquet",
+        library=library("validation_figures", "figures", "disclosure", "pipeline"),
+    output:
+        png=report(
+            f"{VALIDATION_DIR}/figure_validation.png",
+            category="Validation",
+            caption="../report/validation_figure.rst",
+        ),
+        pdf=f"{VALIDATION_DIR}/figure_validation.pdf",
+        svg=f"{VALIDATION_DIR}/figure_validation.svg",
+    log:
+        "logs/validation/figure.log",
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=memory_mb(),
+        runtime=10,
+    params:
+        style=FIGURE_STYLE,
+        alpha=VALIDATION["alpha"],
+        criteria=VALIDATION["criteria"],
+        conditions=VALIDATION_CONDITIONS,
+    script:
+        "../scripts/validation_figure.py"
+
+
 rule validation:
     input:
         rules.validation_summary.output,
+        rules.validation_figure.output,

@@ -1,0 +1,212 @@
+"""The figure of the validation study: how each method did, condition by condition.
+
+:func:`operating_characteristics` draws the summary of :func:`coprod.validation.summarise`
+(its rows over all of a method's estimands, ``family == "all"``) in four panels that
+share one row per method:
+
+a. type I error: the share of null estimands rejected at ``alpha``;
+b. coverage of the 95% confidence intervals;
+c. power: the share of the other estimands rejected;
+d. bias of the estimates against the population values.
+
+Each point is one condition (marker and colour), with its 95% Monte Carlo interval
+(1.96 Monte Carlo SEs, replicates as the units). Dashed lines mark the nominal value
+(``alpha``, 0.95, no bias), dotted lines the criteria the summary flags
+(``max_type_i_error``, ``min_coverage``). A method without tests or without intervals
+has no point in the panel that needs them. The figure uses the shared style of
+:mod:`coprod.figures` and is saved with :func:`coprod.figures.save_figure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from coprod.figures import MARKERS, WIDTHS, figure_style, panel_title, plt, style_colours
+
+__all__ = ["PANELS", "condition_legend", "operating_characteristics"]
+
+PANELS = (
+    ("type_i_error", "Type I error", "share of nulls rejected"),
+    ("coverage", "Coverage", "share of CIs covering"),
+    ("power", "Power", "share of effects found"),
+    ("bias", "Bias", "estimate \u2212 truth"),
+)
+"""(summary column, panel title, axis label), left to right."""
+
+_Z = 1.959964
+
+
+def operating_characteristics(
+    summary: pd.DataFrame,
+    *,
+    alpha: float,
+    max_type_i_error: float,
+    min_coverage: float,
+    condition_labels: Mapping[str, str] | None = None,
+    width: str = "double",
+    style: Mapping[str, Any] | None = None,
+) -> plt.Figure:
+    """Type I error, coverage, power and bias per method and condition.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        :func:`coprod.validation.summarise`: ``condition``, ``method``,
+        ``method_label``, ``family`` and, for each panel, the metric, its ``*_mcse``
+        and the count of what it averages (``n_type_i_error_tests``, ``n_ci``,
+        ``n_power_tests``, ``n_estimates``).
+    alpha : float
+        The significance level of the tests (the nominal type I error).
+    max_type_i_error, min_coverage : float
+        The criteria of the summary (config ``validation.criteria``).
+    condition_labels : mapping, optional
+        Legend label per condition (default: its name); conditions in this order,
+        then any others in the summary's order.
+    width : {"single", "double"}
+        Journal width.
+    style : mapping, optional
+        :func:`coprod.figures.style_from_config`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({
+    ...     "condition": ["null", "planted"], "method": ["t", "t"], "family": ["all"] * 2,
+    ...     "method_label": ["t test"] * 2, "type_i_error": [0.05, 0.04],
+    ...     "type_i_error_mcse": [0.01, 0.01], "n_type_i_error_tests": [100, 40],
+    ...     "coverage": [0.95, 0.94], "coverage_mcse": [0.01, 0.01], "n_ci": [100, 100],
+    ...     "power": [np.nan, 0.8], "power_mcse": [np.nan, 0.02], "n_power_tests": [0, 60],
+    ...     "bias": [0.0, 0.01], "bias_mcse": [0.01, 0.01], "n_estimates": [100, 100]})
+    >>> fig = operating_characteristics(summary, alpha=0.05, max_type_i_error=0.07,
+    ...                                 min_coverage=0.9)
+    >>> [ax.get_title(loc="left").split("   ")[0] for ax in fig.axes]
+    ['a', 'b', 'c', 'd']
+    """
+    overall = summary[summary["family"] == "all"]
+    if overall.empty:
+        raise ValueError("the summary has no rows over all estimands (family 'all')")
+    methods = list(dict.fromkeys(overall["method"]))
+    method_labels = dict(zip(overall["method"], overall["method_label"], strict=False))
+    labels = dict(condition_labels or {})
+    conditions = [c for c in labels if c in set(overall["condition"])]
+    conditions += [c for c in dict.fromkeys(overall["condition"]) if c not in conditions]
+    counts = {
+        "type_i_error": "n_type_i_error_tests",
+        "coverage": "n_ci",
+        "power": "n_power_tests",
+        "bias": "n_estimates",
+    }
+    references = {
+        "type_i_error": [(alpha, "--"), (max_type_i_error, ":")],
+        "coverage": [(0.95, "--"), (min_coverage, ":")],
+        "power": [],
+        "bias": [(0.0, "--")],
+    }
+    table = overall.set_index(["condition", "method"])
+    rows = np.arange(len(methods))
+    dodge = 0.5 / max(len(conditions), 1)
+    offsets = (np.arange(len(conditions)) - (len(conditions) - 1) / 2) * dodge
+    with figure_style(style):
+        colours = style_colours()
+        fig, axes = plt.subplots(
+            1,
+            len(PANELS),
+            figsize=(WIDTHS[width], 0.32 * len(methods) + 1.3),
+            sharey=True,
+            layout="constrained",
+        )
+        for letter, ax, (metric, title, axis_label) in zip("abcd", axes, PANELS, strict=True):
+            for value, line in references[metric]:
+                ax.axvline(value, color="0.45", linestyle=line, linewidth=0.7, zorder=1)
+            for c, condition in enumerate(conditions):
+                for m, method in enumerate(methods):
+                    if (condition, method) not in table.index:
+                        continue
+                    row = table.loc[(condition, method)]
+                    value, se = row[metric], row[f"{metric}_mcse"]
+                    if row[counts[metric]] == 0 or not np.isfinite(value):
+                        continue
+                    y = rows[m] + offsets[c]
+                    if np.isfinite(se):
+                        ax.plot(
+                            [value - _Z * se, value + _Z * se],
+                            [y, y],
+                            color=colours[c % len(colours)],
+                            linewidth=1.0,
+                            zorder=2,
+                        )
+                    ax.plot(
+                        value,
+                        y,
+                        marker=MARKERS[c % len(MARKERS)],
+                        markersize=3.6,
+                        color=colours[c % len(colours)],
+                        linestyle="none",
+                        zorder=3,
+                    )
+            panel_title(ax, letter, title)
+            ax.set_xlabel(axis_label)
+            ax.grid(axis="x", color="0.92", linewidth=0.5, zorder=0)
+            ax.set_ylim(len(methods) - 0.5, -0.5)
+        axes[0].set_yticks(rows, [_wrap(method_labels[m]) for m in methods])
+        for ax in axes:
+            ax.tick_params(axis="y", length=0)
+        for metric, ax in zip([p[0] for p in PANELS], axes, strict=True):
+            if metric != "bias":
+                low, high = ax.get_xlim()
+                ax.set_xlim(max(low, -0.02), min(high, 1.02))
+        handles = [
+            plt.Line2D(
+                [],
+                [],
+                marker=MARKERS[c % len(MARKERS)],
+                color=colours[c % len(colours)],
+                linestyle="none",
+                markersize=3.6,
+                label=labels.get(condition, condition),
+            )
+            for c, condition in enumerate(conditions)
+        ]
+        handles += [
+            plt.Line2D([], [], color="0.45", linestyle="--", linewidth=0.7, label="nominal"),
+            plt.Line2D([], [], color="0.45", linestyle=":", linewidth=0.7, label="criterion"),
+        ]
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=len(handles),
+            handletextpad=0.3,
+            columnspacing=1.2,
+        )
+    return fig
+
+
+def _wrap(label: str, width: int = 34) -> str:
+    """A method label on at most two lines, broken at a space (a comma first)."""
+    if len(label) <= width:
+        return label
+    head, sep, tail = label.partition(", ")
+    if sep and len(head) <= width:
+        return f"{head},\n{tail}"
+    cut = label.rfind(" ", 0, width)
+    return label if cut < 0 else f"{label[:cut]}\n{label[cut + 1 :]}"
+
+
+def condition_legend(conditions: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """Legend labels of the config's conditions: name and effect scale.
+
+    Examples
+    --------
+    >>> condition_legend({"null_effects": {"effect_scale": 0.0}, "planted": {"effect_scale": 1}})
+    {'null_effects': 'null_effects (effects x 0)', 'planted': 'planted (effects x 1)'}
+    """
+    return {
+        name: f"{name} (effects x {spec['effect_scale']:g})" for name, spec in conditions.items()
+    }
