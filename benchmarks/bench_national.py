@@ -133,6 +133,14 @@ def snakemake(workdir: Path, *targets: str) -> tuple[float, float, Sampled]:
     return elapsed, cpu, seen
 
 
+def _set_key(path: Path, text: str, key: str, value: int) -> str:
+    """The model's text with the top-level line ``key: N`` set to ``value``."""
+    text, replaced = re.subn(rf"^{key}: \d+", f"{key}: {value}", text, flags=re.MULTILINE)
+    if replaced != 1:
+        sys.exit(f"{path}: no line '{key}: N' to change")
+    return text
+
+
 def prepare(workdir: Path, respondents: int, population_size: int | None = None) -> int:
     """Copy the panel's study into ``workdir`` at this size; return its clean respondents.
 
@@ -151,23 +159,9 @@ def prepare(workdir: Path, respondents: int, population_size: int | None = None)
     cells = areas * len(model["samples"])
     per_cell = max(1, round(respondents / cells))
     text = model_path.read_text(encoding="utf-8")
-    text, replaced = re.subn(
-        r"^respondents_per_case_sample: \d+",
-        f"respondents_per_case_sample: {per_cell}",
-        text,
-        flags=re.MULTILINE,
-    )
-    if replaced != 1:
-        sys.exit(f"{model_path}: no line 'respondents_per_case_sample: N' to change")
+    text = _set_key(model_path, text, "respondents_per_case_sample", per_cell)
     if population_size is not None:
-        text, replaced = re.subn(
-            r"^population_size: \d+",
-            f"population_size: {population_size}",
-            text,
-            flags=re.MULTILINE,
-        )
-        if replaced != 1:
-            sys.exit(f"{model_path}: no line 'population_size: N' to change")
+        text = _set_key(model_path, text, "population_size", population_size)
     model_path.write_text(text, encoding="utf-8")
     return per_cell * cells
 
@@ -206,7 +200,7 @@ def main() -> None:
         )
         print(
             f"{clean:>7,} respondents: simulate {drawn:5.1f} s, pipeline {wall:6.1f} s "
-            f"({cpu:6.1f} s CPU, {n_jobs} jobs), peak {seen.peak_mb:6.0f} MB",
+            f"({cpu:6.1f} s CPU, {n_jobs} job processes seen), peak {seen.peak_mb:6.0f} MB",
             flush=True,
         )
 

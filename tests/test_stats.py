@@ -368,13 +368,8 @@ def test_ordinal_logit_recovers_the_effect_and_drops_unused_levels():
     assert "unused outcome levels dropped: [6]" in with_unused["method"]
 
 
-def test_ordinal_model_derivatives_and_fit_match_statsmodels():
-    # The OrderedModel of ordinal_logit: analytic score and Hessian equal numerical ones,
-    # and its Newton fit is the maximum statsmodels' stock BFGS fit approaches.
-    from statsmodels.miscmodels.ordinal_model import OrderedModel
-    from statsmodels.tools.numdiff import approx_fprime
-
-    data = _survey()
+def _ordinal_design(data: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """The outcome and design of ordinal_logit(data, "item", "service", ["case"]), row by row."""
     endog = pd.Series(pd.Categorical(data["item"].astype(float), ordered=True))
     exog = pd.concat(
         [
@@ -383,6 +378,17 @@ def test_ordinal_model_derivatives_and_fit_match_statsmodels():
         ],
         axis=1,
     )
+    return endog, exog
+
+
+def test_ordinal_model_derivatives_and_fit_match_statsmodels():
+    # The OrderedModel of ordinal_logit: analytic score and Hessian equal numerical ones,
+    # and its Newton fit is the maximum statsmodels' stock BFGS fit approaches.
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+    from statsmodels.tools.numdiff import approx_fprime
+
+    data = _survey()
+    endog, exog = _ordinal_design(data)
     fast = stats._logit_ordered_model()(endog, exog, distr="logit")
     params = fast.start_params + np.random.default_rng(1).normal(0, 0.3, fast.start_params.size)
     numerical_score = approx_fprime(params, fast.loglike, centered=True)
@@ -402,14 +408,7 @@ def test_ordinal_logit_on_distinct_rows_equals_the_fit_on_every_row():
     # count: the same maximum, standard error and p as the model of every row.
     data = _survey()
     rec = stats.ordinal_logit(data, "item", "service", ["case"])
-    endog = pd.Series(pd.Categorical(data["item"].astype(float), ordered=True))
-    exog = pd.concat(
-        [
-            pd.DataFrame({"service": (data["service"] == "reg").astype(float)}),
-            stats._fixed_effect_dummies(data, ["case"]),
-        ],
-        axis=1,
-    )
+    endog, exog = _ordinal_design(data)
     every_row = stats._logit_ordered_model()(endog, exog, distr="logit")
     fit = every_row.fit(method="newton", disp=False)
     assert rec["estimate"] == pytest.approx(fit.params["service"], abs=1e-9)

@@ -77,6 +77,7 @@ __all__ = [
     "across_groups",
     "barrier_sides",
     "contrast_levels",
+    "contrasts",
     "describe",
     "finalise",
     "item_catalogue",
@@ -812,6 +813,37 @@ def two_group_contrast(
                 {**contrast, **labels, "evidence": evidence, **record, "family": test_family}
             )
     return finalise(pd.DataFrame(rows))
+
+
+def contrasts(
+    data: pd.DataFrame,
+    outcomes: Sequence[str],
+    catalogue: pd.DataFrame,
+    specs: Mapping[str, Mapping[str, Any]],
+    *,
+    ordinal: bool = True,
+) -> dict[str, pd.DataFrame]:
+    """Every two-level contrast of the config (``compare.contrasts``), by name.
+
+    Each spec names its ``column``, ``family`` and ``robustness_family`` and may name
+    ``levels`` and ``fixed_effects``; its table (:func:`two_group_contrast`) has the
+    analysis ``contrast_<name>``. p values are not adjusted yet (:func:`apply_families`).
+    """
+    return {
+        name: two_group_contrast(
+            data,
+            outcomes,
+            catalogue,
+            column=spec["column"],
+            levels=spec.get("levels"),
+            fixed_effects=spec.get("fixed_effects", []),
+            family=spec["family"],
+            robustness_family=spec["robustness_family"],
+            ordinal=ordinal,
+            analysis=f"contrast_{name}",
+        )
+        for name, spec in specs.items()
+    }
 
 
 def barrier_sides(

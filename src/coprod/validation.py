@@ -500,19 +500,9 @@ def analyse(scores: pd.DataFrame, study: Study, settings: AnalysisSettings) -> p
     run = set(settings.analyses)
 
     if "contrasts" in run:
-        for name, spec in cmp["contrasts"].items():
-            table = C.two_group_contrast(
-                scores,
-                outcomes,
-                catalogue,
-                column=spec["column"],
-                levels=spec.get("levels"),
-                fixed_effects=spec.get("fixed_effects", []),
-                family=spec["family"],
-                robustness_family=spec["robustness_family"],
-                ordinal=settings.ordinal,
-                analysis=f"contrast_{name}",
-            )
+        specs = cmp["contrasts"]
+        tables = C.contrasts(scores, outcomes, catalogue, specs, ordinal=settings.ordinal)
+        for name, table in tables.items():
             parts.append(_rows(C.apply_families(table, families), f"contrast_{name}"))
 
     across = []

@@ -5,7 +5,7 @@ Every contrast of ``compare.contrasts`` in one job, each to its own output.
 
 import pandas as pd
 
-from coprod.compare import apply_families, score_catalogue, scores_of, two_group_contrast
+from coprod.compare import apply_families, contrasts, score_catalogue, scores_of
 from coprod.pipeline import logged
 from coprod.resources import RESOURCE_KEYS, load_study
 
@@ -15,17 +15,6 @@ with logged(snakemake):
     scores = pd.read_parquet(snakemake.input.scores)
     params = snakemake.params
     outcomes = scores_of(catalogue, params.kinds)
-    for name, spec in params.contrasts.items():
-        table = two_group_contrast(
-            scores,
-            outcomes,
-            catalogue,
-            column=spec["column"],
-            levels=spec.get("levels"),
-            fixed_effects=spec.get("fixed_effects", []),
-            family=spec["family"],
-            robustness_family=spec["robustness_family"],
-            ordinal=params.ordinal,
-            analysis=f"contrast_{name}",
-        )
+    tables = contrasts(scores, outcomes, catalogue, params.contrasts, ordinal=params.ordinal)
+    for name, table in tables.items():
         apply_families(table, params.families).to_parquet(snakemake.output[name], index=False)
