@@ -36,9 +36,10 @@ at that step, so ``exclusions`` also shows that, say, an incomplete response was
 
 Example
 -------
->>> result = apply_exclusions(responses, study, ExclusionSettings.from_config(config))
-... # doctest: +SKIP
->>> result.flow.query("sample == 'all' and case == 'all'")  # doctest: +SKIP
+>>> settings = ExclusionSettings.from_config(config["exclusions"])
+>>> result = apply_exclusions(responses, study, settings)
+>>> result.flow.query("sample == 'all' and case == 'all'")["remaining"].tolist()
+[426, 420, 412, 392, 382, 374, 364]
 """
 
 from __future__ import annotations

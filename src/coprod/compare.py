@@ -130,8 +130,8 @@ def score_catalogue(codebook: Codebook) -> pd.DataFrame:
 
     Examples
     --------
-    >>> catalogue = score_catalogue(study.codebook)  # doctest: +SKIP
-    >>> catalogue.columns.tolist()  # doctest: +SKIP
+    >>> catalogue = score_catalogue(study.codebook)
+    >>> catalogue.columns.tolist()
     ['construct', 'measure', 'kind', 'side', 'label', 'outcome_label', 'binary']
     """
     scores = codebook.scores

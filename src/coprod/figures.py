@@ -39,7 +39,8 @@ Example
 >>> with figure_style():
 ...     fig, ax = plt.subplots(figsize=size("single", 0.6))
 ...     _ = ax.plot([0, 1], [0, 1], color=PALETTE[0])
->>> save_figure(fig, ["/tmp/example.png"])  # doctest: +SKIP
+>>> import tempfile
+>>> save_figure(fig, [Path(tempfile.mkdtemp()) / "example.png"])
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ Example
 ...     "stakeholder_groups": "resources/stakeholder_groups.csv",
 ...     "service_classes": "resources/service_classes.csv",
 ...     "focus_group_codebook": "resources/focus_group_codebook.yaml",
-... })  # doctest: +SKIP
->>> study.codebook.scale_items("B1_met")  # doctest: +SKIP
+... })
+>>> study.codebook.scale_items("B1_met")
 ['B1_1', 'B1_2', 'B1_3']
 """
 

@@ -19,8 +19,10 @@ computed from its items:
 
 Example
 -------
->>> scored = score_responses(clean, study, min_share_answered=0.67)  # doctest: +SKIP
->>> scored.scores.columns[:3].tolist()  # doctest: +SKIP
+>>> from coprod.clean import ExclusionSettings, apply_exclusions
+>>> clean = apply_exclusions(responses, study, ExclusionSettings.from_config({})).clean
+>>> scored = score_responses(clean, study, min_share_answered=0.67)
+>>> scored.scores.columns[:3].tolist()
 ['response_id', 'sample', 'case']
 """
 

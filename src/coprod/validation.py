@@ -47,7 +47,9 @@ Estimands and summary
 
 Example
 -------
->>> null = scale_effects(model, 0.0, baseline=["barrier_correlation"])  # doctest: +SKIP
+>>> null = scale_effects(model, 0.0, baseline=["barrier_correlation"])
+>>> null["latent"]["barrier_correlation"], null["latent"]["success"]["staff_skills"]
+(0.3, 0.0)
 >>> rows = run_batch(study, null, truth, settings, replicates=[0, 1], seeds=[1, 2])
 ... # doctest: +SKIP
 >>> summarise(rows, alpha=0.05)  # doctest: +SKIP
