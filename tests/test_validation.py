@@ -353,8 +353,28 @@ def test_reduced_validation_writes_batches_truth_and_summary(reduced_validation)
     summary = pd.read_csv(reduced_validation / "summary.csv")
     assert set(summary["condition"]) == {"null_effects", "planted"}
     assert (reduced_validation / "summary.md").read_text().startswith("# Validation")
-    for suffix in ("png", "pdf", "svg"):
-        assert (reduced_validation / f"figure_validation.{suffix}").stat().st_size > 10_000
+    for stem in ("figure_validation", "figure_validation_estimands"):
+        for suffix in ("png", "pdf", "svg"):
+            assert (reduced_validation / f"{stem}.{suffix}").stat().st_size > 10_000
+
+
+def test_recovery_figure_has_a_panel_per_method_with_a_population_value():
+    from coprod.validation_figures import recovery
+
+    estimands = pd.DataFrame(
+        {
+            "condition": ["null", "planted", "planted", "planted"],
+            "method": ["t", "t", "ordinal", "share"],
+            "truth": [0.0, 0.3, np.nan, 0.4],
+            "bias": [0.01, -0.02, 0.1, 0.0],
+            "bias_mcse": [0.01, 0.01, 0.02, np.nan],
+        }
+    )
+    figure = recovery(estimands, method_labels={"share": "a share", "t": "a t test"})
+    titles = [ax.get_title(loc="left") for ax in figure.axes if ax.get_visible()]
+    assert titles == ["a share", "a t test"]  # label order; no population value: no panel
+    with pytest.raises(ValueError, match="no estimand has both a population value"):
+        recovery(estimands[estimands["method"] == "ordinal"], method_labels={})
 
 
 def test_validation_figure_draws_each_defined_rate_with_its_interval():

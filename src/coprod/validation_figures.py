@@ -1,4 +1,4 @@
-"""The figure of the validation study: how each method did, condition by condition.
+"""The figures of the validation study: how each method did, condition by condition.
 
 :func:`operating_characteristics` draws the summary of :func:`coprod.validation.summarise`
 (its rows over all of a method's estimands, ``family == "all"``) in four panels that
@@ -13,12 +13,19 @@ Each point is one condition (marker and colour), with its 95% Monte Carlo interv
 (1.96 Monte Carlo SEs, replicates as the units). Dashed lines mark the nominal value
 (``alpha``, 0.95, no bias), dotted lines the criteria the summary flags
 (``max_type_i_error``, ``min_coverage``). A method without tests or without intervals
-has no point in the panel that needs them. The figure uses the shared style of
-:mod:`coprod.figures` and is saved with :func:`coprod.figures.save_figure`.
+has no point in the panel that needs them.
+
+:func:`recovery` draws :func:`coprod.validation.summarise_estimands`: per method, every
+estimand's mean estimate over the replicates against its population value, with 95%
+Monte Carlo intervals, beside the line of no bias.
+
+Both use the shared style of :mod:`coprod.figures` and are saved with
+:func:`coprod.figures.save_figure`.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,7 +34,7 @@ import pandas as pd
 
 from coprod.figures import MARKERS, WIDTHS, figure_style, panel_title, plt, style_colours
 
-__all__ = ["PANELS", "condition_legend", "operating_characteristics"]
+__all__ = ["PANELS", "condition_legend", "operating_characteristics", "recovery"]
 
 PANELS = (
     ("type_i_error", "Type I error", "share of nulls rejected"),
@@ -155,7 +162,7 @@ def operating_characteristics(
             ax.set_xlabel(axis_label)
             ax.grid(axis="x", color="0.92", linewidth=0.5, zorder=0)
             ax.set_ylim(len(methods) - 0.5, -0.5)
-        axes[0].set_yticks(rows, [_wrap(method_labels[m]) for m in methods])
+        axes[0].set_yticks(rows, [_wrap(method_labels[m], 44) for m in methods])
         for ax in axes:
             ax.tick_params(axis="y", length=0)
         for metric, ax in zip([p[0] for p in PANELS], axes, strict=True):
@@ -188,15 +195,133 @@ def operating_characteristics(
     return fig
 
 
+def recovery(
+    estimands: pd.DataFrame,
+    *,
+    method_labels: Mapping[str, str],
+    condition_labels: Mapping[str, str] | None = None,
+    columns: int = 3,
+    width: str = "double",
+    style: Mapping[str, Any] | None = None,
+) -> plt.Figure:
+    """Mean estimate against population value, per estimand, one panel per method.
+
+    Parameters
+    ----------
+    estimands : pandas.DataFrame
+        :func:`coprod.validation.summarise_estimands`: ``condition``, ``method``,
+        ``truth``, ``bias`` and ``bias_mcse`` per estimand. Estimands without a
+        population value are left out, and so is a method without any.
+    method_labels : mapping
+        Panel title per method (:data:`coprod.validation.METHOD_LABELS`); panels in
+        this order, then any other method in the frame's order.
+    condition_labels : mapping, optional
+        Legend label per condition, in this order.
+    columns : int
+        Panels per row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> estimands = pd.DataFrame({"condition": ["null", "planted"], "method": ["t", "t"],
+    ...     "truth": [0.0, 0.3], "bias": [0.01, -0.02], "bias_mcse": [0.01, 0.01]})
+    >>> fig = recovery(estimands, method_labels={"t": "t test"})
+    >>> [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()]
+    ['t test']
+    """
+    data = estimands[estimands["truth"].notna() & estimands["bias"].notna()]
+    if data.empty:
+        raise ValueError("no estimand has both a population value and an estimate")
+    present = list(dict.fromkeys(data["method"]))
+    methods = [m for m in method_labels if m in present] + [
+        m for m in present if m not in method_labels
+    ]
+    labels = dict(condition_labels or {})
+    conditions = [c for c in labels if c in set(data["condition"])]
+    conditions += [c for c in dict.fromkeys(data["condition"]) if c not in conditions]
+    rows = -(-len(methods) // columns)
+    with figure_style(style):
+        colours = style_colours()
+        fig, axes = plt.subplots(
+            rows,
+            columns,
+            figsize=(WIDTHS[width], 2.0 * rows + 0.5),
+            squeeze=False,
+            layout="constrained",
+        )
+        for ax, method in zip(axes.ravel(), methods, strict=False):
+            part = data[data["method"] == method]
+            truth = part["truth"].to_numpy(float)
+            low, high = float(truth.min()), float(truth.max())
+            margin = 0.08 * (high - low) or 0.05
+            ax.plot(
+                [low - margin, high + margin],
+                [low - margin, high + margin],
+                color="0.45",
+                linestyle="--",
+                linewidth=0.7,
+                zorder=1,
+            )
+            for c, condition in enumerate(conditions):
+                rows_of = part[part["condition"] == condition]
+                if rows_of.empty:
+                    continue
+                x = rows_of["truth"].to_numpy(float)
+                y = x + rows_of["bias"].to_numpy(float)
+                ax.errorbar(
+                    x,
+                    y,
+                    yerr=_Z * rows_of["bias_mcse"].fillna(0).to_numpy(float),
+                    fmt=MARKERS[c % len(MARKERS)],
+                    markersize=2.6,
+                    elinewidth=0.6,
+                    color=colours[c % len(colours)],
+                    alpha=0.8,
+                    zorder=2 + c,
+                )
+            ax.set_title(_wrap(method_labels.get(method, method), 34), loc="left")
+            ax.grid(color="0.92", linewidth=0.5, zorder=0)
+        for ax in axes.ravel()[len(methods) :]:
+            ax.set_visible(False)
+        fig.supxlabel("population value")
+        fig.supylabel("mean estimate over the replicates")
+        handles = [
+            plt.Line2D(
+                [],
+                [],
+                marker=MARKERS[c % len(MARKERS)],
+                color=colours[c % len(colours)],
+                linestyle="none",
+                markersize=3.6,
+                label=labels.get(condition, condition),
+            )
+            for c, condition in enumerate(conditions)
+        ]
+        handles.append(
+            plt.Line2D([], [], color="0.45", linestyle="--", linewidth=0.7, label="no bias")
+        )
+        fig.legend(handles=handles, loc="outside upper center", ncols=len(handles))
+    return fig
+
+
 def _wrap(label: str, width: int = 34) -> str:
-    """A method label on at most two lines, broken at a space (a comma first)."""
+    """A method label broken after its comma, each part wrapped at ``width`` characters.
+
+    Examples
+    --------
+    >>> print(_wrap("Kruskal-Wallis H, epsilon-squared (noncentral chi-squared CI)"))
+    Kruskal-Wallis H,
+    epsilon-squared (noncentral
+    chi-squared CI)
+    """
     if len(label) <= width:
         return label
     head, sep, tail = label.partition(", ")
-    if sep and len(head) <= width:
-        return f"{head},\n{tail}"
-    cut = label.rfind(" ", 0, width)
-    return label if cut < 0 else f"{label[:cut]}\n{label[cut + 1 :]}"
+    parts = [head + sep.strip(), tail] if sep else [label]
+    return "\n".join(textwrap.fill(part, width, break_on_hyphens=False) for part in parts if part)
 
 
 def condition_legend(conditions: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:

@@ -214,15 +214,25 @@ rule validation_summary:
 rule validation_figure:
     input:
         summary=f"{VALIDATION_DIR}/summary.parquet",
-        library=library("validation_figures", "figures", "disclosure", "pipeline"),
+        estimands=f"{VALIDATION_DIR}/estimands.parquet",
+        library=library(
+            "validation_figures", "validation", "figures", "disclosure", "pipeline"
+        ),
     output:
-        png=report(
+        methods_png=report(
             f"{VALIDATION_DIR}/figure_validation.png",
             category="Validation",
             caption="../report/validation_figure.rst",
         ),
-        pdf=f"{VALIDATION_DIR}/figure_validation.pdf",
-        svg=f"{VALIDATION_DIR}/figure_validation.svg",
+        methods_pdf=f"{VALIDATION_DIR}/figure_validation.pdf",
+        methods_svg=f"{VALIDATION_DIR}/figure_validation.svg",
+        estimands_png=report(
+            f"{VALIDATION_DIR}/figure_validation_estimands.png",
+            category="Validation",
+            caption="../report/validation_figure_estimands.rst",
+        ),
+        estimands_pdf=f"{VALIDATION_DIR}/figure_validation_estimands.pdf",
+        estimands_svg=f"{VALIDATION_DIR}/figure_validation_estimands.svg",
     log:
         "logs/validation/figure.log",
     conda:
