@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +9,6 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import coprod.disclosure
 from coprod.disclosure import (
     SmallCellError,
     check_no_small_counts,
@@ -25,10 +22,6 @@ NA = pd.NA
 
 def states(result, column) -> list[str]:
     return result.mask[column].astype(str).tolist()
-
-
-def test_doctests():
-    assert doctest.testmod(coprod.disclosure).failed == 0
 
 
 def test_configured_minimum_cell_size_is_five():

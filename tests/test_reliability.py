@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import re
 import warnings
 
@@ -16,7 +15,6 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.metrics import cohen_kappa_score
 
-import coprod.reliability
 from coprod.reliability import (
     cohen_kappa,
     cronbach_alpha,
@@ -403,11 +401,6 @@ def test_accepts_nullable_dataframe_and_numpy_alike():
     items = _bfi_items()
     nullable = items.astype("Int64")
     assert cronbach_alpha(nullable) == cronbach_alpha(items.to_numpy())
-
-
-def test_docstring_examples_run():
-    result = doctest.testmod(coprod.reliability, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
 
 
 # ====================================================================== edge cases and messages

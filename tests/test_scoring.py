@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pandas as pd
 import pytest
 
-import coprod.scoring
 from coprod.clean import ExclusionSettings, apply_exclusions, design_columns
 from coprod.scoring import (
     keyed_items,
@@ -32,10 +29,6 @@ def clean(study, model):
 @pytest.fixture(scope="module")
 def scored(clean, study):
     return score_responses(clean, study, min_share_answered=0.67)
-
-
-def test_doctests():
-    assert doctest.testmod(coprod.scoring).failed == 0
 
 
 # --------------------------------------------------------------------------- keys
