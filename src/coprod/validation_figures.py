@@ -102,8 +102,7 @@ def operating_characteristics(
     methods = list(dict.fromkeys(overall["method"]))
     method_labels = dict(zip(overall["method"], overall["method_label"], strict=False))
     labels = dict(condition_labels or {})
-    conditions = [c for c in labels if c in set(overall["condition"])]
-    conditions += [c for c in dict.fromkeys(overall["condition"]) if c not in conditions]
+    conditions = _in_order(labels, overall["condition"])
     counts = {
         "type_i_error": "n_type_i_error_tests",
         "coverage": "n_ci",
@@ -169,18 +168,7 @@ def operating_characteristics(
             if metric != "bias":
                 low, high = ax.get_xlim()
                 ax.set_xlim(max(low, -0.02), min(high, 1.02))
-        handles = [
-            plt.Line2D(
-                [],
-                [],
-                marker=MARKERS[c % len(MARKERS)],
-                color=colours[c % len(colours)],
-                linestyle="none",
-                markersize=3.6,
-                label=labels.get(condition, condition),
-            )
-            for c, condition in enumerate(conditions)
-        ]
+        handles = _condition_handles(conditions, labels, colours)
         handles += [
             plt.Line2D([], [], color="0.45", linestyle="--", linewidth=0.7, label="nominal"),
             plt.Line2D([], [], color="0.45", linestyle=":", linewidth=0.7, label="criterion"),
@@ -240,8 +228,7 @@ def recovery(
         m for m in present if m not in method_labels
     ]
     labels = dict(condition_labels or {})
-    conditions = [c for c in labels if c in set(data["condition"])]
-    conditions += [c for c in dict.fromkeys(data["condition"]) if c not in conditions]
+    conditions = _in_order(labels, data["condition"])
     rows = -(-len(methods) // columns)
     with figure_style(style):
         colours = style_colours()
@@ -288,23 +275,36 @@ def recovery(
             ax.set_visible(False)
         fig.supxlabel("population value")
         fig.supylabel("mean estimate over the replicates")
-        handles = [
-            plt.Line2D(
-                [],
-                [],
-                marker=MARKERS[c % len(MARKERS)],
-                color=colours[c % len(colours)],
-                linestyle="none",
-                markersize=3.6,
-                label=labels.get(condition, condition),
-            )
-            for c, condition in enumerate(conditions)
-        ]
+        handles = _condition_handles(conditions, labels, colours)
         handles.append(
             plt.Line2D([], [], color="0.45", linestyle="--", linewidth=0.7, label="no bias")
         )
         fig.legend(handles=handles, loc="outside upper center", ncols=len(handles))
     return fig
+
+
+def _in_order(labels: Mapping[str, str], present: pd.Series) -> list[str]:
+    """The conditions present: those ``labels`` names in its order, then the others."""
+    seen = list(dict.fromkeys(present))
+    return [c for c in labels if c in seen] + [c for c in seen if c not in labels]
+
+
+def _condition_handles(
+    conditions: list[str], labels: Mapping[str, str], colours: list[str]
+) -> list[plt.Line2D]:
+    """Legend entries of the conditions: the marker and colour each is drawn with."""
+    return [
+        plt.Line2D(
+            [],
+            [],
+            marker=MARKERS[c % len(MARKERS)],
+            color=colours[c % len(colours)],
+            linestyle="none",
+            markersize=3.6,
+            label=labels.get(condition, condition),
+        )
+        for c, condition in enumerate(conditions)
+    ]
 
 
 def _wrap(label: str, width: int = 34) -> str:
