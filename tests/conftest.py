@@ -10,7 +10,8 @@ import pytest
 import yaml
 from hypothesis import settings
 
-from coprod.resources import RESOURCE_KEYS, Study, load_study
+from coprod.resources import Study, load_study
+from coprod.vocabulary import RESOURCE_KEYS
 
 REPO = Path(__file__).resolve().parents[1]
 

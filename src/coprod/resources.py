@@ -33,16 +33,9 @@ import pandas as pd
 import yaml
 
 from coprod.errors import StudyInputError
+from coprod.vocabulary import REGISTRIES, REGISTRY_KEYS
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
-REGISTRIES = ("cases", "services", "stakeholder_groups", "service_classes")
-RESOURCE_KEYS = (*REGISTRIES, "codebook", "focus_group_codebook")
-REGISTRY_KEYS = {
-    "cases": "case_id",
-    "services": "service_id",
-    "stakeholder_groups": "group_id",
-    "service_classes": "service_class",
-}
 
 
 def load_schema(name: str) -> dict[str, Any]:

@@ -5,7 +5,8 @@ import pandas as pd
 
 from coprod.compare import across_groups, apply_families, item_catalogue, score_catalogue, scores_of
 from coprod.pipeline import logged
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     codebook = load_study({key: snakemake.input[key] for key in RESOURCE_KEYS}).codebook

@@ -7,7 +7,8 @@ from coprod.clean import case_attribute_values
 from coprod.compare import apply_families, score_catalogue, scores_of
 from coprod.focus_groups import code_prevalence, cooccurrence, joint_display
 from coprod.pipeline import logged
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     study = load_study({key: snakemake.input[key] for key in RESOURCE_KEYS})

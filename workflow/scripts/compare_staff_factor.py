@@ -10,7 +10,8 @@ from coprod.compare import (
     staff_models,
 )
 from coprod.pipeline import logged
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     codebook = load_study({key: snakemake.input[key] for key in RESOURCE_KEYS}).codebook

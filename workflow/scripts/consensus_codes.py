@@ -4,7 +4,8 @@ import pandas as pd
 
 from coprod.coding import consensus_codes, presence_matrix, read_adjudication
 from coprod.pipeline import logged
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     codes = list(

@@ -6,7 +6,8 @@ import pandas as pd
 
 from coprod.clean import STEPS, ExclusionSettings, apply_exclusions
 from coprod.pipeline import logged
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     study = load_study({key: snakemake.input[key] for key in RESOURCE_KEYS})

@@ -7,7 +7,8 @@ import pandas as pd
 from coprod.compare import score_catalogue, scores_of
 from coprod.figures import level_labels, overflow, risk_matrix, save_figure, style_from_config
 from coprod.pipeline import logged
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     params = snakemake.params

@@ -13,7 +13,8 @@ from coprod.figures import (
     style_from_config,
 )
 from coprod.pipeline import logged
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     params = snakemake.params

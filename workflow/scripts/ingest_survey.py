@@ -4,7 +4,8 @@ import warnings
 
 from coprod.ingest import read_survey_export, stack_samples
 from coprod.pipeline import logged
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     warnings.simplefilter("always")  # repeated rows dropped: say so in the log

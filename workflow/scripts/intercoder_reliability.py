@@ -5,7 +5,8 @@ import pandas as pd
 from coprod.coding import presence_matrix
 from coprod.pipeline import logged
 from coprod.reliability_tables import intercoder_table
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     codes = load_study({key: snakemake.input[key] for key in RESOURCE_KEYS}).focus_group_codes

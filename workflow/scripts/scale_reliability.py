@@ -4,7 +4,8 @@ import pandas as pd
 
 from coprod.pipeline import logged
 from coprod.reliability_tables import item_statistics_table, scale_reliability_table
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     codebook = load_study({key: snakemake.input[key] for key in RESOURCE_KEYS}).codebook

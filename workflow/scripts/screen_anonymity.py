@@ -1,8 +1,9 @@
 """Screen every text column of the raw files for personal data; stop the run on a hit."""
 
 from coprod.pipeline import logged
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
 from coprod.screen import check_anonymity
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     study = load_study({key: snakemake.input[key] for key in RESOURCE_KEYS})

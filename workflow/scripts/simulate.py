@@ -5,8 +5,9 @@ from pathlib import Path
 import yaml
 
 from coprod.pipeline import logged
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
 from coprod.synthetic import generate, write_study
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     with open(snakemake.input.model, encoding="utf-8") as handle:

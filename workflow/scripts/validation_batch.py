@@ -5,8 +5,9 @@ import json
 import yaml
 
 from coprod.pipeline import logged
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
 from coprod.validation import AnalysisSettings, condition_model, run_batch, truth_table
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     study = load_study({key: snakemake.input[key] for key in RESOURCE_KEYS})

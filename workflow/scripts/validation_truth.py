@@ -6,8 +6,9 @@ import sys
 import yaml
 
 from coprod.pipeline import logged
-from coprod.resources import RESOURCE_KEYS, load_study
+from coprod.resources import load_study
 from coprod.validation import AnalysisSettings, condition_model, population_truth
+from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
     study = load_study({key: snakemake.input[key] for key in RESOURCE_KEYS})
