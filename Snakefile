@@ -19,6 +19,7 @@ include: "workflow/rules/reliability.smk"
 include: "workflow/rules/compare.smk"
 include: "workflow/rules/exhibits.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/registered.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/validation.smk"
@@ -44,6 +45,7 @@ rule all:
         FOCUS_GROUP_COMPARISONS,
         TABLE_EXHIBITS,
         FIGURE_EXHIBITS,
+        [job_files(stage) for stage in ("compare", "exhibits")],
         "results/provenance/versions.txt",
         "results/provenance/config.yaml",
         "results/MANIFEST.sha256",

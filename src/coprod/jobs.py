@@ -10,11 +10,12 @@ nothing else, so that changing a setting reruns exactly the jobs that read it). 
 returns one of
 
 - records: a mapping of output name to a DataFrame, each written as Parquet to the
-  rule's output of that name;
-- tables: a list of :class:`coprod.exhibits.model.Exhibit`, each written in every form
-  (CSV, Markdown, LaTeX, disclosure sidecar) to the outputs ``<stem>_<form>``;
+  rule's output of that name (:func:`write_records`);
+- tables: a list of exhibits, each written in every form (CSV, Markdown, LaTeX,
+  disclosure sidecar) to the outputs ``<stem>_<form>``
+  (``coprod.exhibits.rendering.write_tables``);
 - a figure: a matplotlib Figure, saved byte-stably to the outputs ``png``, ``pdf``
-  and ``svg``.
+  and ``svg`` (``coprod.exhibits.figures.style.write_figure``).
 
 :func:`run` is the only glue between Snakemake and the library: it sends stderr to
 the rule's log, loads the study, calls the function and writes what it returns.
@@ -23,8 +24,10 @@ Decisions
 ---------
 - Functions are named by a dotted path (``"package.module:function"``) so that the
   workflow can list them at parse time without importing pandas or matplotlib.
-- Writing is here, not in the functions: the functions are unit-tested on what they
-  return, and every job of a kind writes its outputs the same way.
+- Writing is not in the job functions: they are unit-tested on what they return, and
+  every job of a kind writes its outputs with the same writer. The writers are named
+  by dotted path too, so a records job does not import (and does not rerun for) the
+  table and figure writers.
 """
 
 from __future__ import annotations
@@ -58,29 +61,20 @@ def data_inputs(named: Mapping[str, Any]) -> dict[str, Any]:
     return {name: path for name, path in named.items() if name not in skip}
 
 
-def write_outputs(result: Any, outputs: Mapping[str, str], render: Mapping[str, Any]) -> None:
-    """Write what a job function returned to the rule's named outputs (see module doc)."""
-    if hasattr(result, "savefig"):
-        from coprod.exhibits.figures.style import save_figure, style_from_config
-
-        style = style_from_config(**render["style"])
-        save_figure(result, [outputs["png"], outputs["pdf"], outputs["svg"]], style)
-    elif isinstance(result, Mapping):
-        for name, frame in result.items():
-            frame.to_parquet(outputs[name], index=False)
-    else:
-        from coprod.exhibits.rendering import FORMS, write_exhibit
-
-        for exhibit in result:
-            files = {form: outputs[f"{exhibit.stem}_{form}"] for form in FORMS}
-            write_exhibit(exhibit, csv_digits=render["csv_digits"], **files)
+def write_records(
+    records: Mapping[str, Any], outputs: Mapping[str, str], render: Mapping[str, Any]
+) -> None:
+    """Write a records job's frames, each as Parquet to the output of its name."""
+    for name, frame in records.items():
+        frame.to_parquet(outputs[name], index=False)
 
 
 def run(snakemake: Any, function: str | None = None) -> None:
     """Run one job inside a Snakemake script: load, call, write, with stderr in the log.
 
     ``function`` defaults to the rule's ``params.function``; the settings are
-    ``params.settings`` and the writer's options ``params.render`` (``csv_digits``
+    ``params.settings``; ``params.writer`` names the function that writes the result
+    (:data:`coprod.registry.WRITERS`) and ``params.render`` its options (``csv_digits``
     for tables, ``style`` for figures).
     """
     from coprod.resources import load_study
@@ -91,4 +85,5 @@ def run(snakemake: Any, function: str | None = None) -> None:
         study = load_study({key: named[key] for key in RESOURCE_KEYS})
         job = resolve(function or params.function)
         result = job(study, data_inputs(named), params.settings)
-        write_outputs(result, dict(snakemake.output.items()), getattr(params, "render", {}))
+        write = resolve(params.writer)
+        write(result, dict(snakemake.output.items()), params.render)

@@ -1,0 +1,27 @@
+# The registered jobs (coprod.registry): every analysis, table and figure, one rule
+# each, generated from the registries in coprod.analyses.registry and
+# coprod.exhibits.registry. Each runs its library function through
+# workflow/scripts/job.py; its settings reach it through params, so a changed config
+# value reruns exactly the jobs that read it, and its library inputs come from the
+# import graph, so a changed module reruns exactly the jobs that run it.
+
+for job in registered_jobs():
+
+    rule:
+        name:
+            job.name
+        input:
+            **job_inputs(job),
+        output:
+            **job_outputs(job),
+        log:
+            f"logs/{job.stage}/{job.name}.log",
+        conda:
+            ENV
+        params:
+            function=job.function,
+            writer=job.writer,
+            settings=job.settings(config),
+            render=job.render(config),
+        script:
+            "../scripts/job.py"
