@@ -81,7 +81,8 @@ class Job:
     named data files it reads (the study's resources are added when ``study`` is true);
     ``settings(config)`` the config values it takes; ``kind`` one of :data:`KINDS`.
     A records job names its ``outputs(config)``; an exhibit lists its ``parts`` and its
-    report ``section``.
+    report ``section``. ``write`` names a writer other than its kind's (for outputs that
+    are neither Parquet records nor tables nor figures, such as the cited numbers).
     """
 
     name: str
@@ -94,6 +95,7 @@ class Job:
     parts: tuple[Part, ...] = field(default=())
     section: str = ""
     study: bool = True
+    write: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -110,8 +112,8 @@ class Job:
 
     @property
     def writer(self) -> str:
-        """The function that writes the job's result (:data:`WRITERS`)."""
-        return WRITERS[self.kind]
+        """The function that writes the job's result (``write``, or :data:`WRITERS`)."""
+        return self.write or WRITERS[self.kind]
 
     @property
     def modules(self) -> tuple[str, ...]:
