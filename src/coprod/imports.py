@@ -40,7 +40,7 @@ def module_file(module: str) -> Path | None:
     return None
 
 
-def _imported(path: Path, module: str) -> set[str]:
+def imported_modules(path: Path, module: str) -> set[str]:
     """The ``coprod`` modules one file imports (``from coprod.x import y`` counts ``x``
     and, where ``y`` is a submodule, ``x.y``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -78,7 +78,7 @@ def library_modules(module: str) -> frozenset[str]:
             if name in seen or path is None:
                 continue
             seen.add(name)
-            todo.extend(_imported(path, name))
+            todo.extend(imported_modules(path, name))
     return frozenset(seen)
 
 

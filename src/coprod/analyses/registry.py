@@ -1,10 +1,10 @@
 """The registry of analyses: each job that writes result records under ``results/``.
 
-See :class:`coprod.registry.Job` for what an entry says.
+See :class:`coprod.jobs.Job` for what an entry says.
 """
 
 from __future__ import annotations
 
-from coprod.registry import Job
+from coprod.jobs import Job
 
 ANALYSES: tuple[Job, ...] = ()

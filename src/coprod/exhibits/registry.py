@@ -6,7 +6,7 @@ see :class:`coprod.registry.Job` for what an entry says.
 
 from __future__ import annotations
 
-from coprod.registry import Job
+from coprod.jobs import Job
 
 # ---- tables -------------------------------------------------------------------------------
 

@@ -1,0 +1,182 @@
+"""The architecture page's generated parts: exhibit -> rule -> module -> function, and the
+import graph's layers, read from the registry and the source.
+
+``docs/architecture.md`` and ``README.md`` hold blocks between the markers
+``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``; :func:`update` rewrites
+them from the registry, so that the pages and the registry never drift apart (a test
+fails when a page is out of date). Run ``python -m coprod.architecture`` after adding a
+job.
+
+Decisions
+---------
+- The tables are generated from :func:`coprod.registry.jobs`, the same list the workflow
+  makes its rules from, with the bundled study's config for the files that depend on it.
+- The layers say which package may import which: a module may import only from its own
+  layer or from layers listed before it. :func:`layer_violations` checks it on the source
+  (:mod:`coprod.imports`), and a test keeps it at none.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from coprod.imports import SOURCE, imported_modules, module_file
+from coprod.jobs import Job
+from coprod.registry import jobs
+
+REPO = SOURCE.parents[1]
+PAGES = ("README.md", "docs/architecture.md")
+_BLOCK = re.compile(
+    r"(<!-- generated: (?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- end generated: (?P=name) -->)",
+    re.DOTALL,
+)
+
+
+def _code(text: str) -> str:
+    return f"`{text}`"
+
+
+def job_rows(job: Job, config: Mapping[str, Any]) -> list[list[str]]:
+    """One row per part of an exhibit (or one for an analysis): what, rule, code, files."""
+    module, _, function = job.function.partition(":")
+    path = module_file(module)
+    where = _code(str(path.relative_to(REPO))) if path else _code(module)
+    outputs = job.outputs(config)
+    if not job.parts:
+        files = ", ".join(_code(Path(p).name) for p in outputs.values())
+        return [[_code(job.name), _code(job.name), where, _code(function), files]]
+    rows = []
+    for part in job.parts:
+        mine = [p for p in outputs.values() if Path(p).name.startswith(f"{part.stem}.")]
+        suffixes = "/".join(Path(p).name.removeprefix(f"{part.stem}.") for p in mine)
+        label = part.number if part.number.startswith("Figure") else f"Table {part.number}"
+        rows.append(
+            [
+                f"{label}: {part.title}",
+                _code(job.name),
+                where,
+                _code(function),
+                f"`{part.stem}`.{{{suffixes}}}",
+            ]
+        )
+    return rows
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A Markdown pipe table."""
+    lines = [f"| {' | '.join(header)} |", f"|{'|'.join('---' for _ in header)}|"]
+    lines += [f"| {' | '.join(row)} |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def blocks(config: Mapping[str, Any]) -> dict[str, str]:
+    """The generated blocks by name: ``exhibits`` and ``analyses``."""
+    header = ["what", "rule", "module", "function", "files"]
+    registered = jobs()
+    exhibits = [row for job in registered if job.kind != "records" for row in job_rows(job, config)]
+    analyses = [row for job in registered if job.kind == "records" for row in job_rows(job, config)]
+    return {
+        "exhibits": markdown_table(header, exhibits),
+        "analyses": markdown_table(header, analyses),
+    }
+
+
+def render(text: str, generated: Mapping[str, str]) -> str:
+    """``text`` with every generated block replaced by its new body."""
+
+    def body(match: re.Match[str]) -> str:
+        name = match["name"]
+        if name not in generated:
+            raise ValueError(f"unknown generated block '{name}'; known: {sorted(generated)}")
+        return f"{match[1]}{generated[name]}{match[4]}"
+
+    return _BLOCK.sub(body, text)
+
+
+def update(root: Path = REPO, *, check: bool = False) -> list[str]:
+    """Rewrite the generated blocks of :data:`PAGES`; return the pages that changed.
+
+    With ``check``, write nothing and only report which pages are out of date.
+    """
+    import yaml
+
+    config = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))
+    generated = blocks(config)
+    changed = []
+    for page in PAGES:
+        path = root / page
+        old = path.read_text(encoding="utf-8")
+        new = render(old, generated)
+        if new != old:
+            changed.append(page)
+            if not check:
+                path.write_text(new, encoding="utf-8")
+    return changed
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Every library module and the library modules it imports (at any depth of code)."""
+    graph = {}
+    for path in sorted(SOURCE.rglob("*.py")):
+        parts = path.relative_to(SOURCE.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        graph[module] = imported_modules(path, module) - {module}
+    return graph
+
+
+def import_cycles() -> list[list[str]]:
+    """Groups of modules that import each other, directly or through others (none is
+    allowed): the strongly connected components of :func:`import_graph` with more than
+    one module, each sorted."""
+    graph = import_graph()
+    reach = {}
+    for start in graph:
+        seen, todo = set(), [start]
+        while todo:
+            for name in graph.get(todo.pop(), ()):
+                if name not in seen:
+                    seen.add(name)
+                    todo.append(name)
+        reach[start] = seen
+    groups = {
+        tuple(sorted({m} | {n for n in reach[m] if m in reach[n]}))
+        for m in graph
+        if any(m in reach[n] for n in reach[m])
+    }
+    return [list(group) for group in sorted(groups)]
+
+
+def layer_of(module: str, layers: Sequence[tuple[str, Sequence[str]]]) -> int:
+    """The index of the layer that holds ``module`` (a module or any of its parents)."""
+    for index, (_, members) in enumerate(layers):
+        if any(module == m or module.startswith(f"{m}.") for m in members):
+            return index
+    raise ValueError(f"module '{module}' is in no layer; add it to coprod.architecture.LAYERS")
+
+
+def layer_violations(layers: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    """Imports of a module from a later layer than its own, as ``a -> b`` lines."""
+    found = []
+    for module, imported in import_graph().items():
+        own = layer_of(module, layers)
+        found += [
+            f"{module} -> {name}" for name in sorted(imported) if layer_of(name, layers) > own
+        ]
+    return found
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    """``python -m coprod.architecture [--check]``: update (or check) the generated blocks."""
+    check = "--check" in argv
+    changed = update(check=check)
+    for page in changed:
+        print(f"{page}: {'out of date' if check else 'updated'}")
+    return 1 if check and changed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
