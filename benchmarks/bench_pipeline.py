@@ -1,6 +1,6 @@
 """Time the pipeline on the bundled study and print the figures (not a test).
 
-Run: ``.venv/bin/python benchmarks/bench_pipeline.py [--style-key figures.dpi]``
+Run: ``.venv/bin/python benchmarks/bench_pipeline.py [--style-key figures.dpi] [--against REV]``
 
 It copies the study's config and resources into a temporary folder and runs the
 repository's Snakefile there with 2 cores:
@@ -11,13 +11,19 @@ repository's Snakefile there with 2 cores:
    jobs that reran (only figure rules should).
 
 It prints wall-clock seconds, the peak resident memory of any one job, and the
-targets of the issue (cold run within 60 s, no-op within 3 s). Shared machines
-are noisy: compare the figures of one run with each other, not across runs.
+targets of the issue (cold run within 60 s, no-op within 2 s). With ``--against REV``
+it first runs 1. and 2. on that git revision of this repository (its own Snakefile and
+library, in a temporary checkout), so that a change is measured side by side with what
+it replaces in one run. It also times one import of the stack (pandas, pingouin,
+matplotlib, seaborn) in a fresh process, the unit every job pays at least once.
+Shared machines are noisy: compare the figures of one run with each other, not across
+runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import resource
 import shutil
@@ -32,21 +38,22 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 
 
-def snakemake(workdir: Path, *args: str) -> tuple[float, str]:
+def snakemake(workdir: Path, *args: str, repo: Path = REPO) -> tuple[float, str]:
     command = [
         sys.executable,
         "-m",
         "snakemake",
         "--snakefile",
-        str(REPO / "Snakefile"),
+        str(repo / "Snakefile"),
         "--directory",
         str(workdir),
         "--cores",
         "2",
         *args,
     ]
+    env = {**os.environ, "PYTHONPATH": str(repo / "src")}
     start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"snakemake failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
@@ -70,6 +77,29 @@ def set_key(config_path: Path, dotted: str) -> str:
     return f"{old} -> {node[last]}"
 
 
+def stack_import() -> float:
+    """Seconds a fresh Python takes to import the stack every job imports."""
+    code = "import pandas, pingouin, matplotlib.pyplot, seaborn"
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def study_folder(root: Path, repo: Path = REPO) -> Path:
+    """A folder holding a copy of a checkout's config and resources."""
+    root.mkdir(parents=True)
+    shutil.copytree(repo / "config", root / "config")
+    shutil.copytree(repo / "resources", root / "resources")
+    return root
+
+
+def cold_and_noop(work: Path, repo: Path = REPO) -> tuple[float, float, int]:
+    cold, output = snakemake(work, repo=repo)
+    n_jobs = len(re.findall(r"^(?:local)?rule \w+:", output, flags=re.MULTILINE))
+    noop, _ = snakemake(work, repo=repo)
+    return cold, noop, n_jobs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -77,20 +107,32 @@ def main() -> None:
         default="figures.dpi",
         help="a numeric figure style parameter of config/config.yaml",
     )
+    parser.add_argument("--against", help="a git revision to time side by side (e.g. HEAD~5)")
     args = parser.parse_args()
+    stack = stack_import()
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        shutil.copytree(REPO / "config", work / "config")
-        shutil.copytree(REPO / "resources", work / "resources")
-        cold, output = snakemake(work)
-        n_jobs = len(re.findall(r"^(?:local)?rule \w+:", output, flags=re.MULTILINE))
-        noop, _ = snakemake(work)
+        if args.against:
+            old_repo = Path(tmp) / "against"
+            git = ["git", "-C", str(REPO), "worktree"]
+            subprocess.run([*git, "add", "--detach", str(old_repo), args.against], check=True)
+            try:
+                old = cold_and_noop(study_folder(Path(tmp) / "old", old_repo), old_repo)
+            finally:
+                subprocess.run([*git, "remove", "--force", str(old_repo)], check=True)
+        work = study_folder(Path(tmp) / "new")
+        cold, noop, n_jobs = cold_and_noop(work)
         change = set_key(work / "config" / "config.yaml", args.style_key)
         styled, output = snakemake(work)
         rerun = jobs_run(output)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"cold full run:        {cold:6.1f} s  ({n_jobs} jobs; target <= 60 s)")
-    print(f"no-op rerun:          {noop:6.1f} s  (target <= 3 s)")
+    print(f"one import of the stack: {stack:5.2f} s")
+    if args.against:
+        rev = args.against
+        print(f"{rev}: cold full run {old[0]:6.1f} s ({old[2]} jobs), no-op {old[1]:.1f} s")
+        print(f"  this tree / {rev}: cold x{cold / old[0]:.2f}, no-op x{noop / old[1]:.2f}")
+    imports = cold / stack
+    print(f"cold full run:        {cold:6.1f} s  ({n_jobs} jobs; = {imports:.0f} stack imports)")
+    print(f"no-op rerun:          {noop:6.1f} s  (target <= 2 s)")
     print(f"style change rerun:   {styled:6.1f} s  ({args.style_key}: {change})")
     print(f"  jobs that reran:    {', '.join(rerun) or 'none'}")
     print(f"peak memory, one job: {peak_mb:6.0f} MB")
