@@ -10,7 +10,8 @@ import time
 
 import numpy as np
 
-from coprod.reliability import cronbach_alpha, krippendorff_alpha_ci
+from coprod.reliability.krippendorff import krippendorff_alpha_ci
+from coprod.reliability.scale import cronbach_alpha
 
 N_BOOT = 2000
 N_CODES, N_UNITS, N_CODERS = 30, 500, 2

@@ -15,23 +15,24 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.metrics import cohen_kappa_score
 
-from coprod.reliability import (
+from coprod.reliability.agreement import (
     cohen_kappa,
-    cronbach_alpha,
     fleiss_kappa,
     gwet_ac1,
     icc,
-    intercoder_reliability,
-    item_total,
-    krippendorff_alpha,
-    krippendorff_alpha_ci,
-    mcdonald_omega,
-    mcdonald_omega_from_corr,
     percent_agreement,
     prevalence,
+)
+from coprod.reliability.intercoder import intercoder_reliability
+from coprod.reliability.krippendorff import krippendorff_alpha, krippendorff_alpha_ci
+from coprod.reliability.resampling import class_counts, multinomial_resamples, row_classes
+from coprod.reliability.scale import (
+    cronbach_alpha,
+    item_total,
+    mcdonald_omega,
+    mcdonald_omega_from_corr,
     scale_reliability,
 )
-from coprod.resampling import class_counts, multinomial_resamples, row_classes
 from tests.reference import load_reference, reference_cases
 
 nan = np.nan
@@ -574,7 +575,7 @@ def test_intercoder_reliability_wide_long_and_flags():
 
 def _resampled_rows(rows: np.ndarray, seed: int) -> np.ndarray:
     """The rows of the one resample that seed draws: each class of identical rows as
-    often as the multinomial draw of coprod.resampling says."""
+    often as the multinomial draw of coprod.reliability.resampling says."""
     classes, of_row = row_classes(rows)
     drawn = multinomial_resamples(
         class_counts(of_row, len(classes)), 1, np.random.default_rng(seed)

@@ -17,7 +17,21 @@ from pandas.errors import Pandas4Warning
 from statsmodels.discrete.discrete_model import Logit
 from statsmodels.stats.proportion import proportion_confint
 
-from coprod import stats
+from coprod.stats import models
+from coprod.stats.contingency import chi_square, chi_square_cells
+from coprod.stats.correlation import partial_correlation
+from coprod.stats.effect_sizes import hedges_g, wilson_ci
+from coprod.stats.group_tests import (
+    kruskal_wallis,
+    mann_whitney,
+    pairwise_mann_whitney,
+    welch_anova,
+    wilcoxon_signed_rank,
+)
+from coprod.stats.models import ols_standardised, ordinal_logit
+from coprod.stats.multiplicity import adjust_p
+from coprod.stats.records import pingouin_row, to_frame
+from coprod.vocabulary import RECORD_COLUMNS
 from tests.reference import reference_cases
 
 # Expected keys of the reference file that coprod.stats deliberately does not compute.
@@ -68,20 +82,20 @@ def _long(groups: dict[str, list[float]]) -> tuple[list[float], list[str]]:
 def test_kruskal_wallis_matches_reference():
     for case in _cases("kruskal_wallis"):
         assert case["options"]["tie_correction"] is True
-        rec = stats.kruskal_wallis(*_long(case["data"]["groups"]))
+        rec = kruskal_wallis(*_long(case["data"]["groups"]))
         _assert_matches(case, {"H": rec["statistic"], "df": rec["df"], "p": rec["p"]})
 
 
 def test_mann_whitney_matches_reference():
     for case in _cases("mann_whitney"):
         assert case["options"]["alternative"] == "two-sided"
-        rec = stats.mann_whitney(case["data"]["x"], case["data"]["y"])
+        rec = mann_whitney(case["data"]["x"], case["data"]["y"])
         _assert_matches(case, {"W_equals_U_x": rec["statistic"], "p": rec["p"]})
 
 
 def test_welch_anova_matches_reference():
     for case in _cases("welch_anova"):
-        rec = stats.welch_anova(*_long(case["data"]["groups"]))
+        rec = welch_anova(*_long(case["data"]["groups"]))
         computed = {"F": rec["statistic"], "df1": rec["df"], "df2": rec["df2"], "p": rec["p"]}
         _assert_matches(case, computed)
 
@@ -90,9 +104,9 @@ def test_chi_square_matches_reference():
     for case in _cases("chi_square_independence"):
         assert case["options"]["correction"] is False
         table = case["data"]["table"]
-        rec = stats.chi_square(table)
+        rec = chi_square(table)
         assert rec["method"].startswith("Pearson chi-squared") and "asymptotic p" in rec["method"]
-        cells = stats.chi_square_cells(table)
+        cells = chi_square_cells(table)
         computed = {
             "chi2": rec["statistic"],
             "df": rec["df"],
@@ -108,9 +122,9 @@ def test_chi_square_matches_reference():
 
 
 def test_to_frame_puts_identifiers_first_then_the_vocabulary():
-    frame = stats.to_frame([{"term": "a", **stats.mann_whitney([1, 2, 3], [2, 4])}])
-    assert list(frame.columns) == ["term", *stats.RECORD_COLUMNS]
-    assert stats.to_frame(stats.mann_whitney([1, 2, 3], [2, 4])).shape == (1, 11)
+    frame = to_frame([{"term": "a", **mann_whitney([1, 2, 3], [2, 4])}])
+    assert list(frame.columns) == ["term", *RECORD_COLUMNS]
+    assert to_frame(mann_whitney([1, 2, 3], [2, 4])).shape == (1, 11)
 
 
 def test_pingouin_helper_filters_pandas4warning_and_renames_without_leaking():
@@ -118,7 +132,7 @@ def test_pingouin_helper_filters_pandas4warning_and_renames_without_leaking():
     data = pd.DataFrame({"v": [1.0, 2, 3, 2, 4, 6], "g": ["a"] * 3 + ["b"] * 3})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        row = stats._pingouin_row(pingouin.anova, data=data, dv="v", between="g")
+        row = pingouin_row(pingouin.anova, data=data, dv="v", between="g")
     assert "p" in row and "p_unc" not in row
     with pytest.warns(Pandas4Warning):
         pingouin.anova(data, dv="v", between="g")
@@ -132,7 +146,7 @@ def test_kruskal_wallis_hand_example_and_noncentral_interval():
     # Ranks are the values; rank sums 3, 7, 11 over groups of 2:
     # H = 12 / (6 * 7) * (9 + 49 + 121) / 2 - 3 * 7 = 4.571429, no ties; eps^2 = H / 5.
     values, groups = [1, 2, 3, 4, 5, 6], ["a", "a", "b", "b", "c", "c"]
-    rec = stats.kruskal_wallis(values, groups)
+    rec = kruskal_wallis(values, groups)
     assert rec["statistic"] == pytest.approx(4.571429, abs=1e-6)
     assert rec["estimate"] == pytest.approx(4.571429 / 5, abs=1e-6)
     assert rec["df"] == 2 and rec["n"] == 6 and rec["effect"] == "epsilon_squared"
@@ -147,12 +161,12 @@ def test_kruskal_wallis_interval_bounds_are_the_noncentral_quantiles():
     rng = np.random.default_rng(3)
     values = np.concatenate([rng.normal(0, 1, 60), rng.normal(0.8, 1, 60), rng.normal(0, 1, 60)])
     groups = np.repeat(["a", "b", "c"], 60)
-    rec = stats.kruskal_wallis(values, groups)
+    rec = kruskal_wallis(values, groups)
     h, n = rec["statistic"], rec["n"]
     assert rec["p"] < 0.001 and 0 < rec["ci_low"] < rec["estimate"] < rec["ci_high"]
     assert st.ncx2.cdf(h, 2, rec["ci_low"] * (n - 1)) == pytest.approx(0.975, abs=1e-6)
     assert st.ncx2.cdf(h, 2, rec["ci_high"] * (n - 1)) == pytest.approx(0.025, abs=1e-6)
-    tied = stats.kruskal_wallis([2.0] * 6, ["a", "a", "b", "b", "c", "c"])
+    tied = kruskal_wallis([2.0] * 6, ["a", "a", "b", "b", "c", "c"])
     assert math.isnan(tied["statistic"]) and math.isnan(tied["ci_low"])
 
 
@@ -164,7 +178,7 @@ def test_kruskal_wallis_interval_bounds_are_the_noncentral_quantiles():
 )
 def test_kruskal_wallis_h_equals_scipy_on_tied_data(a, b, c):
     values, groups = _long({"a": a, "b": b, "c": c})
-    rec = stats.kruskal_wallis(values, groups)
+    rec = kruskal_wallis(values, groups)
     if len(set(values)) == 1:
         assert math.isnan(rec["statistic"]) and math.isnan(rec["p"])
     else:
@@ -178,22 +192,22 @@ def test_rank_biserial_tiny_example():
     # U of x = 1 + 0.5 = 1.5; r = 2 * 1.5 / (3 * 2) - 1 = -0.5.
     # SE = sqrt((3 + 2 + 1) / (3 * 3 * 2)) = 0.577350; CI = tanh(atanh(-0.5) -/+ 1.959964 * SE)
     # = (-0.932977, 0.524320).
-    rec = stats.mann_whitney([1, 2, 3], [2, 4])
+    rec = mann_whitney([1, 2, 3], [2, 4])
     assert rec["statistic"] == 1.5
     assert rec["estimate"] == pytest.approx(-0.5)
     assert (rec["ci_low"], rec["ci_high"]) == pytest.approx((-0.932977, 0.524320), abs=1e-6)
-    assert stats.mann_whitney([2, 4], [1, 2, 3])["estimate"] == pytest.approx(0.5)
+    assert mann_whitney([2, 4], [1, 2, 3])["estimate"] == pytest.approx(0.5)
 
 
 def test_pairwise_mann_whitney_one_record_per_pair_in_group_order():
     groups = pd.Categorical(["c", "c", "a", "a", "b", "b"], categories=["c", "b", "a"])
-    out = stats.pairwise_mann_whitney([5, 6, 1, 2, 3, 4], groups)
+    out = pairwise_mann_whitney([5, 6, 1, 2, 3, 4], groups)
     assert list(zip(out["group_1"], out["group_2"], strict=True)) == [
         ("c", "b"),
         ("c", "a"),
         ("b", "a"),
     ]
-    assert out.loc[0, "estimate"] == stats.mann_whitney([5, 6], [3, 4])["estimate"] == 1.0
+    assert out.loc[0, "estimate"] == mann_whitney([5, 6], [3, 4])["estimate"] == 1.0
 
 
 @settings(max_examples=60, deadline=None)
@@ -208,10 +222,10 @@ def test_pairwise_mann_whitney_from_counts_equals_scipy_test_of_each_pair(values
     if min(np.sum(groups == g) for g in "abc") < 2:
         return
     values = np.asarray(values)
-    for record in stats.pairwise_mann_whitney(values, groups).to_dict("records"):
+    for record in pairwise_mann_whitney(values, groups).to_dict("records"):
         x = values[groups == record["group_1"]]
         y = values[groups == record["group_2"]]
-        expected = stats.mann_whitney(x, y)
+        expected = mann_whitney(x, y)
         assert record["statistic"] == expected["statistic"]
         for key in ("estimate", "ci_low", "ci_high", "p"):
             assert record[key] == pytest.approx(expected[key], rel=1e-10, abs=1e-14, nan_ok=True)
@@ -220,7 +234,7 @@ def test_pairwise_mann_whitney_from_counts_equals_scipy_test_of_each_pair(values
 def test_hedges_g_hand_example():
     # d = (3.5 - 2.5) / 1.290994 = 0.774597; m = 6, J = Gamma(3) / (sqrt(3) Gamma(2.5))
     # = 0.868627; g = 0.672835. Welch t equals the pooled t here (equal n, equal SD).
-    rec = stats.hedges_g([2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0])
+    rec = hedges_g([2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0])
     assert rec["estimate"] == pytest.approx(0.672835, abs=1e-6)
     assert rec["statistic"] == pytest.approx(0.774597 / math.sqrt(0.5), abs=1e-6)
     assert rec["df"] == pytest.approx(6)
@@ -232,7 +246,7 @@ def test_wilcoxon_signed_rank_exact_r_help_example():
     # so R- = 5, R+ = 40. Exact: 10 of 2^9 sign patterns have R- <= 5, p = 2 * 10 / 512.
     x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]
     y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
-    rec = stats.wilcoxon_signed_rank(x, y)
+    rec = wilcoxon_signed_rank(x, y)
     assert rec["statistic"] == 40
     assert rec["p"] == pytest.approx(20 / 512, abs=1e-12)
     assert rec["estimate"] == pytest.approx(35 / 45)
@@ -246,7 +260,7 @@ def test_wilcoxon_signed_rank_normal_approximation_with_ties_and_zeros():
     # z = (26 - 14 - 0.5) / sqrt(34.375) = 1.961447, p = 2 * (1 - Phi(z)) = 0.049827.
     x = [2, 2, 3, 0, 4, 5, 3, 5]
     y = [1, 1, 1, 1, 1, 5, 1, 1]
-    rec = stats.wilcoxon_signed_rank(x, y)
+    rec = wilcoxon_signed_rank(x, y)
     assert rec["statistic"] == 26 and rec["n"] == 8
     assert rec["estimate"] == pytest.approx(24 / 28)
     assert rec["p"] == pytest.approx(0.049827, abs=1e-6)
@@ -256,7 +270,7 @@ def test_wilcoxon_signed_rank_normal_approximation_with_ties_and_zeros():
 def test_chi_square_fisher_for_sparse_2x2():
     # Margins 4/5 by 4/5, n = 9: P(a) for a = 0..4 is (5, 40, 60, 20, 1) / 126. Observed a = 3
     # (20/126); tables at most as likely: a = 0, 3, 4, so p = 26 / 126.
-    rec = stats.chi_square([[3, 1], [1, 4]])
+    rec = chi_square([[3, 1], [1, 4]])
     assert rec["p"] == pytest.approx(26 / 126)
     assert "Fisher's exact" in rec["method"]
     assert 0 <= rec["ci_low"] <= rec["estimate"] <= rec["ci_high"] <= 1
@@ -283,11 +297,11 @@ def _exact_conditional_p(table: np.ndarray) -> float:
 
 def test_chi_square_monte_carlo_p_for_sparse_larger_table():
     table = np.array([[3, 1, 0], [1, 2, 4]])
-    rec = stats.chi_square(table, seed=7)
+    rec = chi_square(table, seed=7)
     assert "Monte Carlo p from 10000 tables" in rec["method"]
     assert rec["p"] == pytest.approx(_exact_conditional_p(table), abs=0.01)
-    assert rec["p"] == stats.chi_square(table, seed=7)["p"]
-    assert "asymptotic p" in stats.chi_square(table, mc_threshold=0)["method"]
+    assert rec["p"] == chi_square(table, seed=7)["p"]
+    assert "asymptotic p" in chi_square(table, mc_threshold=0)["method"]
 
 
 def test_chi_square_from_two_label_vectors_equals_table():
@@ -295,9 +309,9 @@ def test_chi_square_from_two_label_vectors_equals_table():
     y = pd.Categorical(
         ["d", "r", "d", "r", "r", "d", "d", "i"] * 10, categories=["d", "i", "r", "x"]
     )
-    by_labels = stats.chi_square(x, y)
+    by_labels = chi_square(x, y)
     table = pd.crosstab(x, pd.Series(y)).to_numpy()
-    assert by_labels == stats.chi_square(table)
+    assert by_labels == chi_square(table)
     assert by_labels["n"] == 70
 
 
@@ -305,19 +319,19 @@ def test_wilson_ci_for_7_of_20():
     # z = 1.959964, z^2 = 3.841459, p = 0.35, c = 1 + z^2 / 20 = 1.192073;
     # centre = (0.35 + z^2 / 40) / c = 0.374169; half = z * sqrt(0.35 * 0.65 / 20 + z^2 / 1600)
     # / c = 0.192977; interval (0.181192, 0.567146).
-    p_hat, low, high = stats.wilson_ci(7, 20)
+    p_hat, low, high = wilson_ci(7, 20)
     assert isinstance(p_hat, float)
     assert (p_hat, low, high) == pytest.approx((0.35, 0.181192, 0.567146), abs=1e-6)
 
 
 def test_wilson_ci_vectorised_equals_statsmodels():
     successes, n = np.array([0, 3, 7, 20, 50]), np.array([10, 10, 20, 20, 80])
-    p_hat, low, high = stats.wilson_ci(successes, n, ci=0.9)
+    p_hat, low, high = wilson_ci(successes, n, ci=0.9)
     ref_low, ref_high = proportion_confint(successes, n, alpha=0.1, method="wilson")
     np.testing.assert_allclose(p_hat, successes / n)
     np.testing.assert_allclose(low, ref_low, atol=1e-12)
     np.testing.assert_allclose(high, ref_high, atol=1e-12)
-    assert np.isnan(stats.wilson_ci(0, 0)[1])
+    assert np.isnan(wilson_ci(0, 0)[1])
 
 
 def test_adjust_p_holm_and_bh_within_families():
@@ -327,7 +341,7 @@ def test_adjust_p_holm_and_bh_within_families():
     # top -> .02 .02 .04 .04.
     p = [0.01, 0.04, 0.03, 0.005, np.nan]
     frame = pd.DataFrame({"family": ["c"] * 5 + ["e"] * 5, "p": p * 2})
-    out = stats.adjust_p(frame, method_by_family={"c": "holm", "e": "fdr_bh"})
+    out = adjust_p(frame, method_by_family={"c": "holm", "e": "fdr_bh"})
     np.testing.assert_allclose(
         out["p_adj"], [0.03, 0.06, 0.06, 0.02, np.nan, 0.02, 0.04, 0.04, 0.02, np.nan]
     )
@@ -359,11 +373,11 @@ def _survey(seed: int = 3, n: int = 400) -> pd.DataFrame:
 
 def test_ordinal_logit_recovers_the_effect_and_drops_unused_levels():
     data = _survey()
-    rec = stats.ordinal_logit(data, "item", "service", ["case"])
+    rec = ordinal_logit(data, "item", "service", ["case"])
     assert rec["ci_low"] < 1.0 < rec["ci_high"] and rec["n"] == 400
     assert "1 = 'reg' vs 0 = 'rel'" in rec["method"]
     data["item_cat"] = pd.Categorical(data["item"], categories=[1, 2, 3, 4, 5, 6], ordered=True)
-    with_unused = stats.ordinal_logit(data, "item_cat", "service", ["case"])
+    with_unused = ordinal_logit(data, "item_cat", "service", ["case"])
     assert with_unused["estimate"] == pytest.approx(rec["estimate"], abs=1e-4)
     assert "unused outcome levels dropped: [6]" in with_unused["method"]
 
@@ -374,7 +388,7 @@ def _ordinal_design(data: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
     exog = pd.concat(
         [
             pd.DataFrame({"service": (data["service"] == "reg").astype(float)}),
-            stats._fixed_effect_dummies(data, ["case"]),
+            models._fixed_effect_dummies(data, ["case"]),
         ],
         axis=1,
     )
@@ -389,7 +403,7 @@ def test_ordinal_model_derivatives_and_fit_match_statsmodels():
 
     data = _survey()
     endog, exog = _ordinal_design(data)
-    fast = stats._logit_ordered_model()(endog, exog, distr="logit")
+    fast = models._logit_ordered_model()(endog, exog, distr="logit")
     params = fast.start_params + np.random.default_rng(1).normal(0, 0.3, fast.start_params.size)
     numerical_score = approx_fprime(params, fast.loglike, centered=True)
     np.testing.assert_allclose(fast.score(params), numerical_score, rtol=1e-6, atol=1e-6)
@@ -407,9 +421,9 @@ def test_ordinal_logit_on_distinct_rows_equals_the_fit_on_every_row():
     # ordinal_logit fits each distinct (outcome, covariates) row once, weighted by its
     # count: the same maximum, standard error and p as the model of every row.
     data = _survey()
-    rec = stats.ordinal_logit(data, "item", "service", ["case"])
+    rec = ordinal_logit(data, "item", "service", ["case"])
     endog, exog = _ordinal_design(data)
-    every_row = stats._logit_ordered_model()(endog, exog, distr="logit")
+    every_row = models._logit_ordered_model()(endog, exog, distr="logit")
     fit = every_row.fit(method="newton", disp=False)
     assert rec["estimate"] == pytest.approx(fit.params["service"], abs=1e-9)
     low, high = fit.conf_int().loc["service"]
@@ -417,7 +431,7 @@ def test_ordinal_logit_on_distinct_rows_equals_the_fit_on_every_row():
     assert rec["p"] == pytest.approx(fit.pvalues["service"], rel=1e-7)
     assert rec["n"] == len(data)
     # the weighted score and Hessian are the derivatives of the weighted log-likelihood
-    weighted = stats._logit_ordered_model()(endog, exog, distr="logit")
+    weighted = models._logit_ordered_model()(endog, exog, distr="logit")
     weighted.frequency = np.random.default_rng(2).integers(1, 5, len(endog))
     params = weighted.start_params + 0.1
     from statsmodels.tools.numdiff import approx_fprime
@@ -436,7 +450,7 @@ def test_ordinal_logit_on_distinct_rows_equals_the_fit_on_every_row():
 def test_ordinal_logit_with_two_levels_equals_logistic_regression():
     data = _survey()
     data["high"] = (data["item"] >= 3).astype("float64")
-    rec = stats.ordinal_logit(data, "high", "service")
+    rec = ordinal_logit(data, "high", "service")
     logit = Logit(data["high"], np.column_stack([np.ones(400), data["service"] == "reg"])).fit(
         disp=False
     )
@@ -447,16 +461,16 @@ def test_ols_standardised_betas():
     data = _survey()
     data.loc[0, "skill"] = np.nan
     data.loc[1, "trained"] = pd.NA
-    out = stats.ols_standardised(data, "item", ["skill", "trained"], ["case"]).set_index("term")
+    out = ols_standardised(data, "item", ["skill", "trained"], ["case"]).set_index("term")
     assert (out["n"] == 398).all() and (out["df"] == 398 - 1 - 2 - 3).all()
     assert "HC3" in out.loc["skill", "method"] and "binary" in out.loc["trained", "method"]
     # One continuous predictor, no fixed effects: the standardised beta is Pearson's r.
     complete = data.dropna(subset=["skill"])
-    alone = stats.ols_standardised(complete, "item", ["skill"]).iloc[0]
+    alone = ols_standardised(complete, "item", ["skill"]).iloc[0]
     r = np.corrcoef(complete["skill"], complete["item"].astype(float))[0, 1]
     assert alone["estimate"] == pytest.approx(r)
     # One binary predictor: the difference of its two means in outcome SDs.
-    binary = stats.ols_standardised(data, "item", ["service"]).iloc[0]
+    binary = ols_standardised(data, "item", ["service"]).iloc[0]
     item = data["item"].astype(float)
     diff = item[data["service"] == "reg"].mean() - item[data["service"] == "rel"].mean()
     assert binary["estimate"] == pytest.approx(diff / item.std())
@@ -465,7 +479,7 @@ def test_ols_standardised_betas():
 def test_partial_correlation_equals_correlation_of_residuals():
     data = _survey()
     data["skill2"] = data["skill"] + np.random.default_rng(0).normal(size=400)
-    rec = stats.partial_correlation(data, "item", "skill2", ["skill", "trained"])
+    rec = partial_correlation(data, "item", "skill2", ["skill", "trained"])
     design = np.column_stack([np.ones(400), data["skill"], data["trained"].astype(float)])
     residuals = [
         v - design @ np.linalg.lstsq(design, v, rcond=None)[0]
@@ -483,10 +497,8 @@ def test_partial_correlation_reproduces_pingouin():
     data["skill2"] = data["skill"] + np.random.default_rng(0).normal(size=400)
     data["constant"] = 1.0
     for covariates in (["skill"], ["skill", "trained"]):
-        rec = stats.partial_correlation(data, "item", "skill2", covariates)
-        row = stats._pingouin_row(
-            pingouin.partial_corr, data=data, x="item", y="skill2", covar=covariates
-        )
+        rec = partial_correlation(data, "item", "skill2", covariates)
+        row = pingouin_row(pingouin.partial_corr, data=data, x="item", y="skill2", covar=covariates)
         assert (rec["estimate"], rec["ci_low"], rec["ci_high"], rec["p"], rec["n"]) == (
             row["r"],
             row["ci_low"],
@@ -494,9 +506,9 @@ def test_partial_correlation_reproduces_pingouin():
             row["p"],
             row["n"],
         )
-    assert math.isnan(stats.partial_correlation(data, "item", "skill2", ["constant"])["estimate"])
+    assert math.isnan(partial_correlation(data, "item", "skill2", ["constant"])["estimate"])
     with pytest.raises(ValueError, match="covariate 'skill' is numerically identical"):
-        stats.partial_correlation(data.assign(skill2=data["skill"]), "item", "skill2", ["skill"])
+        partial_correlation(data.assign(skill2=data["skill"]), "item", "skill2", ["skill"])
     assert rec["df"] == 396
 
 
@@ -507,7 +519,7 @@ def test_hedges_g_ci_covers_true_d():
     rng = np.random.default_rng(2024)
     true_d, covered = 0.5, 0
     for _ in range(400):
-        rec = stats.hedges_g(rng.normal(true_d, 1, 10), rng.normal(0, 1, 12))
+        rec = hedges_g(rng.normal(true_d, 1, 10), rng.normal(0, 1, 12))
         covered += rec["ci_low"] <= true_d <= rec["ci_high"]
     assert 0.90 <= covered / 400 <= 0.99
 
@@ -516,8 +528,7 @@ def test_mann_whitney_rejection_rate_under_the_null():
     rng = np.random.default_rng(2025)
     scale = [1, 2, 3, 4, 5]  # survey-like 5-point data, many ties
     rejections = sum(
-        stats.mann_whitney(rng.choice(scale, 20), rng.choice(scale, 25))["p"] < 0.05
-        for _ in range(400)
+        mann_whitney(rng.choice(scale, 20), rng.choice(scale, 25))["p"] < 0.05 for _ in range(400)
     )
     assert 0.02 <= rejections / 400 <= 0.08
 
@@ -529,60 +540,60 @@ def test_mann_whitney_rejection_rate_under_the_null():
     ("call", "message"),
     [
         (
-            lambda: stats.kruskal_wallis([1, 2, 3], ["a", "a", "b"]),
+            lambda: kruskal_wallis([1, 2, 3], ["a", "a", "b"]),
             r"group 'b' has 1 observation\(s\) after dropping missing values; every group "
             r"needs at least 2",
         ),
         (
-            lambda: stats.kruskal_wallis([1, 2, np.nan], ["a", "a", "b"]),
+            lambda: kruskal_wallis([1, 2, np.nan], ["a", "a", "b"]),
             r"need at least 2 groups with data, got 1: \['a'\]",
         ),
         (
-            lambda: stats.welch_anova([1, 2], ["a"]),
+            lambda: welch_anova([1, 2], ["a"]),
             "values and groups must have the same length, got 2 and 1",
         ),
         (
-            lambda: stats.kruskal_wallis(["x", "y"], ["a", "b"]),
+            lambda: kruskal_wallis(["x", "y"], ["a", "b"]),
             "values must be numeric",
         ),
         (
-            lambda: stats.welch_anova([1, 2, 3, 4], ["a", "a", "b", "b"], n_boot=0),
+            lambda: welch_anova([1, 2, 3, 4], ["a", "a", "b", "b"], n_boot=0),
             "n_boot must be a positive integer, got 0",
         ),
         (
-            lambda: stats.welch_anova([1, 1, 2, 3], ["a", "a", "b", "b"]),
+            lambda: welch_anova([1, 1, 2, 3], ["a", "a", "b", "b"]),
             "group 'a' has zero variance; Welch's ANOVA weights groups by 1/variance",
         ),
         (
-            lambda: stats.mann_whitney([1, np.nan], [1, 2]),
+            lambda: mann_whitney([1, np.nan], [1, 2]),
             r"x has 1 non-missing observation\(s\); x and y each need at least 2",
         ),
         (
-            lambda: stats.hedges_g([1, 1], [2, 2]),
+            lambda: hedges_g([1, 1], [2, 2]),
             "x and y are both constant: the pooled SD is 0 and g is undefined",
         ),
         (
-            lambda: stats.wilcoxon_signed_rank([1, 2, 3], [1, 2]),
+            lambda: wilcoxon_signed_rank([1, 2, 3], [1, 2]),
             r"x and y must be paired \(same length\), got 3 and 2",
         ),
         (
-            lambda: stats.wilcoxon_signed_rank([1, 2, 3], [1, 2, 4]),
+            lambda: wilcoxon_signed_rank([1, 2, 3], [1, 2, 4]),
             "need at least 2 pairs with a non-zero difference, got 1",
         ),
         (
-            lambda: stats.chi_square([[1, 0], [2, 0]]),
+            lambda: chi_square([[1, 0], [2, 0]]),
             r"column\(s\) \[1\] have no observations; drop empty categories",
         ),
         (
-            lambda: stats.chi_square([[1, 2, 3]]),
+            lambda: chi_square([[1, 2, 3]]),
             r"need at least 2 rows and 2 columns of counts, got shape \(1, 3\)",
         ),
         (
-            lambda: stats.chi_square([[1.5, 2], [3, 4]]),
+            lambda: chi_square([[1.5, 2], [3, 4]]),
             "table must hold non-negative integer counts",
         ),
-        (lambda: stats.wilson_ci(8, 7), "successes must lie between 0 and n for every element"),
-        (lambda: stats.wilson_ci(1, 7, ci=95), "ci must be strictly between 0 and 1, got 95"),
+        (lambda: wilson_ci(8, 7), "successes must lie between 0 and n for every element"),
+        (lambda: wilson_ci(1, 7, ci=95), "ci must be strictly between 0 and 1, got 95"),
     ],
 )
 def test_bad_input_messages(call, message):
@@ -614,21 +625,21 @@ def test_bad_input_messages(call, message):
 )
 def test_ordinal_logit_errors(args, message):
     with pytest.raises(ValueError, match=message):
-        stats.ordinal_logit(_survey(), *args)
+        ordinal_logit(_survey(), *args)
 
 
 def test_model_and_adjustment_errors():
     data = _survey()
     with pytest.raises(ValueError, match=r"predictor\(s\) \['success'\] are collinear"):
-        stats.ols_standardised(data, "item", ["skill", "success"], ["case"])
+        ols_standardised(data, "item", ["skill", "success"], ["case"])
     with pytest.raises(ValueError, match=r"cov_type must be one of \['nonrobust'"):
-        stats.ols_standardised(data, "item", ["skill"], cov_type="HC4")
+        ols_standardised(data, "item", ["skill"], cov_type="HC4")
     with pytest.raises(ValueError, match="predictor 'case' is non-numeric with 4 values"):
-        stats.ols_standardised(data, "item", ["case"])
+        ols_standardised(data, "item", ["case"])
     with pytest.raises(ValueError, match="covariates must name at least one column"):
-        stats.partial_correlation(data, "item", "skill", [])
+        partial_correlation(data, "item", "skill", [])
     frame = pd.DataFrame({"family": ["a", "b"], "p": [0.1, 0.2]})
     with pytest.raises(ValueError, match=r"no correction method for families \['b'\]"):
-        stats.adjust_p(frame, method_by_family={"a": "holm"})
+        adjust_p(frame, method_by_family={"a": "holm"})
     with pytest.raises(ValueError, match=r"unknown correction method\(s\) \['bonferroni'\]"):
-        stats.adjust_p(frame, method_by_family={"a": "holm", "b": "bonferroni"})
+        adjust_p(frame, method_by_family={"a": "holm", "b": "bonferroni"})

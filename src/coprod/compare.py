@@ -66,8 +66,20 @@ import numpy as np
 import pandas as pd
 import scipy.stats as st
 
-from coprod import stats
 from coprod.resources import Codebook
+from coprod.stats.contingency import chi_square
+from coprod.stats.correlation import partial_correlation
+from coprod.stats.effect_sizes import hedges_g, wilson_ci
+from coprod.stats.group_tests import (
+    kruskal_wallis,
+    mann_whitney,
+    pairwise_mann_whitney,
+    wilcoxon_signed_rank,
+)
+from coprod.stats.models import ols_standardised, ordinal_logit
+from coprod.stats.multiplicity import adjust_p
+from coprod.stats.records import DEFAULT_SEED
+from coprod.vocabulary import RECORD_COLUMNS
 
 __all__ = [
     "DESCRIPTIVE",
@@ -342,7 +354,7 @@ def finalise(frame: pd.DataFrame) -> pd.DataFrame:
         and ``family``, ``role``, ``p_adj``, ``correction``.
     """
     head = [c for c in ID_COLUMNS if c in frame.columns]
-    tail = [c for c in (*stats.RECORD_COLUMNS, *TAIL_COLUMNS) if c in frame.columns]
+    tail = [c for c in (*RECORD_COLUMNS, *TAIL_COLUMNS) if c in frame.columns]
     middle = [c for c in frame.columns if c not in head and c not in tail]
     return frame[[*head, *middle, *tail]].reset_index(drop=True)
 
@@ -390,7 +402,7 @@ def apply_families(frame: pd.DataFrame, families: Mapping[str, Mapping[str, str]
     out["p_adj"] = np.nan
     out["correction"] = "none"
     if tested.any():
-        adjusted = stats.adjust_p(
+        adjusted = adjust_p(
             frame[tested], method_by_family={f: families[f]["correction"] for f in present}
         )
         out.loc[tested, "p_adj"] = adjusted["p_adj"].to_numpy()
@@ -412,7 +424,7 @@ def _describe_values(values: pd.Series, high_rating: float) -> dict[str, Any]:
     mean = float(v.mean())
     sd = float(v.std(ddof=1)) if n > 1 else np.nan
     half = st.t.ppf(0.975, n - 1) * sd / np.sqrt(n) if n > 1 else np.nan
-    share, low, high = stats.wilson_ci(int((v >= high_rating).sum()), n)
+    share, low, high = wilson_ci(int((v >= high_rating).sum()), n)
     return {
         "sd": sd,
         "median": float(np.median(v)),
@@ -535,7 +547,7 @@ def share_at_least(
         for column, level, part in _subsets(data[[outcome, *by]], by):
             values = part[outcome].astype("float64").dropna()
             count, n = int((values >= threshold).sum()), int(values.size)
-            share, low, high = stats.wilson_ci(count, n) if n else (np.nan, np.nan, np.nan)
+            share, low, high = wilson_ci(count, n) if n else (np.nan, np.nan, np.nan)
             rows.append(
                 {
                     "analysis": analysis,
@@ -577,7 +589,7 @@ def across_groups(
     family: str,
     pairwise_family: str | None = None,
     n_mc: int = 10000,
-    seed: int = stats.DEFAULT_SEED,
+    seed: int = DEFAULT_SEED,
     analysis: str | None = None,
 ) -> pd.DataFrame:
     """Differences between the levels of a column: an omnibus test and pairwise follow-ups.
@@ -621,11 +633,9 @@ def across_groups(
         where = f"{analysis} of {outcome}"
         if catalogue.loc[outcome, "binary"]:
             keep = values.notna().to_numpy()
-            record = _attempt(
-                where, stats.chi_square, values[keep], groups[keep], n_mc=n_mc, seed=seed
-            )
+            record = _attempt(where, chi_square, values[keep], groups[keep], n_mc=n_mc, seed=seed)
         else:
-            record = _attempt(where, stats.kruskal_wallis, values, groups)
+            record = _attempt(where, kruskal_wallis, values, groups)
         rows.append(
             {
                 "analysis": analysis,
@@ -640,7 +650,7 @@ def across_groups(
         if pairwise_family is None:
             continue
         try:
-            pairwise = stats.pairwise_mann_whitney(values, groups)
+            pairwise = pairwise_mann_whitney(values, groups)
         except ValueError as error:
             print(f"warning: pairwise {where}: {error}", file=sys.stderr)
             pairwise = _pairwise_one_by_one(values, groups)
@@ -670,7 +680,7 @@ def _pairwise_one_by_one(values: pd.Series, groups: pd.Series) -> pd.DataFrame:
         for second in order[i + 1 :]:
             x = values[(groups == first).to_numpy()]
             y = values[(groups == second).to_numpy()]
-            test = _attempt(f"{first} vs {second}", stats.mann_whitney, x, y)
+            test = _attempt(f"{first} vs {second}", mann_whitney, x, y)
             records.append({"group_1": first, "group_2": second, **test})
     return pd.DataFrame(records)
 
@@ -797,15 +807,15 @@ def two_group_contrast(
         values = subset[outcome].astype("float64")
         x, y = values[is_x], values[~is_x]
         where = f"{analysis} of {outcome}"
-        tests = [("primary", family, _attempt(where, stats.mann_whitney, x, y))]
+        tests = [("primary", family, _attempt(where, mann_whitney, x, y))]
         if not catalogue.loc[outcome, "binary"]:
-            tests.append(("robustness", robustness_family, _attempt(where, stats.hedges_g, x, y)))
+            tests.append(("robustness", robustness_family, _attempt(where, hedges_g, x, y)))
         if ordinal:
             frame = subset[[predictor, *fixed_effects]].assign(
                 **{outcome: _ordinal_outcome(subset[outcome])}
             )
             record = _attempt(
-                f"ordinal {where}", stats.ordinal_logit, frame, outcome, predictor, fixed_effects
+                f"ordinal {where}", ordinal_logit, frame, outcome, predictor, fixed_effects
             )
             tests.append(("robustness", robustness_family, record))
         for evidence, test_family, record in tests:
@@ -912,7 +922,7 @@ def barrier_sides(
     for column, level, part in _subsets(frame, by):
         record = _attempt(
             f"barrier sides in {column}={level}",
-            stats.wilcoxon_signed_rank,
+            wilcoxon_signed_rank,
             part["__side_1"],
             part["__side_2"],
         )
@@ -948,7 +958,7 @@ def strategy_use(
     by: Sequence[str],
     family: str,
     n_mc: int = 10000,
-    seed: int = stats.DEFAULT_SEED,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Share using each strategy (pooled, per group) and chi-squared tests by group.
 
@@ -984,7 +994,7 @@ def strategy_use(
             keep = (values.notna() & data[column].notna()).to_numpy()
             record = _attempt(
                 f"strategy use of {strategy} by {column}",
-                stats.chi_square,
+                chi_square,
                 values[keep],
                 data.loc[keep, column].astype(str),
                 n_mc=n_mc,
@@ -1042,7 +1052,7 @@ def strategy_barrier_links(
         for strategy in strategies:
             used = data[strategy].astype("float64")
             users, others = values[(used == 1).to_numpy()], values[(used == 0).to_numpy()]
-            record = _attempt(f"{outcome} by use of {strategy}", stats.mann_whitney, users, others)
+            record = _attempt(f"{outcome} by use of {strategy}", mann_whitney, users, others)
             rows.append(
                 {
                     "analysis": "strategy_barrier_link",
@@ -1133,7 +1143,7 @@ def staff_models(
         complete = data[[outcome, *terms, *fixed_effects]].dropna()
         where = f"staff model of {outcome}"
         try:
-            ols = stats.ols_standardised(complete, outcome, terms, fixed_effects, cov_type)
+            ols = ols_standardised(complete, outcome, terms, fixed_effects, cov_type)
             records = ols.to_dict("records")
         except (ValueError, RuntimeError, np.linalg.LinAlgError) as error:
             print(f"warning: {where}: {error}", file=sys.stderr)
@@ -1160,7 +1170,7 @@ def staff_models(
             controls = [t for t in terms if t != term] + list(dummies.columns)
             record = _attempt(
                 f"partial correlation of {term} with {outcome}",
-                stats.partial_correlation,
+                partial_correlation,
                 numeric,
                 term,
                 outcome,

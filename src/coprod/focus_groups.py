@@ -37,8 +37,9 @@ import numpy as np
 import pandas as pd
 import scipy.stats as st
 
-from coprod import stats
 from coprod.compare import DESCRIPTIVE, POOLED, _attempt, _empty_record, _levels, finalise
+from coprod.stats.contingency import chi_square
+from coprod.stats.effect_sizes import wilson_ci
 
 __all__ = ["code_prevalence", "cooccurrence", "joint_display", "spearman"]
 
@@ -92,7 +93,7 @@ def code_prevalence(
         labels = _code_labels(codes, code)
         for column, level, part in subsets:
             count, n = int(part[code].sum()), len(part)
-            share, low, high = stats.wilson_ci(count, n) if n else (np.nan, np.nan, np.nan)
+            share, low, high = wilson_ci(count, n) if n else (np.nan, np.nan, np.nan)
             rows.append(
                 {
                     "analysis": "fg_prevalence",
@@ -172,7 +173,7 @@ def cooccurrence(
             denominator = np.sqrt(float(xa.sum() * (n - xa.sum()) * xb.sum() * (n - xb.sum())))
             phi = (n11 * n00 - n10 * n01) / denominator if denominator > 0 else np.nan
             table = [[n11, n10], [n01, n00]]
-            record = _attempt(f"co-occurrence of {a} and {b}", stats.chi_square, table)
+            record = _attempt(f"co-occurrence of {a} and {b}", chi_square, table)
             rows.append(
                 {
                     "analysis": "fg_cooccurrence",

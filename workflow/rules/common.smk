@@ -15,8 +15,19 @@ validate(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
 
 
 def library(*modules):
-    """Library modules a rule's script imports: inputs, so editing them reruns the rule."""
-    return [str(REPO / "src" / "coprod" / f"{module}.py") for module in modules]
+    """Library modules a rule's script imports: inputs, so editing them reruns the rule.
+
+    Each name is relative to src/coprod: a module ("resources"), a module of a package
+    ("stats/group_tests"), or a package ("reliability": every module in it).
+    """
+    paths = []
+    for module in modules:
+        path = REPO / "src" / "coprod" / module
+        if path.is_dir():
+            paths += sorted(str(file) for file in path.glob("*.py"))
+        else:
+            paths.append(str(path.with_name(f"{path.name}.py")))
+    return paths
 
 
 def schemas(*names):

@@ -6,7 +6,7 @@ rule scale_reliability:
     input:
         **resource_files(),
         item_data="results/scoring/items.parquet",
-        library=library("reliability", "reliability_tables", "resources", "pipeline"),
+        library=library("reliability", "resources", "vocabulary", "pipeline"),
     output:
         scales="results/reliability/scale_reliability.parquet",
         item_statistics="results/reliability/item_statistics.parquet",
@@ -32,9 +32,7 @@ rule intercoder_reliability:
         **resource_files(),
         segments="results/ingest/focus_group_segments.parquet",
         codings="results/ingest/focus_group_codings.parquet",
-        library=library(
-            "reliability", "reliability_tables", "coding", "resources", "pipeline"
-        ),
+        library=library("reliability", "coding", "resources", "vocabulary", "pipeline"),
     output:
         "results/reliability/intercoder_reliability.parquet",
     log:

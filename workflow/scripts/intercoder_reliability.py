@@ -4,7 +4,7 @@ import pandas as pd
 
 from coprod.coding import presence_matrix
 from coprod.pipeline import logged
-from coprod.reliability_tables import intercoder_table
+from coprod.reliability.tables import intercoder_table
 from coprod.resources import load_study
 from coprod.vocabulary import RESOURCE_KEYS
 

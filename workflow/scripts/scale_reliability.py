@@ -3,7 +3,7 @@
 import pandas as pd
 
 from coprod.pipeline import logged
-from coprod.reliability_tables import item_statistics_table, scale_reliability_table
+from coprod.reliability.tables import item_statistics_table, scale_reliability_table
 from coprod.resources import load_study
 from coprod.vocabulary import RESOURCE_KEYS
 

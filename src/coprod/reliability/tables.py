@@ -1,7 +1,8 @@
 """Reliability tables of the study: every scale and every focus-group code in one table.
 
-These functions apply the coefficients of :mod:`coprod.reliability` to the
-study's data, pooled and per group, and label the rows from the codebooks.
+These functions apply the coefficients of :mod:`coprod.reliability.scale` and
+:mod:`coprod.reliability.intercoder` to the study's data, pooled and per group, and
+label the rows from the codebooks. They make the records the reliability rules write.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from coprod.reliability import intercoder_reliability, item_total, scale_reliability
+from coprod.reliability.intercoder import intercoder_reliability
+from coprod.reliability.scale import item_total, scale_reliability
+from coprod.vocabulary import POOLED
 
 
 def multi_item_scales(scores: pd.DataFrame) -> pd.DataFrame:
@@ -49,12 +52,12 @@ def scale_reliability_table(
     -------
     DataFrame
         ``scale``, ``label``, ``level`` ("pooled" or the ``by`` column), ``group``, and
-        the fields of :func:`coprod.reliability.scale_reliability`.
+        the fields of :func:`coprod.reliability.scale.scale_reliability`.
     """
     rows = []
     for scale, spec in multi_item_scales(scores).iterrows():
         label = constructs.loc[spec["construct"], "label"]
-        subsets = [("pooled", "all", items)]
+        subsets = [("pooled", POOLED, items)]
         for column in by:
             for group, part in items.groupby(column, observed=False, sort=True):
                 subsets.append((column, str(group), part))
@@ -115,7 +118,7 @@ def intercoder_table(
     levels : mapping, optional
         Level of measurement per code id; others get ``default_level``.
     n_boot, ci, seed, unreliable_below, reliable_from
-        As :func:`coprod.reliability.intercoder_reliability`; each row gets
+        As :func:`coprod.reliability.intercoder.intercoder_reliability`; each row gets
         ``seed + row number``.
 
     Returns

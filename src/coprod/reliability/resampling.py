@@ -1,16 +1,15 @@
 """Bootstrap resamples counted per class, at a cost that does not grow with the sample.
 
-A nonparametric bootstrap draws ``n`` rows with replacement. Every statistic the
-pipeline bootstraps (a scale's pairwise covariances, a code's coincidence matrix,
-Kruskal-Wallis H) depends on a resample only through how often it drew each *class*
-of identical rows: a pattern of answers to a scale's items, a pattern of codes of a
-unit, a distinct value of an outcome. Those class counts of ``n`` draws with
-replacement from rows whose classes have counts ``c`` follow the multinomial
-distribution with ``n`` trials and probabilities ``c / n`` exactly, so one multinomial
-draw per resample replaces ``n`` row draws: ``n_boot x m`` numbers instead of
-``n_boot x n``. A survey scale has at most a few hundred answer patterns however many
-respondents answer it, so its bootstrap costs the same for a thousand respondents and
-for a hundred thousand.
+A nonparametric bootstrap draws ``n`` rows with replacement. The statistics the
+reliability stage bootstraps (a scale's pairwise covariances, a code's coincidence
+matrix) depend on a resample only through how often it drew each *class* of identical
+rows: a pattern of answers to a scale's items, a pattern of codes of a unit. Those
+class counts of ``n`` draws with replacement from rows whose classes have counts ``c``
+follow the multinomial distribution with ``n`` trials and probabilities ``c / n``
+exactly, so one multinomial draw per resample replaces ``n`` row draws: ``n_boot x m``
+numbers instead of ``n_boot x n``. A survey scale has at most a few hundred answer
+patterns however many respondents answer it, so its bootstrap costs the same for a
+thousand respondents and for a hundred thousand.
 """
 
 from __future__ import annotations

@@ -1,0 +1,18 @@
+"""Reliability of survey scales and agreement between coders.
+
+- :mod:`~coprod.reliability.scale`: Cronbach's alpha, McDonald's omega, item-total
+  statistics, one scale's record.
+- :mod:`~coprod.reliability.krippendorff`: Krippendorff's alpha and its bootstrap
+  interval (rows are coders, columns are units).
+- :mod:`~coprod.reliability.agreement`: Cohen's and Fleiss' kappa, Gwet's AC1, percent
+  agreement, prevalence, ICC (rows are units, columns are coders).
+- :mod:`~coprod.reliability.intercoder`: the agreement record of one presence code.
+- :mod:`~coprod.reliability.tables`: the tables the reliability rules write (every
+  scale, every code, pooled and per group).
+- :mod:`~coprod.reliability.inputs` and :mod:`~coprod.reliability.resampling`: input
+  checks, and bootstrap resamples counted per class of identical rows.
+
+Codes must be numbers (map text labels to numeric codes first); NaN marks a unit a coder
+did not code. Every bootstrap needs an explicit ``seed``. Importers import from the
+modules; this package imports nothing.
+"""

@@ -1,0 +1,17 @@
+"""Statistical tests of the comparisons stage, one module per family (as pingouin).
+
+- :mod:`~coprod.stats.records`: the record every test returns, the frame of several,
+  and the one place that reads pingouin's result columns.
+- :mod:`~coprod.stats.inputs`: the checks and coercions of a test's data.
+- :mod:`~coprod.stats.group_tests`: Kruskal-Wallis, Mann-Whitney (single and
+  pairwise), Welch's ANOVA, Wilcoxon signed-rank.
+- :mod:`~coprod.stats.contingency`: Pearson's chi-squared test and its cells.
+- :mod:`~coprod.stats.effect_sizes`: rank-biserial r, epsilon- and eta-squared,
+  Cramér's V, Hedges' g, with their intervals; Wilson intervals of proportions.
+- :mod:`~coprod.stats.models`: proportional-odds logit and standardised OLS.
+- :mod:`~coprod.stats.correlation`: partial correlation.
+- :mod:`~coprod.stats.multiplicity`: p values adjusted within families of tests.
+
+Importers import from the modules; this package imports nothing, so that importing
+one family does not load the others.
+"""
