@@ -18,7 +18,9 @@ Decisions
 
 from __future__ import annotations
 
+import ast
 import re
+import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -30,6 +32,10 @@ from coprod.registry import jobs
 
 REPO = SOURCE.parents[1]
 PAGES = ("README.md", "docs/architecture.md")
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("foundation", ("coprod.vocabulary", "coprod.errors", "coprod.pipeline")),
+)
+"""The library's layers in DAG order: a module imports only from its own layer or above."""
 _BLOCK = re.compile(
     r"(<!-- generated: (?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- end generated: (?P=name) -->)",
     re.DOTALL,
@@ -73,8 +79,33 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def blocks(config: Mapping[str, Any]) -> dict[str, str]:
-    """The generated blocks by name: ``exhibits`` and ``analyses``."""
+def summary(module: str) -> str:
+    """The first line of a module's docstring."""
+    path = module_file(module)
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) if path else None
+    return (doc or "").strip().splitlines()[0] if doc else ""
+
+
+def layers_table(layers: Sequence[tuple[str, Sequence[str]]] = ()) -> str:
+    """The layers, in order, with each member's package or module and its summary."""
+    rows = [
+        [str(index), name, _code(member), summary(member)]
+        for index, (name, members) in enumerate(layers or LAYERS, start=1)
+        for member in members
+    ]
+    return markdown_table(["layer", "stage", "package or module", "what it holds"], rows)
+
+
+def rulegraph(root: Path = REPO) -> str:
+    """The workflow's rule graph as a Mermaid diagram (``snakemake --rulegraph``)."""
+    command = [sys.executable, "-m", "snakemake", "--quiet", "all", "--rulegraph", "mermaid-js"]
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=True)
+    graph = result.stdout[result.stdout.index("flowchart") :].rstrip()
+    return f"```mermaid\n{graph}\n```\n"
+
+
+def blocks(config: Mapping[str, Any], root: Path = REPO) -> dict[str, str]:
+    """The generated blocks by name: ``exhibits``, ``analyses``, ``layers``, ``rulegraph``."""
     header = ["what", "rule", "module", "function", "files"]
     registered = jobs()
     exhibits = [row for job in registered if job.kind != "records" for row in job_rows(job, config)]
@@ -82,6 +113,8 @@ def blocks(config: Mapping[str, Any]) -> dict[str, str]:
     return {
         "exhibits": markdown_table(header, exhibits),
         "analyses": markdown_table(header, analyses),
+        "layers": layers_table(),
+        "rulegraph": rulegraph(root),
     }
 
 
@@ -105,7 +138,7 @@ def update(root: Path = REPO, *, check: bool = False) -> list[str]:
     import yaml
 
     config = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))
-    generated = blocks(config)
+    generated = blocks(config, root)
     changed = []
     for page in PAGES:
         path = root / page
