@@ -12,8 +12,21 @@ validate(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
 
 
 def library(*modules):
-    """Library modules a rule's script imports: inputs, so editing them reruns the rule."""
-    return [str(REPO / "src" / "coprod" / f"{module}.py") for module in modules]
+    """Library modules a rule's script imports: inputs, so editing them reruns the rule.
+
+    A name is a module ("clean"), a module of a package ("raw/survey", which brings
+    the package's __init__.py) or a whole package ("synthetic": all its modules).
+    """
+    root = REPO / "src" / "coprod"
+    paths = []
+    for module in modules:
+        if (root / module).is_dir():
+            paths += sorted((root / module).glob("*.py"))
+            continue
+        if "/" in module:
+            paths.append(root / module.split("/")[0] / "__init__.py")
+        paths.append(root / f"{module}.py")
+    return [str(path) for path in dict.fromkeys(paths)]
 
 
 def schemas(*names):
