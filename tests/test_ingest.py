@@ -28,7 +28,7 @@ from coprod.raw.survey import (
     read_survey_export,
     stack_samples,
 )
-from coprod.synthetic import generate
+from coprod.synthetic.study import generate
 from tests.conftest import REPO
 from tests.fixtures.raw import (
     CODINGS,
