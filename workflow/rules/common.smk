@@ -20,12 +20,13 @@ def library(*modules):
     root = REPO / "src" / "coprod"
     paths = []
     for module in modules:
-        if (root / module).is_dir():
-            paths += sorted((root / module).glob("*.py"))
+        path = root / module
+        if path.is_dir():
+            paths += sorted(path.glob("*.py"))
             continue
-        if "/" in module:
-            paths.append(root / module.split("/")[0] / "__init__.py")
-        paths.append(root / f"{module}.py")
+        if path.parent != root:
+            paths.append(path.parent / "__init__.py")
+        paths.append(path.with_name(f"{path.name}.py"))
     return [str(path) for path in dict.fromkeys(paths)]
 
 
