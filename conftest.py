@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent
 
 @pytest.fixture(scope="session")
 def _bundled_study() -> dict:
-    from coprod.ingest import read_survey_export
+    from coprod.raw.survey import read_survey_export
     from coprod.resources import load_study
 
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))

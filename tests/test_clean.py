@@ -26,7 +26,7 @@ from coprod.clean import (
     duplicates,
     straightliners,
 )
-from coprod.synthetic import generate
+from coprod.synthetic.study import generate
 from tests.conftest import REPO
 
 # The step of the flow table that should remove each planted problem.

@@ -18,7 +18,7 @@ from coprod import compare as C
 from coprod import focus_groups as FG
 from coprod.coding import consensus_codes, presence_matrix
 from coprod.scoring import score_responses
-from coprod.synthetic import generate
+from coprod.synthetic.study import generate
 from tests.conftest import REPO
 from tests.reference import load_reference
 

@@ -16,17 +16,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coprod.errors import StudyInputError
-from coprod.ingest import (
-    DuplicateRowWarning,
-    closed_items,
-    missing_reasons,
+from coprod.raw.focus_groups import (
     read_focus_group_codings,
     read_focus_group_segments,
     read_focus_groups,
+)
+from coprod.raw.formats import closed_items
+from coprod.raw.survey import (
+    DuplicateRowWarning,
+    missing_reasons,
     read_survey_export,
     stack_samples,
 )
-from coprod.synthetic import generate
+from coprod.synthetic.study import generate
 from tests.conftest import REPO
 from tests.fixtures.raw import (
     CODINGS,

@@ -11,7 +11,7 @@ import pytest
 from coprod.coding import consensus_codes, presence_matrix, read_adjudication
 from coprod.errors import StudyInputError
 from coprod.reliability.tables import intercoder_table, scale_reliability_table
-from coprod.synthetic import generate
+from coprod.synthetic.study import generate
 from tests.conftest import REPO
 
 

@@ -13,7 +13,7 @@ from coprod.scoring import (
     scale_score,
     score_responses,
 )
-from coprod.synthetic import generate
+from coprod.synthetic.study import generate
 from tests.test_clean import ingest_frame
 
 NA = pd.NA

@@ -9,14 +9,8 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from coprod.screen import (
-    Hit,
-    PersonalDataError,
-    Screen,
-    check_anonymity,
-    deny_list_from_entries,
-    load_deny_list,
-)
+from coprod.raw.personal_data import Screen, deny_list_from_entries, load_deny_list
+from coprod.raw.screen import Hit, PersonalDataError, check_anonymity
 from tests.conftest import REPO
 from tests.fixtures.raw import CODINGS, QUALTRICS, SAV, SEGMENTS, col, read_rows, write_rows
 

@@ -10,7 +10,10 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from coprod.synthetic import QUALITY_PROBLEMS, generate, write_study
+from coprod.errors import StudyInputError
+from coprod.synthetic.model import load_model
+from coprod.synthetic.study import QUALITY_PROBLEMS, generate
+from coprod.synthetic.writers import write_study
 from tests.conftest import REPO
 
 
@@ -140,3 +143,26 @@ def test_bundled_exports_read_back_as_survey_tools_write_them(study):
     assert meta.variable_value_labels["B1_1"][8.0] == "Don't know"
     assert meta.missing_ranges["B1_1"] == [{"lo": 8.0, "hi": 8.0}]
     assert meta.column_names_to_labels["B1_1"] == study.codebook.items.loc["B1_1", "text"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "key"),
+    [
+        (lambda text: text.replace("\nstructure:", "\nnot_the_structure:"), "'structure'"),
+        (
+            lambda text: text.replace("  success: perceived", "  successes: perceived"),
+            "'structure.success'",
+        ),
+        (
+            lambda text: text.replace("rate: training_rate\n", "rate: training_share\n"),
+            "'latent.staff.training_share' (named by structure.staff.training)",
+        ),
+    ],
+)
+def test_model_structure_errors_name_the_file_and_key(tmp_path, edit, key):
+    path = tmp_path / "model.yaml"
+    model_file = REPO / "resources" / "synthetic" / "model.yaml"
+    path.write_text(edit(model_file.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(StudyInputError, match=re.escape(str(path))) as caught:
+        load_model(path)
+    assert f"missing key {key}" in str(caught.value)

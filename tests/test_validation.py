@@ -16,7 +16,8 @@ import yaml
 
 from coprod import compare as C
 from coprod import validation as V
-from coprod.synthetic import _standardised_betas, generate
+from coprod.synthetic.study import generate
+from coprod.synthetic.truth import _standardised_betas
 from tests.conftest import REPO
 
 

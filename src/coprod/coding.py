@@ -23,6 +23,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from coprod.errors import StudyInputError
+
 CONSENSUS_RULES = ("all_coders", "any_coder")
 
 
@@ -78,8 +80,6 @@ def consensus_codes(
 
 def read_adjudication(path: str, segments: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
     """Read and check an adjudication file (segment_id, code, present)."""
-    from coprod.errors import StudyInputError
-
     table = pd.read_csv(path, dtype={"segment_id": str, "code": str})
     missing = {"segment_id", "code", "present"} - set(table.columns)
     if missing:

@@ -73,7 +73,8 @@ from coprod import compare as C
 from coprod.clean import ExclusionSettings, apply_exclusions
 from coprod.resources import Study
 from coprod.scoring import score_responses
-from coprod.synthetic import draw_population, generate
+from coprod.synthetic.study import generate
+from coprod.synthetic.truth import draw_population
 
 __all__ = [
     "ANALYSES",

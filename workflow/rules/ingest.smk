@@ -34,7 +34,13 @@ rule screen_anonymity:
         codings=config["raw"]["focus_group_codings"],
         deny_list=config["screening"]["deny_list"],
         library=library(
-            "screen", "ingest", "resources", "synthetic", "errors", "pipeline"
+            "raw/screen",
+            "raw/formats",
+            "raw/personal_data",
+            "resources",
+            "vocabulary",
+            "errors",
+            "pipeline",
         ),
     output:
         SCREEN,
@@ -59,7 +65,14 @@ rule ingest_survey:
         screen=SCREEN,
         exports=[entry["path"] for entry in SURVEY],
         library=library(
-            "ingest", "screen", "resources", "synthetic", "errors", "pipeline"
+            "raw/survey",
+            "raw/values",
+            "raw/formats",
+            "raw/personal_data",
+            "resources",
+            "vocabulary",
+            "errors",
+            "pipeline",
         ),
     output:
         survey="results/ingest/survey.parquet",
@@ -88,7 +101,14 @@ rule ingest_focus_groups:
         segments=config["raw"]["focus_group_segments"],
         codings=config["raw"]["focus_group_codings"],
         library=library(
-            "ingest", "screen", "resources", "synthetic", "errors", "pipeline"
+            "raw/focus_groups",
+            "raw/values",
+            "raw/formats",
+            "raw/personal_data",
+            "resources",
+            "vocabulary",
+            "errors",
+            "pipeline",
         ),
     output:
         segments="results/ingest/focus_group_segments.parquet",

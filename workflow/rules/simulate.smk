@@ -7,7 +7,15 @@ rule simulate:
     input:
         **resource_files(),
         model=config["synthetic"]["model"],
-        library=library("resources", "synthetic", "errors", "pipeline"),
+        library=library(
+            "synthetic",
+            "raw/formats",
+            "raw/personal_data",
+            "resources",
+            "vocabulary",
+            "errors",
+            "pipeline",
+        ),
     output:
         simulated_files(),
     log:

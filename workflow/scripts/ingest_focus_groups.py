@@ -1,7 +1,7 @@
 """Read and check the focus-group segments (without their text) and codings."""
 
-from coprod.ingest import read_focus_groups
 from coprod.pipeline import logged
+from coprod.raw.focus_groups import read_focus_groups
 from coprod.resources import load_study
 from coprod.vocabulary import RESOURCE_KEYS
 

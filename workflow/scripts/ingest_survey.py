@@ -2,8 +2,8 @@
 
 import warnings
 
-from coprod.ingest import read_survey_export, stack_samples
 from coprod.pipeline import logged
+from coprod.raw.survey import read_survey_export, stack_samples
 from coprod.resources import load_study
 from coprod.vocabulary import RESOURCE_KEYS
 

@@ -1,8 +1,8 @@
 """Screen every text column of the raw files for personal data; stop the run on a hit."""
 
 from coprod.pipeline import logged
+from coprod.raw.screen import check_anonymity
 from coprod.resources import load_study
-from coprod.screen import check_anonymity
 from coprod.vocabulary import RESOURCE_KEYS
 
 with logged(snakemake):
