@@ -23,8 +23,8 @@ Example
 >>> print(to_csv(exhibit, 3), end="")
 Group,p
 A & B,0.000123
->>> latex_text("A & B")
-'A \\& B'
+>>> print(latex_text("A & B 5%"))
+A \\& B 5\\%
 """
 
 from __future__ import annotations
