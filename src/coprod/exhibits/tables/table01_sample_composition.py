@@ -33,22 +33,13 @@ def sample_composition(
 ) -> list[Exhibit]:
     """Table 1: included respondents by case, sample and stakeholder group; focus groups.
 
-    Parameters
-    ----------
-    study : Study
-        The study's resources (labels).
-    inputs : mapping
-        ``scores`` (``results/scoring/scores.parquet``: the included responses) and
-        ``segments`` (``results/ingest/focus_group_segments.parquet``).
-    settings : mapping
-        ``min_cell`` (config ``disclosure.min_cell``).
+    Reads ``scores`` (``results/scoring/scores.parquet``: the included responses) and
+    ``segments`` (``results/ingest/focus_group_segments.parquet``); settings: ``min_cell``
+    (config ``disclosure.min_cell``).
 
-    Returns
-    -------
-    list of Exhibit
-        One exhibit: a row per case and sample, a row per case over both samples, and
-        the same for all cases; a column per stakeholder group, the total, the focus
-        groups held and their participants (distinct speakers).
+    Returns one exhibit: a row per case and sample, a row per case over both samples, and
+    the same for all cases; a column per stakeholder group, the total, the focus groups held
+    and their participants (distinct speakers).
     """
     min_cell = settings["min_cell"]
     labels = Labels(study)

@@ -67,21 +67,13 @@ def data_quality_flow(
 ) -> list[Exhibit]:
     """Table 2: how many responses each exclusion step removed, per case and pooled.
 
-    Parameters
-    ----------
-    study : Study
-    inputs : mapping
-        ``flow`` (``results/clean/flow.parquet``).
-    settings : mapping
-        ``step_labels`` (config ``exhibits.step_labels``), ``exclusions`` (config
-        ``exclusions``: the values the labels name), ``min_cell``.
+    Reads ``flow`` (``results/clean/flow.parquet``); settings: ``step_labels`` (config
+    ``exhibits.step_labels``), ``exclusions`` (config ``exclusions``: the values the labels
+    name), ``min_cell``.
 
-    Returns
-    -------
-    list of Exhibit
-        Rows: responses received, each step's exclusions (in the order applied),
-        the responses included, and the straight-liners flagged but kept; columns:
-        one per case, all cases, and what remains after each step (all cases).
+    Returns rows: responses received, each step's exclusions (in the order applied), the
+    responses included, and the straight-liners flagged but kept; columns: one per case, all
+    cases, and what remains after each step (all cases).
     """
     min_cell = settings["min_cell"]
     labels = Labels(study)

@@ -38,22 +38,13 @@ def scale_reliability(
 ) -> list[Exhibit]:
     """Table 3: reliability of every multi-item scale, pooled and per level of ``by``.
 
-    Parameters
-    ----------
-    study : Study
-    inputs : mapping
-        ``reliability`` (``results/reliability/scale_reliability.parquet``).
-    settings : mapping
-        ``by`` (config ``exhibits.by``: the breakdown beside the pooled rows),
-        ``threshold`` (config ``reliability.scale_threshold``), ``ci`` and
-        ``decimals``, ``min_cell``.
+    Reads ``reliability`` (``results/reliability/scale_reliability.parquet``); settings:
+    ``by`` (config ``exhibits.by``: the breakdown beside the pooled rows), ``threshold``
+    (config ``reliability.scale_threshold``), ``ci`` and ``decimals``, ``min_cell``.
 
-    Returns
-    -------
-    list of Exhibit
-        Per scale: the pooled row, then one row per level; items, n, complete n,
-        Cronbach's alpha with its bootstrap CI, McDonald's omega, the lowest corrected
-        item-total correlation, and a flag where alpha is under the threshold.
+    Returns per scale: the pooled row, then one row per level; items, n, complete n,
+    Cronbach's alpha with its bootstrap CI, McDonald's omega, the lowest corrected item-
+    total correlation, and a flag where alpha is under the threshold.
     """
     min_cell = settings["min_cell"]
     labels = Labels(study)

@@ -35,22 +35,13 @@ def intercoder_reliability(
 ) -> list[Exhibit]:
     """Table 4: agreement of the focus-group coders per code.
 
-    Parameters
-    ----------
-    study : Study
-    inputs : mapping
-        ``intercoder`` (``results/reliability/intercoder_reliability.parquet``).
-    settings : mapping
-        ``unreliable_below`` and ``reliable_from`` (config ``intercoder``), ``ci``,
-        ``decimals``, ``min_cell``.
+    Reads ``intercoder`` (``results/reliability/intercoder_reliability.parquet``); settings:
+    ``unreliable_below`` and ``reliable_from`` (config ``intercoder``), ``ci``,
+    ``decimals``, ``min_cell``.
 
-    Returns
-    -------
-    list of Exhibit
-        One row per code (codebook order), then all codes: turns coded, prevalence,
-        percent agreement, Krippendorff's alpha with its bootstrap CI, kappa, and the
-        verdict (unreliable under ``unreliable_below``, tentative up to
-        ``reliable_from``).
+    Returns one row per code (codebook order), then all codes: turns coded, prevalence,
+    percent agreement, Krippendorff's alpha with its bootstrap CI, kappa, and the verdict
+    (unreliable under ``unreliable_below``, tentative up to ``reliable_from``).
     """
     min_cell = settings["min_cell"]
     labels = Labels(study)

@@ -48,24 +48,14 @@ def barriers_met(
 ) -> list[Exhibit]:
     """Table 5: how far each barrier was met, per case and pooled, with the across-case test.
 
-    Parameters
-    ----------
-    study : Study
-    inputs : mapping
-        ``describe`` (``results/compare/barriers_by_case.parquet``) and ``tests``
-        (``results/compare/across_case_tests.parquet``).
-    settings : mapping
-        ``by`` (config ``exhibits.by``), ``scores`` (config
-        ``compare.scores.barriers_met``), ``high_rating``, ``family`` (the across-case
-        test's family), ``decimals``, ``min_cell``.
+    Reads ``describe`` (``results/compare/barriers_by_case.parquet``) and ``tests``
+    (``results/compare/across_case_tests.parquet``); settings: ``by`` (config
+    ``exhibits.by``), ``scores`` (config ``compare.scores.barriers_met``), ``high_rating``,
+    ``family`` (the across-case test's family), ``decimals``, ``min_cell``.
 
-    Returns
-    -------
-    list of Exhibit
-        One row per barrier scale (codebook order): per group n, mean, SD and the
-        number and share of respondents whose mean is at least ``high_rating``; the
-        Kruskal-Wallis test across the groups with epsilon-squared and its CI, and
-        the p adjusted within the family.
+    Returns one row per barrier scale (codebook order): per group n, mean, SD and the number
+    and share of respondents whose mean is at least ``high_rating``; the Kruskal-Wallis test
+    across the groups with epsilon-squared and its CI, and the p adjusted within the family.
     """
     min_cell = settings["min_cell"]
     labels = Labels(study)

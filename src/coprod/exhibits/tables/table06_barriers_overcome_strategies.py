@@ -48,26 +48,17 @@ def barriers_overcome_and_strategies(
 ) -> list[Exhibit]:
     """Table 6: barriers overcome (a), strategies used (b), barrier x strategy in talk (c).
 
-    Parameters
-    ----------
-    study : Study
-    inputs : mapping
-        ``overcome`` (``results/compare/barriers_overcome.parquet``), ``strategies``
-        (``results/compare/strategy_use.parquet``) and ``cooccurrence``
-        (``results/compare/fg_cooccurrence.parquet``).
-    settings : mapping
-        ``by``, ``overcome`` and ``strategies`` (config ``compare.scores``),
-        ``overcome_threshold``, ``strategy_family``, ``cooccurrence_family``,
-        ``significance``, ``decimals``, ``min_cell``.
+    Reads ``overcome`` (``results/compare/barriers_overcome.parquet``), ``strategies``
+    (``results/compare/strategy_use.parquet``) and ``cooccurrence``
+    (``results/compare/fg_cooccurrence.parquet``); settings: ``by``, ``overcome`` and
+    ``strategies`` (config ``compare.scores``), ``overcome_threshold``, ``strategy_family``,
+    ``cooccurrence_family``, ``significance``, ``decimals``, ``min_cell``.
 
-    Returns
-    -------
-    list of Exhibit
-        (a) per barrier and group: answered n, overcome n and %; (b) per strategy and
-        group: n, users n and %, with the chi-squared test across the groups and
-        Cramér's V; (c) per barrier code (rows) and strategy code (columns): turns
-        coded with both, marked where the adjusted p of the association is under
-        ``significance`` and the pair occurs more often than expected.
+    Returns (a) per barrier and group: answered n, overcome n and %; (b) per strategy and
+    group: n, users n and %, with the chi-squared test across the groups and Cramér's V; (c)
+    per barrier code (rows) and strategy code (columns): turns coded with both, marked where
+    the adjusted p of the association is under ``significance`` and the pair occurs more
+    often than expected.
     """
     min_cell = settings["min_cell"]
     labels = Labels(study)

@@ -41,20 +41,11 @@ from coprod.resources import Study
 def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) -> list[Exhibit]:
     """Table 7: risks experienced and how well they were managed, per case and pooled.
 
-    Parameters
-    ----------
-    study : Study
-    inputs : mapping
-        ``risks`` (``results/compare/risks.parquet``).
-    settings : mapping
-        ``by``, ``experienced`` and ``managed`` (config ``compare.scores``),
-        ``decimals``, ``min_cell``.
+    Reads ``risks`` (``results/compare/risks.parquet``); settings: ``by``, ``experienced``
+    and ``managed`` (config ``compare.scores``), ``decimals``, ``min_cell``.
 
-    Returns
-    -------
-    list of Exhibit
-        One row per risk: per group, n answering yes or no, n and % experienced, and
-        among those who experienced it, n and mean (SD) of how well it was managed.
+    Returns one row per risk: per group, n answering yes or no, n and % experienced, and
+    among those who experienced it, n and mean (SD) of how well it was managed.
     """
     min_cell = settings["min_cell"]
     labels = Labels(study)

@@ -28,22 +28,14 @@ def service_class_contrast(
 ) -> list[Exhibit]:
     """Table 8: the two service classes compared on every barrier and risk score.
 
-    Parameters
-    ----------
-    study : Study
-    inputs : mapping
-        ``contrast`` (``results/compare/<contrast>.parquet``) and ``scores``
-        (``results/scoring/scores.parquet``, for the group means).
-    settings : mapping
-        The contrast's config (``compare.contrasts.<name>``: ``column``, ``family``,
-        ``robustness_family``, ``fixed_effects``), ``kinds`` (config
-        ``compare.outcome_kinds``), ``decimals``, ``min_cell``.
+    Reads ``contrast`` (``results/compare/<contrast>.parquet``) and ``scores``
+    (``results/scoring/scores.parquet``, for the group means); settings: the contrast's
+    config (``compare.contrasts.<name>``: ``column``, ``family``, ``robustness_family``,
+    ``fixed_effects``), ``kinds`` (config ``compare.outcome_kinds``), ``decimals``,
+    ``min_cell``.
 
-    Returns
-    -------
-    list of Exhibit
-        One row per score: per level n, mean or %, and yes count of a yes/no score;
-        the rank-biserial r with its CI, the adjusted p, and Hedges' g.
+    Returns one row per score: per level n, mean or %, and yes count of a yes/no score; the
+    rank-biserial r with its CI, the adjusted p, and Hedges' g.
     """
     labels = Labels(study)
     column = str(settings["column"])

@@ -37,22 +37,14 @@ def staff_factor(
 ) -> list[Exhibit]:
     """Table 10: the staff predictors of the outcomes, with fixed effects.
 
-    Parameters
-    ----------
-    study : Study
-    inputs : mapping
-        ``staff`` (``results/compare/staff_factor.parquet``).
-    settings : mapping
-        Config ``compare.staff`` (``outcomes``, ``predictors``, ``covariates``,
-        ``fixed_effects``, ``cov_type``, ``family``, ``covariate_family``,
-        ``partial_family``), ``decimals``, ``min_cell``.
+    Reads ``staff`` (``results/compare/staff_factor.parquet``); settings: config
+    ``compare.staff`` (``outcomes``, ``predictors``, ``covariates``, ``fixed_effects``,
+    ``cov_type``, ``family``, ``covariate_family``, ``partial_family``), ``decimals``,
+    ``min_cell``.
 
-    Returns
-    -------
-    list of Exhibit
-        One row per outcome and term (predictors, then covariates): standardised
-        coefficient with its CI, p and adjusted p (and the correction), the partial
-        correlation, and n.
+    Returns one row per outcome and term (predictors, then covariates): standardised
+    coefficient with its CI, p and adjusted p (and the correction), the partial correlation,
+    and n.
     """
     min_cell = settings["min_cell"]
     labels = Labels(study)

@@ -44,21 +44,13 @@ def stakeholder_groups(
 ) -> list[Exhibit]:
     """Table 11: the stakeholder groups compared on every barrier and risk score.
 
-    Parameters
-    ----------
-    study : Study
-    inputs : mapping
-        ``tests`` (``results/compare/stakeholder_groups.parquet``) and ``scores``.
-    settings : mapping
-        ``column``, ``family`` (config ``compare.stakeholder_groups``), ``kinds``,
-        ``decimals``, ``min_cell``.
+    Reads ``tests`` (``results/compare/stakeholder_groups.parquet``) and ``scores``;
+    settings: ``column``, ``family`` (config ``compare.stakeholder_groups``), ``kinds``,
+    ``decimals``, ``min_cell``.
 
-    Returns
-    -------
-    list of Exhibit
-        One row per score: per group n, mean or % (and yes count); the test across
-        the groups (Kruskal-Wallis, or chi-squared for a yes/no score) with its
-        effect size, CI and adjusted p.
+    Returns one row per score: per group n, mean or % (and yes count); the test across the
+    groups (Kruskal-Wallis, or chi-squared for a yes/no score) with its effect size, CI and
+    adjusted p.
     """
     min_cell = settings["min_cell"]
     labels = Labels(study)

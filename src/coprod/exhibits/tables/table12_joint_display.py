@@ -45,21 +45,13 @@ def joint_display(
 ) -> list[Exhibit]:
     """Table 12: survey ranking of the barriers beside their focus-group prevalence.
 
-    Parameters
-    ----------
-    study : Study
-    inputs : mapping
-        ``display`` (``results/compare/joint_display.parquet``) and ``correlation``
-        (``results/compare/joint_display_correlation.parquet``).
-    settings : mapping
-        ``by`` (config ``compare.focus_groups.joint_by``), ``family``, ``decimals``, ``min_cell``.
+    Reads ``display`` (``results/compare/joint_display.parquet``) and ``correlation``
+    (``results/compare/joint_display_correlation.parquet``); settings: ``by`` (config
+    ``compare.focus_groups.joint_by``), ``family``, ``decimals``, ``min_cell``.
 
-    Returns
-    -------
-    list of Exhibit
-        (a) one row per barrier: per group the survey mean with its rank and the share
-        of focus-group turns with the barrier's code with its rank; (b) one row per
-        group: Spearman's rho between the two rankings with its CI, p and adjusted p.
+    Returns (a) one row per barrier: per group the survey mean with its rank and the share
+    of focus-group turns with the barrier's code with its rank; (b) one row per group:
+    Spearman's rho between the two rankings with its CI, p and adjusted p.
     """
     min_cell = settings["min_cell"]
     labels = Labels(study)
