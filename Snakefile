@@ -43,7 +43,6 @@ rule all:
         "results/reliability/intercoder_reliability.parquet",
         SURVEY_COMPARISONS,
         FOCUS_GROUP_COMPARISONS,
-        TABLE_EXHIBITS,
         FIGURE_EXHIBITS,
         [job_files(stage) for stage in ("compare", "exhibits")],
         "results/provenance/versions.txt",

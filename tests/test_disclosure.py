@@ -1,4 +1,4 @@
-"""Small-cell disclosure control (coprod.disclosure): primary, secondary, zeros, properties."""
+"""Small-cell disclosure control (coprod.exhibits.protection): primary, secondary, zeros."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coprod.disclosure import (
+from coprod.exhibits.protection import (
     SmallCellError,
     check_no_small_counts,
     find_small_counts,

@@ -1,4 +1,4 @@
-"""The paper's tables, the cited numbers and the disclosure check (coprod.exhibit_tables).
+"""The paper's tables, the cited numbers and the disclosure check (coprod.exhibits).
 
 The workflow tests run the exhibit rules with Snakemake in a copy of the study, on the
 stage results the repository's own run left in results/ (copied, so only the exhibit
@@ -19,10 +19,22 @@ import pandas as pd
 import pytest
 import yaml
 
-from coprod import exhibit_tables as T
 from coprod.clean import STEPS
 from coprod.compare import score_catalogue, scores_of
-from coprod.disclosure import SmallCellError
+from coprod.exhibits.disclosure_check import scan_published
+from coprod.exhibits.formatting import fmt_count, fmt_number
+from coprod.exhibits.model import Column
+from coprod.exhibits.protection import Protector, SmallCellError, protect_groups
+from coprod.exhibits.rendering import (
+    FORMS,
+    latex_text,
+    to_csv,
+    to_latex,
+    to_markdown,
+    write_exhibit,
+)
+from coprod.exhibits.tables.table01_sample_composition import sample_composition
+from coprod.exhibits.tables.table02_data_quality_flow import cumulative_mask
 from tests.conftest import REPO
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
@@ -271,11 +283,11 @@ def test_outputs_equal_a_fresh_build_byte_for_byte(published, study, config):
         "scores": published / "results/scoring/scores.parquet",
         "segments": published / "results/ingest/focus_group_segments.parquet",
     }
-    (exhibit,) = T.sample_composition(study, inputs, {}, config["disclosure"]["min_cell"])
+    (exhibit,) = sample_composition(study, inputs, {"min_cell": config["disclosure"]["min_cell"]})
     stem = published / TABLES / exhibit.stem
-    assert T.to_csv(exhibit, config["exhibits"]["csv_digits"]) == Path(f"{stem}.csv").read_text()
-    assert T.to_markdown(exhibit) == Path(f"{stem}.md").read_text(encoding="utf-8")
-    assert T.to_latex(exhibit) == Path(f"{stem}.tex").read_text(encoding="utf-8")
+    assert to_csv(exhibit, config["exhibits"]["csv_digits"]) == Path(f"{stem}.csv").read_text()
+    assert to_markdown(exhibit) == Path(f"{stem}.md").read_text(encoding="utf-8")
+    assert to_latex(exhibit) == Path(f"{stem}.tex").read_text(encoding="utf-8")
 
 
 @pytest.mark.workflow
@@ -284,15 +296,15 @@ def test_a_higher_min_cell_masks_more_and_the_scan_agrees(published, study, tmp_
         "scores": published / "results/scoring/scores.parquet",
         "segments": published / "results/ingest/focus_group_segments.parquet",
     }
-    (strict,) = T.sample_composition(study, inputs, {}, 30)
-    (usual,) = T.sample_composition(study, inputs, {}, 5)
+    (strict,) = sample_composition(study, inputs, {"min_cell": 30})
+    (usual,) = sample_composition(study, inputs, {"min_cell": 5})
     assert strict.masked.to_numpy().sum() > usual.masked.to_numpy().sum()
-    files = {form: tmp_path / f"t.{form}" for form in T.FORMS}
-    T.write_exhibit(strict, **files)
-    assert "no visible count" in T.scan_published([(files["csv"], files["disclosure"])], None, 30)
-    T.write_exhibit(usual, **files)
+    files = {form: tmp_path / f"t.{form}" for form in FORMS}
+    write_exhibit(strict, **files)
+    assert "no visible count" in scan_published([(files["csv"], files["disclosure"])], None, 30)
+    write_exhibit(usual, **files)
     with pytest.raises(SmallCellError, match="under the minimum cell size 30"):
-        T.scan_published([(files["csv"], files["disclosure"])], None, 30)
+        scan_published([(files["csv"], files["disclosure"])], None, 30)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -388,7 +400,7 @@ def test_scan_names_file_line_row_column_and_count(tmp_path):
     numbers = tmp_path / "numbers.json"
     numbers.write_text(json.dumps({"n_small": {"value": 2}, "count_things": {"value": 1}}))
     with pytest.raises(SmallCellError) as raised:
-        T.scan_published([(table, side)], numbers, 5)
+        scan_published([(table, side)], numbers, 5)
     text = str(raised.value)
     assert f"{table}: line 3 (Second), column 'n': count 3 is under the minimum cell size 5" in text
     assert f"{table}: line 2 (First), column 'n' minus column 'yes (n)': count 2" in text
@@ -402,7 +414,7 @@ def test_scan_fails_on_a_table_without_sidecar(tmp_path):
     table = tmp_path / "t.csv"
     table.write_text("Group,n\nA,40\n")
     with pytest.raises(SmallCellError, match="no disclosure sidecar"):
-        T.scan_published([(table, tmp_path / "missing.json")], None, 5)
+        scan_published([(table, tmp_path / "missing.json")], None, 5)
 
 
 def test_protector_masks_a_share_its_complement_and_a_protecting_cell():
@@ -425,8 +437,8 @@ def test_protector_masks_a_share_its_complement_and_a_protecting_cell():
             "All: %": [64.4, 49.4],
         }
     )
-    protector = T.Protector(table, 5)
-    T._protect_groups(
+    protector = Protector(table, 5)
+    protect_groups(
         protector,
         table.index,
         ["A", "B", "C"],
@@ -452,31 +464,31 @@ def test_protector_masks_a_share_its_complement_and_a_protecting_cell():
 def test_rendering_masks_and_latex_escapes():
     table = pd.DataFrame({"Group": ["A", "B"], "n": pd.array([12, 3], dtype="Int64")})
     table["mean"] = [2.5, -1.25]
-    protector = T.Protector(table, 5)
+    protector = Protector(table, 5)
     protector.protect(table.index, ["n"], derived={"n": ["mean"]})
     exhibit = protector.exhibit(
         stem="t",
         number="1",
         title="A & B: 50% <",
         columns=[
-            T.Column("Group", ("Group",), numeric=False),
-            T.Column("n", ("n",), T.fmt_count),
-            T.Column("ε² mean", ("mean",), T.fmt_number(2)),
+            Column("Group", ("Group",), numeric=False),
+            Column("n", ("n",), fmt_count),
+            Column("ε² mean", ("mean",), fmt_number(2)),
         ],
         counts=["n"],
     )
     cells = exhibit.rendered()
     assert cells.loc[1].tolist() == ["B", "<5", "–"]
     assert cells.loc[0].tolist() == ["A", "12", "2.50"]
-    assert T.to_csv(exhibit).splitlines() == ["Group,n,mean", "A,12,2.5", "B,,"]
-    latex = T.to_latex(exhibit)
+    assert to_csv(exhibit).splitlines() == ["Group,n,mean", "A,12,2.5", "B,,"]
+    latex = to_latex(exhibit)
     assert r"\caption{A \& B: 50\% \textless{}}" in latex
     assert r"$\varepsilon^2$ mean" in latex and r"\textless{}5 & --" in latex
-    assert T.latex_text("[-0.10, 0.20]") == "[$-$0.10, 0.20]"
-    assert T.latex_text("Co-design") == "Co-design"
+    assert latex_text("[-0.10, 0.20]") == "[$-$0.10, 0.20]"
+    assert latex_text("Co-design") == "Co-design"
 
 
 def test_cumulative_remaining_mask():
-    assert T._cumulative_mask([False, False]) == [False, False]
-    assert T._cumulative_mask([True, False, True]) == [True, True, False]
-    assert T._cumulative_mask([True, True, True]) == [True, True, False]
+    assert cumulative_mask([False, False]) == [False, False]
+    assert cumulative_mask([True, False, True]) == [True, True, False]
+    assert cumulative_mask([True, True, True]) == [True, True, False]

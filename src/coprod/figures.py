@@ -63,7 +63,7 @@ from matplotlib.colors import Normalize, TwoSlopeNorm, to_rgb  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyBboxPatch, Patch, Rectangle  # noqa: E402
 
-from coprod.disclosure import suppress_small_cells  # noqa: E402
+from coprod.exhibits.protection import suppress_small_cells  # noqa: E402
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 PALETTE = (

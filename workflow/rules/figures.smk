@@ -21,7 +21,15 @@ FIGURE_EXHIBITS = [
     for name in FIGURE_NAMES
     for suffix in ("png", "pdf", "svg")
 ]
-FIGURE_LIBRARY = ("figures", "disclosure", "resources", "errors", "pipeline")
+FIGURE_LIBRARY = (
+    "figures",
+    "exhibits/protection",
+    "exhibits/model",
+    "exhibits/formatting",
+    "resources",
+    "errors",
+    "pipeline",
+)
 
 
 rule figure1_barrier_items:

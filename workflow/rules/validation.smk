@@ -216,7 +216,13 @@ rule validation_figure:
         summary=f"{VALIDATION_DIR}/summary.parquet",
         estimands=f"{VALIDATION_DIR}/estimands.parquet",
         library=library(
-            "validation_figures", "validation", "figures", "disclosure", "pipeline"
+            "validation_figures",
+            "validation",
+            "figures",
+            "exhibits/protection",
+            "exhibits/model",
+            "exhibits/formatting",
+            "pipeline",
         ),
     output:
         methods_png=report(

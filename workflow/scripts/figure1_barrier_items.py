@@ -5,7 +5,7 @@ import sys
 import pandas as pd
 
 from coprod.compare import score_catalogue, scores_of
-from coprod.disclosure import SmallCellError
+from coprod.exhibits.protection import SmallCellError
 from coprod.figures import (
     diverging_bars,
     level_labels,

@@ -1,11 +1,13 @@
-"""Small-cell disclosure control of published tables: one function every exhibit uses.
+"""Small-cell disclosure control of published tables: what every exhibit passes through.
 
 :func:`suppress_small_cells` masks the counts of a table that are under the
 configured minimum cell size (config ``disclosure.min_cell``), together with the
 columns derived from them (means, SDs, percentages), and then applies secondary
 suppression so that no masked count can be recovered by subtraction from a row or
 column total. :func:`find_small_counts` scans a table about to be published; a final
-rule fails the run on any count it finds.
+rule (:mod:`coprod.exhibits.disclosure_check`) fails the run on any count it finds.
+:class:`Protector` applies the suppression block by block to a table of the paper and
+remembers what it masked, for the :class:`~coprod.exhibits.model.Exhibit` it returns.
 
 Decisions
 ---------
@@ -37,21 +39,14 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-__all__ = [
-    "MASK_STATES",
-    "SmallCellError",
-    "SuppressedTable",
-    "check_no_small_counts",
-    "find_small_counts",
-    "suppress_small_cells",
-]
+from coprod.exhibits.model import DASH, Exhibit
 
 MASK_STATES = ("visible", "primary", "secondary")
 """Values of the mask frame: shown, under the minimum cell size, masked to protect one."""
@@ -327,5 +322,195 @@ def check_no_small_counts(
     raise SmallCellError(
         f"{name}: {len(small)} count(s) under the minimum cell size {min_cell} "
         f"(config disclosure.min_cell): {cells}. Pass the table through "
-        "coprod.disclosure.suppress_small_cells before publishing it."
+        "coprod.exhibits.protection.suppress_small_cells before publishing it."
+    )
+
+
+class Protector:
+    """Apply small-cell suppression to blocks of a table, remembering what was masked.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The table to publish (human-readable columns).
+    min_cell : int
+        Config ``disclosure.min_cell``.
+    """
+
+    def __init__(self, table: pd.DataFrame, min_cell: int) -> None:
+        self.original = table.copy()
+        self.table = table.copy()
+        self.min_cell = min_cell
+        self.masked = pd.DataFrame(False, index=table.index, columns=table.columns)
+
+    def protect(
+        self,
+        rows: Sequence[Any] | pd.Index,
+        counts: Sequence[str],
+        *,
+        derived: Mapping[str, Sequence[str]] | None = None,
+        secondary: str = "none",
+        by: Sequence[str] | None = None,
+    ) -> None:
+        """Suppress the small ``counts`` of ``rows`` (a block whose totals are visible).
+
+        Parameters
+        ----------
+        rows : sequence
+            Index labels of the block (inner cells only: totals are protected separately).
+        counts : sequence of str
+            Count columns of the block.
+        derived : mapping, optional
+            Count column -> columns computed from it (masked with it).
+        secondary : str
+            As :func:`suppress_small_cells`.
+        by : sequence of str, optional
+            Columns splitting the block's rows into groups for the column rule.
+        """
+        rows = list(rows)
+        if not rows or not counts:
+            return
+        derived = {key: list(value) for key, value in (derived or {}).items()}
+        columns = list(dict.fromkeys([*counts, *(c for v in derived.values() for c in v)]))
+        block = self.table.loc[rows, columns + [c for c in (by or []) if c not in columns]]
+        for column in counts:
+            block[column] = block[column].astype("Float64")
+        result = suppress_small_cells(
+            block, list(counts), self.min_cell, derived=derived, secondary=secondary, by=by
+        )
+        self._apply(rows, result.suppressed)
+
+    def protect_complement(
+        self,
+        rows: Sequence[Any] | pd.Index,
+        pairs: Sequence[tuple[str, str]],
+        *,
+        derived: Mapping[str, Sequence[str]],
+        secondary: str = "none",
+        by: Sequence[str] | None = None,
+    ) -> None:
+        """Suppress where total - count is small: ``pairs`` of (count, total) columns.
+
+        ``derived`` maps each count column to the columns masked with its complement
+        (the count itself and its share).
+        """
+        rows = list(rows)
+        if not rows or not pairs:
+            return
+        hidden = pd.DataFrame(index=rows)
+        hidden_derived: dict[str, list[str]] = {}
+        for count, total in pairs:
+            name = f"__complement__{count}"
+            hidden[name] = self.table.loc[rows, total].astype("Float64") - self.table.loc[
+                rows, count
+            ].astype("Float64")
+            for column in [count, *derived.get(count, [])]:
+                hidden[column] = self.table.loc[rows, column]
+            hidden_derived[name] = list(dict.fromkeys([count, *derived.get(count, [])]))
+        for column in by or []:
+            hidden[column] = self.table.loc[rows, column]
+        names = list(hidden_derived)
+        result = suppress_small_cells(
+            hidden, names, self.min_cell, derived=hidden_derived, secondary=secondary, by=by
+        )
+        suppressed = result.suppressed.drop(columns=names)
+        self._apply(rows, suppressed)
+
+    def _apply(self, rows: list[Any], suppressed: pd.DataFrame) -> None:
+        for column in suppressed.columns:
+            hit = pd.Series(False, index=self.table.index)
+            hit.loc[rows] = suppressed[column].to_numpy(dtype=bool)
+            if not hit.any():
+                continue
+            self.masked[column] = self.masked[column] | hit
+            series = self.table[column]
+            if pd.api.types.is_integer_dtype(series) and not isinstance(
+                series.dtype, pd.Int64Dtype
+            ):
+                series = series.astype("Int64")
+            self.table[column] = series.mask(hit)
+
+    def small(self, counts: Sequence[str]) -> pd.DataFrame:
+        """Which masked cells of ``counts`` were themselves under the minimum."""
+        small = pd.DataFrame(False, index=self.table.index, columns=self.table.columns)
+        for column in counts:
+            values = pd.to_numeric(self.original[column], errors="coerce").astype("Float64")
+            under = ((values > 0) & (values < self.min_cell)).fillna(False).to_numpy(dtype=bool)
+            small[column] = under & self.masked[column].to_numpy(dtype=bool)
+        return small
+
+    def exhibit(self, **kwargs: Any) -> Exhibit:
+        """The :class:`Exhibit` of the protected table (``kwargs``: its other fields)."""
+        counts = list(kwargs.get("counts", []))
+        return Exhibit(
+            table=self.table,
+            masked=self.masked,
+            small=self.small(counts),
+            min_cell=self.min_cell,
+            **kwargs,
+        )
+
+
+def protect_groups(
+    protector: Protector,
+    rows: Sequence[Any],
+    inner: Sequence[str],
+    total: str | None,
+    *,
+    n: Callable[[str], str],
+    n_derived: Callable[[str], list[str]],
+    k: Callable[[str], str] | None = None,
+    k_derived: Callable[[str], list[str]] | None = None,
+    k_rows: Sequence[Any] | None = None,
+) -> None:
+    """Protect a wide table of groups: per group a count n (and a count k of n).
+
+    The inner groups' counts add up to the ``total`` group's (visible), so a row with
+    one masked count gets a second (secondary suppression across the row). Where a
+    group has a count k of its n (a share), k and n - k are checked too.
+    """
+    inner = list(inner)
+    groups = [*inner, *([total] if total else [])]
+    k_derived = k_derived or (lambda group: [])
+    derived = {
+        n(g): [*n_derived(g), *([k(g)] if k else []), *(k_derived(g) if k else [])] for g in groups
+    }
+    protector.protect(
+        rows,
+        [n(g) for g in inner],
+        derived={n(g): derived[n(g)] for g in inner},
+        secondary="rows" if total else "none",
+    )
+    if total:
+        protector.protect(rows, [n(total)], derived={n(total): derived[n(total)]})
+    if k is None:
+        return
+    rows_k = list(rows if k_rows is None else k_rows)
+    protector.protect_complement(
+        rows_k,
+        [(k(g), n(g)) for g in inner],
+        derived={k(g): k_derived(g) for g in inner},
+        secondary="rows" if total else "none",
+    )
+    if total:
+        protector.protect_complement(
+            rows_k, [(k(total), n(total))], derived={k(total): k_derived(total)}
+        )
+    protector.protect(
+        rows_k,
+        [k(g) for g in inner],
+        derived={k(g): k_derived(g) for g in inner},
+        secondary="rows" if total else "none",
+    )
+    if total:
+        protector.protect(rows_k, [k(total)], derived={k(total): k_derived(total)})
+
+
+def masking_note(min_cell: int) -> str:
+    """The table note that says how masked cells look (see the module's Decisions)."""
+    return (
+        f"Counts of people from 1 to {min_cell - 1} are shown as <{min_cell}, and "
+        f"{DASH} marks a cell masked with them: a statistic of such a count, or a count "
+        "masked so that a masked one cannot be recovered from a total "
+        "(config disclosure.min_cell)."
     )

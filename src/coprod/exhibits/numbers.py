@@ -1,0 +1,465 @@
+"""The numbers the paper's text cites, in one JSON file and as LaTeX macros.
+
+:func:`cited_numbers` is the job (rule ``cited_numbers``) that collects them from the
+stages' result records; :func:`write_numbers` its writer (``numbers.json`` and
+``numbers.tex``). Counts of people (keys ``n_...``) under config
+``disclosure.min_cell`` are cited as ``<min_cell``, as the tables mask them.
+
+Each number has a key, its value, the text the manuscript prints, a
+description and the result file it comes from, so a reader can trace any
+number in the paper to the rule that computed it.
+
+The LaTeX file defines one macro per number with ``\\newcommand`` (through
+``\\csname``, so keys may contain digits and underscores) and a command to use
+them::
+
+    \\input{numbers.tex}
+    ... Cronbach's alpha was \\coprodnumber{n_included} ...
+
+Example
+-------
+>>> entry = number("n_included", 736, "{:d}", "Responses after exclusions", "flow.parquet")
+>>> entry["text"]
+'736'
+>>> print(to_latex({"n_included": entry}).splitlines()[-1])
+\\expandafter\\newcommand\\csname coprod@n_included\\endcsname{736}
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from coprod.exhibits.formatting import (
+    decimals_of,
+    format_p,
+    is_missing,
+    number_text,
+)
+from coprod.exhibits.labels import Labels, key_part, step_label
+from coprod.exhibits.tables.common import (
+    as_float,
+    as_text,
+    one_row,
+    outcome_rows,
+    read,
+)
+from coprod.resources import Study
+from coprod.vocabulary import POOLED
+
+KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "<": r"\textless{}"}
+
+
+def number(key: str, value: Any, fmt: str, description: str, source: str) -> dict[str, Any]:
+    """One cited number: ``fmt`` (a format string) gives the text the paper prints."""
+    if not KEY.match(key):
+        raise ValueError(f"number key {key!r}: use letters, digits and underscores, from a letter")
+    if isinstance(value, float) and math.isnan(value):
+        text = "NA"
+        value = None
+    else:
+        text = fmt.format(value)
+    return {"key": key, "value": value, "text": text, "description": description, "source": source}
+
+
+def _latex_text(text: str) -> str:
+    return "".join(LATEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def to_latex(numbers: Mapping[str, Mapping[str, Any]]) -> str:
+    """LaTeX macros for ``numbers`` (sorted by key), and ``\\coprodnumber{key}`` to use them."""
+    lines = [
+        "% The numbers the paper cites, written by the pipeline (coprod.numbers). Do not edit.",
+        r"\providecommand{\coprodnumber}[1]{\csname coprod@#1\endcsname}",
+    ]
+    for key in sorted(numbers):
+        text = _latex_text(numbers[key]["text"])
+        lines.append(rf"\expandafter\newcommand\csname coprod@{key}\endcsname{{{text}}}")
+    return "\n".join(lines)
+
+
+def write_numbers(
+    numbers: Mapping[str, Mapping[str, Any]], outputs: Mapping[str, str], render: Mapping[str, Any]
+) -> None:
+    """The job's writer: the numbers as JSON (sorted keys) and as LaTeX macros (``tex``)."""
+    Path(outputs["json"]).write_text(
+        json.dumps(dict(sorted(numbers.items())), indent=2, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
+    Path(outputs["tex"]).write_text(to_latex(numbers) + "\n", encoding="utf-8")
+
+
+class _Numbers:
+    """Collects cited numbers (:func:`number` entries) by key."""
+
+    def __init__(self, min_cell: int) -> None:
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.min_cell = min_cell
+
+    def add(self, key: str, value: Any, text: str, description: str, source: str) -> None:
+        if key in self.entries:
+            raise ValueError(f"cited number '{key}' is defined twice")
+        entry = number(key, value, "{}", description, str(source))
+        entry["text"] = "NA" if entry["value"] is None and text == "" else text
+        self.entries[key] = entry
+
+    def count(self, key: str, value: Any, description: str, source: str) -> None:
+        """A count of people (key ``n_...``): masked as ``<min_cell`` when small."""
+        if not key.startswith("n_"):
+            raise ValueError(f"a count of people needs a key starting with 'n_': {key}")
+        value = None if is_missing(value) else int(value)
+        if value is not None and 0 < value < self.min_cell:
+            self.add(key, None, f"<{self.min_cell}", description + " (masked: small count)", source)
+        else:
+            self.add(key, value, "NA" if value is None else str(value), description, source)
+
+    def other_count(self, key: str, value: Any, description: str, source: str) -> None:
+        """A count of things that are not people (key ``count_...``)."""
+        value = None if is_missing(value) else int(value)
+        self.add(key, value, "NA" if value is None else str(value), description, source)
+
+    def value(
+        self, key: str, value: Any, digits: int, description: str, source: str, suffix: str = ""
+    ) -> None:
+        value = None if is_missing(value) else float(value)
+        text = "NA" if value is None else number_text(value, digits) + suffix
+        self.add(key, value, text, description, source)
+
+    def ci(self, key: str, low: Any, high: Any, digits: int, description: str, source: str) -> None:
+        if is_missing(low) or is_missing(high):
+            self.add(key, None, "NA", description, source)
+            return
+        low, high = float(low), float(high)
+        text = f"[{number_text(low, digits)}, {number_text(high, digits)}]"
+        self.add(key, [low, high], text, description, source)
+
+    def p(self, key: str, value: Any, description: str, source: str) -> None:
+        value = None if is_missing(value) else float(value)
+        self.add(key, value, "NA" if value is None else format_p(value), description, source)
+
+    def effect(self, stem: str, row: pd.Series, digits: int, what: str, source: str) -> None:
+        """An effect size, its CI and its adjusted p under ``stem``, ``stem_ci``, ``stem_padj``."""
+        self.value(stem, row["estimate"], digits, what, source)
+        self.ci(f"{stem}_ci", row["ci_low"], row["ci_high"], digits, f"95% CI of: {what}", source)
+        correction = str(row.get("correction", "adjusted"))
+        self.p(f"{stem}_padj", row["p_adj"], f"p ({correction}-adjusted) of: {what}", source)
+
+
+def cited_numbers(
+    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Every number the paper's text cites, keyed by ids of the study's resources.
+
+    Parameters
+    ----------
+    study : Study
+    inputs : mapping
+        ``flow``, ``segments``, ``reliability``, ``intercoder``, ``describe``
+        (barriers met), ``across_cases``, ``strategies``, ``staff``, ``barrier_sides``,
+        ``joint_correlation`` and one ``contrast_<name>`` per contrast of the config.
+    settings : mapping
+        ``significance`` (adjusted p under it: an effect is cited), ``contrasts``
+        (name -> family), ``across_family``, ``barriers`` and ``strategies`` (config
+        ``compare.scores``), ``staff`` (config ``compare.staff``), ``joint_by``,
+        ``decimals``, ``min_cell`` (counts of people, keys ``n_...``, under it are cited
+        as ``<min_cell``).
+
+    Returns
+    -------
+    dict
+        Key -> :func:`number` entry (value, text, description, source).
+
+    Notes
+    -----
+    Keys: ``n_`` counts of people (responses, participants), ``count_`` counts of
+    other things (focus groups, turns, codes, scales), ``alpha_pooled_<scale>``,
+    ``kalpha_<code>``, ``mean_<score>``, ``pct_high_<score>``, ``pct_used_<score>``,
+    ``epsilon2_across_<by>_<score>``, ``r_<contrast>_<score>``, ``beta_<outcome>_<term>``,
+    ``r_barrier_sides``, ``rho_joint_<group>``; ``_ci`` and ``_padj`` suffixes give an
+    effect's CI and adjusted p.
+    """
+    labels = Labels(study)
+    decimals = decimals_of(settings)
+    alpha = float(settings["significance"])
+    numbers = _Numbers(settings["min_cell"])
+
+    # responses: received, excluded, included (total and per sample), exclusions by step
+    source = str(inputs["flow"])
+    flow = read(inputs, "flow")
+    pooled = flow[as_text(flow["case"]) == POOLED]
+    steps = list(pooled.sort_values("step_number")["step"].astype(str).unique())
+    for sample in dict.fromkeys(as_text(pooled["sample"])):
+        part = pooled[as_text(pooled["sample"]) == sample]
+        suffix = "" if sample == POOLED else f"_sample{key_part(sample)}"
+        where = "" if sample == POOLED else f" in sample {sample}"
+        received = one_row(part, step=steps[0])["remaining"]
+        included = one_row(part, step=steps[-1])["remaining"]
+        numbers.count(f"n_received{suffix}", received, f"Survey responses received{where}", source)
+        numbers.count(f"n_included{suffix}", included, f"Responses included{where}", source)
+        numbers.count(
+            f"n_excluded{suffix}", received - included, f"Responses excluded{where}", source
+        )
+    part = pooled[as_text(pooled["sample"]) == POOLED]
+    for step in steps[1:]:
+        row = one_row(part, step=step)
+        label = step_label(step, settings).lower()
+        numbers.count(
+            f"n_excluded_{key_part(step)}",
+            row["excluded"],
+            f"Responses excluded at the step: {label}",
+            source,
+        )
+        if not is_missing(row["flagged_kept"]):
+            numbers.count(
+                f"n_flagged_kept_{key_part(step)}",
+                row["flagged_kept"],
+                f"Responses flagged at the step '{label}' but kept",
+                source,
+            )
+
+    # focus groups
+    source = str(inputs["segments"])
+    segments = read(inputs, "segments")
+    numbers.other_count(
+        "count_focus_groups", segments["focus_group"].nunique(), "Focus groups held", source
+    )
+    numbers.other_count("count_turns", len(segments), "Speaker turns coded", source)
+    speakers = as_text(segments["focus_group"]) + "/" + as_text(segments["speaker"])
+    numbers.count(
+        "n_fg_participants",
+        speakers.nunique(),
+        "Focus-group participants (distinct speakers)",
+        source,
+    )
+
+    # scale reliability
+    source = str(inputs["reliability"])
+    reliability = read(inputs, "reliability")
+    scales = reliability[as_text(reliability["level"]) == "pooled"]
+    digits = decimals["reliability"]
+    for row in scales.itertuples(index=False):
+        name = labels.outcome(row.scale) if row.scale in labels.catalogue.index else row.label
+        stem = f"alpha_pooled_{key_part(row.scale)}"
+        numbers.value(stem, row.alpha, digits, f"Cronbach's alpha, all respondents: {name}", source)
+        numbers.ci(
+            f"{stem}_ci",
+            row.ci_low,
+            row.ci_high,
+            digits,
+            f"Bootstrap 95% CI of Cronbach's alpha: {name}",
+            source,
+        )
+    flagged = scales[scales["flag_below_threshold"].astype(bool)]
+    numbers.other_count("count_scales", len(scales), "Multi-item scales", source)
+    numbers.other_count(
+        "count_scales_below_threshold",
+        len(flagged),
+        "Scales with pooled alpha under the threshold",
+        source,
+    )
+    if len(scales):
+        lowest = scales.loc[scales["alpha"].astype(float).idxmin()]
+        name = (
+            labels.outcome(lowest["scale"])
+            if lowest["scale"] in labels.catalogue.index
+            else lowest["label"]
+        )
+        numbers.value(
+            "alpha_pooled_lowest",
+            lowest["alpha"],
+            digits,
+            f"Lowest pooled Cronbach's alpha ({name})",
+            source,
+        )
+
+    # intercoder reliability
+    source = str(inputs["intercoder"])
+    intercoder = read(inputs, "intercoder")
+    codes = study.focus_group_codes.index
+    for flag in ("unreliable", "tentative"):
+        chosen = intercoder[(intercoder["flag"] == flag) & intercoder["code"].isin(codes)]
+        numbers.other_count(
+            f"count_codes_{flag}",
+            len(chosen),
+            f"Focus-group codes whose agreement is {flag}",
+            source,
+        )
+        for row in chosen.itertuples(index=False):
+            stem = f"kalpha_{key_part(row.code)}"
+            what = f"Krippendorff's alpha of the code {labels.code(row.code)} ({flag})"
+            numbers.value(stem, row.krippendorff_alpha, digits, what, source)
+            numbers.ci(
+                f"{stem}_ci",
+                row.alpha_ci_low,
+                row.alpha_ci_high,
+                digits,
+                f"Bootstrap 95% CI of: {what}",
+                source,
+            )
+    overall = intercoder[~intercoder["code"].isin(codes)]
+    if len(overall) == 1:
+        row = overall.iloc[0]
+        numbers.value(
+            "kalpha_all_codes",
+            row["krippendorff_alpha"],
+            digits,
+            "Krippendorff's alpha over all codes",
+            source,
+        )
+    numbers.other_count("count_codes", len(codes), "Focus-group codes", source)
+
+    # barriers met: pooled mean and % rating high
+    source = str(inputs["describe"])
+    describe = read(inputs, "describe")
+    for outcome in outcome_rows(labels, settings["barriers"]):
+        row = one_row(describe, outcome=outcome, by=POOLED, group=POOLED)
+        if row is None:
+            continue
+        name = labels.outcome(outcome)
+        numbers.value(
+            f"mean_{key_part(outcome)}",
+            row["estimate"],
+            decimals["mean"],
+            f"Mean score, all respondents: {name}",
+            source,
+        )
+        numbers.value(
+            f"pct_high_{key_part(outcome)}",
+            100 * as_float(row["share_high"]),
+            decimals["percent"],
+            f"% rating it high (mean >= threshold): {name}",
+            source,
+            "%",
+        )
+
+    # across-case tests: significant effects
+    source = str(inputs["across_cases"])
+    tests = read(inputs, "across_cases")
+    tests = tests[tests["family"] == settings["across_family"]]
+    by = key_part(str(tests["by"].iloc[0])) if len(tests) else "groups"
+    significant = tests[tests["p_adj"].astype(float) < alpha]
+    numbers.other_count(
+        f"count_significant_across_{by}",
+        len(significant),
+        f"Scores differing across the {by} levels (adjusted p < {alpha})",
+        source,
+    )
+    for row in significant.itertuples(index=False):
+        what = f"Across-{by} effect size ({row.effect}) of {labels.outcome(row.outcome)}"
+        numbers.effect(
+            f"epsilon2_across_{by}_{key_part(row.outcome)}",
+            pd.Series(row._asdict()),
+            decimals["effect"],
+            what,
+            source,
+        )
+
+    # contrasts: significant primary effects
+    for name, family in settings["contrasts"].items():
+        source = str(inputs[f"contrast_{name}"])
+        contrast = read(inputs, f"contrast_{name}")
+        primary = contrast[contrast["family"] == family]
+        significant = primary[primary["p_adj"].astype(float) < alpha]
+        numbers.other_count(
+            f"count_significant_{key_part(name)}",
+            len(significant),
+            f"Scores with a {name} difference (adjusted p < {alpha})",
+            source,
+        )
+        for row in significant.itertuples(index=False):
+            what = (
+                f"{row.contrast}: {row.effect} of {labels.outcome(row.outcome)} "
+                "(positive: higher in the first)"
+            )
+            numbers.effect(
+                f"r_{key_part(name)}_{key_part(row.outcome)}",
+                pd.Series(row._asdict()),
+                decimals["effect"],
+                what,
+                source,
+            )
+
+    # the staff factor
+    source = str(inputs["staff"])
+    staff = read(inputs, "staff")
+    spec = settings["staff"]
+    models = staff[
+        (staff["analysis"] == "standardised_ols")
+        & staff["family"].isin([spec["family"], spec["covariate_family"]])
+    ]
+    for outcome in spec["outcomes"]:
+        for term in [*spec["predictors"], *spec.get("covariates", [])]:
+            row = one_row(models, outcome=outcome, term=term)
+            if row is None:
+                continue
+            what = f"Standardised coefficient of {row['term_label']} on {row['outcome_label']}"
+            numbers.effect(
+                f"beta_{key_part(outcome)}_{key_part(term)}", row, decimals["effect"], what, source
+            )
+            numbers.p(
+                f"beta_{key_part(outcome)}_{key_part(term)}_p",
+                row["p"],
+                f"p (unadjusted) of: {what}",
+                source,
+            )
+    if len(models):
+        numbers.count(
+            "n_staff_model",
+            int(models["n"].max()),
+            "Respondents in the staff-factor models",
+            source,
+        )
+
+    # strategies used (pooled share of respondents)
+    source = str(inputs["strategies"])
+    strategies = read(inputs, "strategies")
+    for outcome in outcome_rows(labels, settings["strategies"]):
+        row = one_row(strategies, analysis="strategy_use", outcome=outcome, by=POOLED, group=POOLED)
+        if row is None:
+            continue
+        numbers.value(
+            f"pct_used_{key_part(outcome)}",
+            100 * as_float(row["estimate"]),
+            decimals["percent"],
+            f"% of respondents using: {labels.score(outcome)}",
+            source,
+            "%",
+        )
+
+    # organisational vs citizen barriers
+    source = str(inputs["barrier_sides"])
+    sides = read(inputs, "barrier_sides")
+    row = one_row(sides, by=POOLED, group=POOLED)
+    if row is not None:
+        numbers.effect(
+            "r_barrier_sides",
+            row,
+            decimals["effect"],
+            f"{row['contrast']}: matched-pairs rank-biserial r of the barriers met",
+            source,
+        )
+
+    # joint display
+    source = str(inputs["joint_correlation"])
+    correlation = read(inputs, "joint_correlation")
+    for row in correlation.itertuples(index=False):
+        group = POOLED if row.group == POOLED else row.group
+        what = (
+            "Spearman's rho of the survey and focus-group rankings of the barriers, "
+            f"{labels.level(str(row.by), group) if row.by != POOLED else 'all cases'}"
+        )
+        numbers.effect(
+            f"rho_joint_{key_part(group)}",
+            pd.Series(row._asdict()),
+            decimals["effect"],
+            what,
+            source,
+        )
+    return dict(sorted(numbers.entries.items()))

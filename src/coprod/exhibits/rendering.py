@@ -1,0 +1,227 @@
+"""Write an exhibit the same way every time: CSV, Markdown, LaTeX (booktabs), sidecar.
+
+:func:`write_tables` is the writer of every table job (:mod:`coprod.jobs`): it writes
+each exhibit a table function returns to the job's outputs ``<stem>_<form>``, one per
+form of :data:`FORMS`.
+
+Decisions
+---------
+- CSV keeps numbers, rounded to ``csv_digits`` (config ``exhibits.csv_digits``; p values
+  to as many significant digits) so that reruns are byte-identical across platforms'
+  last-digit float noise; masked and missing cells are empty there.
+- Markdown and LaTeX show the cells as the paper prints them; masked cells as
+  ``<min_cell`` (a count under the minimum) or a dash (everything masked with it).
+- The sidecar ``<stem>.disclosure.json`` declares the CSV's counts of people, for the
+  last check (:mod:`coprod.exhibits.disclosure_check`).
+
+Example
+-------
+>>> import pandas as pd
+>>> from coprod.exhibits.model import Column, Exhibit
+>>> table = pd.DataFrame({"Group": ["A & B"], "p": [0.00012345678]})
+>>> exhibit = Exhibit("t", "1", "Groups", table, [Column("Group", ("Group",), numeric=False)])
+>>> print(to_csv(exhibit, 3), end="")
+Group,p
+A & B,0.000123
+>>> print(latex_text("A & B 5%"))
+A \\& B 5\\%
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from coprod.exhibits.formatting import is_missing
+from coprod.exhibits.model import DASH, Exhibit
+
+FORMS = ("csv", "markdown", "latex", "disclosure")
+"""The files of one exhibit: the three forms of the table and its disclosure sidecar."""
+
+_LATEX_TOKENS = {
+    "ε²": r"$\varepsilon^2$",
+    "χ²": r"$\chi^2$",
+    "α": r"$\alpha$",
+    "β": r"$\beta$",
+    "κ": r"$\kappa$",
+    "ρ": r"$\rho$",
+    "ω": r"$\omega$",
+    "ε": r"$\varepsilon$",
+    "≥": r"$\geq$",
+    "≤": r"$\leq$",
+    "²": r"$^2$",
+    "†": r"\textsuperscript{\dag}",
+    "–": "--",
+    "—": "---",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+_LATEX = re.compile(
+    "|".join(re.escape(token) for token in sorted(_LATEX_TOKENS, key=len, reverse=True))
+    + r"|(?<![\w.])-(?=\d)"
+)
+
+
+def latex_text(text: str) -> str:
+    """Text for LaTeX: specials escaped, Greek letters and a minus sign as math.
+
+    Examples
+    --------
+    >>> latex_text("ε² [-0.10, 0.20] <5 & 12%")
+    '$\\\\varepsilon^2$ [$-$0.10, 0.20] \\\\textless{}5 \\\\& 12\\\\%'
+    """
+    return _LATEX.sub(lambda m: _LATEX_TOKENS.get(m.group(0), "$-$"), str(text))
+
+
+def _markdown_text(text: str) -> str:
+    return str(text).replace("|", r"\|")
+
+
+def to_markdown(exhibit: Exhibit) -> str:
+    """The exhibit as a Markdown caption, pipe table and note."""
+    cells = exhibit.rendered()
+    cells = cells.map(_markdown_text)
+    align = tuple("right" if column.numeric else "left" for column in exhibit.columns)
+    body = cells.to_markdown(index=False, disable_numparse=True, colalign=align)
+    parts = [f"**Table {exhibit.number}.** {exhibit.title}", "", body]
+    if exhibit.notes:
+        parts += ["", "*Note.* " + " ".join(exhibit.notes)]
+    return "\n".join(parts) + "\n"
+
+
+def to_latex(exhibit: Exhibit) -> str:
+    """The exhibit as a LaTeX booktabs ``table`` with caption, label and note."""
+    cells = exhibit.rendered()
+    align = "".join("r" if column.numeric else "l" for column in exhibit.columns)
+    header = " & ".join(latex_text(column.header) for column in exhibit.columns)
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering",
+        rf"\caption{{{latex_text(exhibit.title)}}}",
+        rf"\label{{tab:{exhibit.stem}}}",
+        rf"\begin{{tabular}}{{{align}}}",
+        r"\toprule",
+        header + r" \\",
+        r"\midrule",
+    ]
+    previous = None
+    for position, row in enumerate(cells.index):
+        if exhibit.section is not None:
+            current = exhibit.table.loc[row, exhibit.section]
+            if position > 0 and current != previous:
+                lines.append(r"\midrule")
+            previous = current
+        lines.append(" & ".join(latex_text(cell) for cell in cells.loc[row]) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    if exhibit.notes:
+        note = latex_text(" ".join(exhibit.notes))
+        lines += [
+            r"\par\smallskip",
+            rf"\parbox{{\linewidth}}{{\footnotesize\emph{{Note.}} {note}}}",
+        ]
+    lines.append(r"\end{table}")
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(exhibit: Exhibit, digits: int = 6) -> str:
+    """The exhibit's numbers as CSV: masked and missing cells empty, floats rounded.
+
+    Floats are rounded to ``digits`` decimals (p values to ``digits`` significant
+    digits, so that a very small p is not written as 0), so that reruns are
+    byte-identical across platforms' last-digit float noise.
+    """
+    numbers = exhibit.table.drop(columns=exhibit.hidden)
+    for column in numbers.columns:
+        values = numbers[column]
+        if pd.api.types.is_float_dtype(values) and _is_p(column):
+            numbers[column] = [
+                v if math.isnan(v) else float(f"{v:.{digits}g}")
+                for v in values.astype("float64").to_numpy()
+            ]
+        elif pd.api.types.is_float_dtype(values):
+            rounded = np.round(values.astype("float64").to_numpy(), digits) + 0.0
+            numbers[column] = rounded
+        elif pd.api.types.is_bool_dtype(values):
+            numbers[column] = values.astype("object").map(
+                lambda v: "" if is_missing(v) else ("yes" if v else "no")
+            )
+    return numbers.to_csv(index=False, lineterminator="\n")
+
+
+def _is_p(column: str) -> bool:
+    """A column of p values ("p", "p (Holm)"): kept to significant digits in the CSV."""
+    return column == "p" or column.startswith("p (")
+
+
+def sidecar(exhibit: Exhibit, csv_name: str) -> dict[str, Any]:
+    """What :func:`scan_published` needs to check the table CSV, and what was masked."""
+    masked = exhibit.masked.to_numpy(dtype=bool)
+    small = exhibit.small.to_numpy(dtype=bool)
+    label_columns = [c.sources[0] for c in exhibit.columns if not c.numeric][:4]
+    return {
+        "table": csv_name,
+        "number": exhibit.number,
+        "title": exhibit.title,
+        "min_cell": exhibit.min_cell,
+        "count_columns": list(exhibit.counts),
+        "complements": dict(exhibit.complements),
+        "not_counts_of_people": dict(exhibit.not_counts_of_people),
+        "row_label_columns": label_columns,
+        "masked_cells": {
+            "under_min_cell": int(small.sum()),
+            "other": int(masked.sum() - small.sum()),
+        },
+        "display_of_masked_cells": {
+            "csv": "empty",
+            "markdown_latex_count_under_min_cell": f"<{exhibit.min_cell}",
+            "markdown_latex_other": DASH,
+        },
+    }
+
+
+def write_exhibit(
+    exhibit: Exhibit,
+    *,
+    csv: str | Path,
+    markdown: str | Path,
+    latex: str | Path,
+    disclosure: str | Path,
+    csv_digits: int = 6,
+) -> None:
+    """Write one exhibit: CSV, Markdown, LaTeX and the disclosure sidecar (JSON)."""
+    Path(csv).write_text(to_csv(exhibit, csv_digits), encoding="utf-8")
+    Path(markdown).write_text(to_markdown(exhibit), encoding="utf-8")
+    Path(latex).write_text(to_latex(exhibit), encoding="utf-8")
+    Path(disclosure).write_text(
+        json.dumps(sidecar(exhibit, Path(csv).name), indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+
+
+def write_tables(
+    exhibits: Sequence[Exhibit], outputs: Mapping[str, str], render: Mapping[str, Any]
+) -> None:
+    """The writer of a table job: every exhibit in every form, to ``<stem>_<form>``.
+
+    ``render["csv_digits"]`` is config ``exhibits.csv_digits``.
+    """
+    for exhibit in exhibits:
+        files = {form: outputs[f"{exhibit.stem}_{form}"] for form in FORMS}
+        write_exhibit(exhibit, csv_digits=render["csv_digits"], **files)

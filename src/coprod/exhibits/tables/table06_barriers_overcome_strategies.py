@@ -1,0 +1,231 @@
+"""Table 6: barriers overcome (6a), strategies used (6b), and barrier x strategy in the
+focus groups (6c).
+
+The job of the rule ``table06_barriers_overcome_strategies`` (:mod:`coprod.exhibits.registry`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from coprod.exhibits.formatting import (
+    decimals_of,
+    fmt_count,
+    fmt_estimate_ci,
+    fmt_number,
+    fmt_p,
+    fmt_percent,
+    is_missing,
+)
+from coprod.exhibits.labels import Labels
+from coprod.exhibits.model import Column, Exhibit
+from coprod.exhibits.protection import (
+    Protector,
+    masking_note,
+)
+from coprod.exhibits.tables.common import (
+    as_count,
+    as_text,
+    cell,
+    correction_of,
+    one_row,
+    outcome_rows,
+    protect_shares,
+    read,
+    rows_of,
+    share_counts,
+    share_table,
+    test_columns,
+)
+from coprod.resources import Study
+
+
+def barriers_overcome_and_strategies(
+    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
+) -> list[Exhibit]:
+    """Table 6: barriers overcome (a), strategies used (b), barrier x strategy in talk (c).
+
+    Reads ``overcome`` (``results/compare/barriers_overcome.parquet``), ``strategies``
+    (``results/compare/strategy_use.parquet``) and ``cooccurrence``
+    (``results/compare/fg_cooccurrence.parquet``); settings: ``by``, ``overcome`` and
+    ``strategies`` (config ``compare.scores``), ``overcome_threshold``, ``strategy_family``,
+    ``cooccurrence_family``, ``significance``, ``decimals``, ``min_cell``.
+
+    Returns (a) per barrier and group: answered n, overcome n and %; (b) per strategy and
+    group: n, users n and %, with the chi-squared test across the groups and Cramér's V; (c)
+    per barrier code (rows) and strategy code (columns): turns coded with both, marked where
+    the adjusted p of the association is under ``significance`` and the pair occurs more
+    often than expected.
+    """
+    min_cell = settings["min_cell"]
+    labels = Labels(study)
+    decimals = decimals_of(settings)
+    by = str(settings["by"])
+    threshold = settings["overcome_threshold"]
+    alpha = float(settings["significance"])
+
+    # (a) barriers overcome
+    overcome = read(inputs, "overcome")
+    outcomes = outcome_rows(labels, settings["overcome"])
+    table_a, level_labels = share_table(
+        labels,
+        overcome,
+        outcomes,
+        by,
+        analysis="share_overcome",
+        row_label="Barrier",
+        share_name="overcome",
+    )
+    protector_a = Protector(table_a, min_cell)
+    protect_shares(protector_a, level_labels, "overcome")
+    columns_a = [
+        Column("Barrier", ("Barrier",), numeric=False),
+        Column("n", (f"{level_labels[-1]}: n",), fmt_count),
+        *(
+            Column(f"{g}: % overcome", (f"{g}: overcome (%)",), fmt_percent(decimals["percent"]))
+            for g in level_labels
+        ),
+    ]
+    counts_a, complements_a = share_counts(level_labels, "overcome")
+    spec = labels.catalogue.loc[outcomes[0]]
+    scale = labels.anchors(outcomes[0])
+    notes_a = [
+        f"% of respondents who rated the barrier overcome at {threshold} or more ({scale}), "
+        f"among those who answered (not 'not applicable'), per {labels.design(by).lower()} "
+        f"and over all cases; n: respondents who answered ({spec['kind']} scores of "
+        f"measure '{spec['measure']}').",
+        labels.case_note(),
+        masking_note(min_cell),
+    ]
+    exhibit_a = protector_a.exhibit(
+        stem="table06a_barriers_overcome",
+        number="6a",
+        title=f"Barriers overcome: % of respondents who rated each barrier "
+        f"{labels.at_least(outcomes[0], threshold)}, per {labels.design(by).lower()} and pooled",
+        columns=columns_a,
+        notes=notes_a,
+        counts=counts_a,
+        complements=complements_a,
+        hidden=["_outcome"],
+    )
+
+    # (b) strategies used
+    strategies = read(inputs, "strategies")
+    used = outcome_rows(labels, settings["strategies"])
+    table_b, level_labels_b = share_table(
+        labels,
+        strategies,
+        used,
+        by,
+        analysis="strategy_use",
+        row_label="Strategy",
+        share_name="used",
+    )
+    tests = strategies[
+        (strategies["family"] == settings["strategy_family"]) & (as_text(strategies["by"]) == by)
+    ]
+    correction = correction_of(tests)
+    test_records = [test_columns(one_row(tests, outcome=outcome), correction) for outcome in used]
+    table_b = pd.concat([table_b, pd.DataFrame(test_records)], axis=1)
+    protector_b = Protector(table_b, min_cell)
+    protect_shares(protector_b, level_labels_b, "used")
+    columns_b = [
+        Column("Strategy", ("Strategy",), numeric=False),
+        Column("n", (f"{level_labels_b[-1]}: n",), fmt_count),
+        *(
+            Column(f"{g}: % used", (f"{g}: used (%)",), fmt_percent(decimals["percent"]))
+            for g in level_labels_b
+        ),
+        Column("χ²", ("Statistic",), fmt_number(decimals["statistic"])),
+        Column(
+            "V [95% CI]",
+            ("Effect", "Effect 95% CI low", "Effect 95% CI high"),
+            fmt_estimate_ci(decimals["effect"]),
+        ),
+        Column(f"p ({correction})", (f"p ({correction})",), fmt_p),
+    ]
+    counts_b, complements_b = share_counts(level_labels_b, "used")
+    dfs = sorted({int(d) for d in table_b["df"].dropna()})
+    notes_b = [
+        f"% of respondents whose initiative used each strategy (multiple answers), per "
+        f"{labels.design(by).lower()} and over all cases.",
+        f"χ²: Pearson's test of use by {labels.design(by).lower()} (df = "
+        f"{', '.join(map(str, dfs)) or 'n/a'}), V: Cramér's V with its 95% CI; p adjusted "
+        f"for the {len(used)} strategies by the {correction} method.",
+        masking_note(min_cell),
+    ]
+    exhibit_b = protector_b.exhibit(
+        stem="table06b_strategies_used",
+        number="6b",
+        title=f"Strategies used to overcome the barriers, per {labels.design(by).lower()} "
+        "and pooled",
+        columns=columns_b,
+        notes=notes_b,
+        counts=counts_b,
+        complements=complements_b,
+        hidden=["_outcome"],
+    )
+
+    # (c) barrier x strategy in the focus groups
+    pairs = read(inputs, "cooccurrence")
+    pairs = pairs[pairs["family"] == settings["cooccurrence_family"]]
+    codes = study.focus_group_codes
+    row_codes = [c for c in codes.index if c in set(pairs["outcome"])]
+    column_codes = [c for c in codes.index if c in set(pairs["code_2"])]
+    records = []
+    for code in row_codes:
+        first = rows_of(pairs, outcome=code).iloc[0]
+        record: dict[str, Any] = {
+            "Barrier code": labels.code(code),
+            "Turns with the code": as_count(first["count_1"]),
+        }
+        for other in column_codes:
+            row = one_row(pairs, outcome=code, code_2=other)
+            record[labels.code(other)] = as_count(cell(row, "count_both"))
+            marked = (
+                row is not None
+                and not is_missing(row["p_adj"])
+                and float(row["p_adj"]) < alpha
+                and float(row["lift"]) > 1
+            )
+            record[f"_mark_{other}"] = "*" if marked else ""
+        records.append(record)
+    table_c = pd.DataFrame(records)
+    for column in ["Turns with the code", *(labels.code(c) for c in column_codes)]:
+        table_c[column] = table_c[column].astype("Int64")
+    n_turns = int(pairs["n"].max()) if len(pairs) else 0
+    correction_c = correction_of(pairs) if len(pairs) else "adjusted"
+
+    def marked(values: Sequence[Any]) -> str:
+        return f"{int(values[0])}{values[1] or ''}"
+
+    columns_c = [
+        Column("Barrier code", ("Barrier code",), numeric=False),
+        Column("Turns with the code", ("Turns with the code",), fmt_count),
+        *(Column(labels.code(c), (labels.code(c), f"_mark_{c}"), marked) for c in column_codes),
+    ]
+    marks = int((table_c[[f"_mark_{c}" for c in column_codes]] == "*").to_numpy().sum())
+    notes_c = [
+        f"Speaker turns (of {n_turns}) in which the coders agreed on both the barrier code "
+        "(row) and the strategy code (column).",
+        f"*: the pair occurs more often than expected under independence, with the "
+        f"{correction_c}-adjusted p of Pearson's test (Fisher's exact test for small expected "
+        f"counts) under {alpha} ({marks} pair(s)); an exploratory screen.",
+        "The table counts speaker turns, not people: no cell is masked.",
+    ]
+    exhibit_c = Protector(table_c, min_cell).exhibit(
+        stem="table06c_barrier_strategy_crosswalk",
+        number="6c",
+        title="Barrier-by-strategy crosswalk: focus-group turns coded with both",
+        columns=columns_c,
+        notes=notes_c,
+        not_counts_of_people={
+            column: "speaker turns, not people"
+            for column in ["Turns with the code", *(labels.code(c) for c in column_codes)]
+        },
+        hidden=[f"_mark_{c}" for c in column_codes],
+    )
+    return [exhibit_a, exhibit_b, exhibit_c]
