@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from coprod import exhibit_tables as T
+from coprod.analyses.catalogue import score_catalogue, scores_of
 from coprod.clean import STEPS
-from coprod.compare import score_catalogue, scores_of
 from coprod.disclosure import SmallCellError
 from tests.conftest import REPO
 
