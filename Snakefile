@@ -41,8 +41,6 @@ rule all:
         "results/scoring/prorated.csv",
         "results/reliability/scale_reliability.parquet",
         "results/reliability/intercoder_reliability.parquet",
-        SURVEY_COMPARISONS,
-        FOCUS_GROUP_COMPARISONS,
         FIGURE_EXHIBITS,
         [job_files(stage) for stage in ("compare", "exhibits")],
         "results/provenance/versions.txt",

@@ -14,11 +14,22 @@ import pandas as pd
 import pytest
 import yaml
 
-from coprod import compare as C
-from coprod import focus_groups as FG
+from coprod.analyses.barrier_sides import barrier_sides
+from coprod.analyses.catalogue import add_mean_scores, score_catalogue, scores_of
+from coprod.analyses.checks import check_compare_config
+from coprod.analyses.contrasts import contrast_levels, two_group_contrast
+from coprod.analyses.describe import describe, share_at_least
+from coprod.analyses.focus_groups import code_prevalence, cooccurrence, joint_display, spearman
+from coprod.analyses.groups import across_groups
+from coprod.analyses.records import apply_families
+from coprod.analyses.registry import ANALYSES
+from coprod.analyses.staff import staff_models
+from coprod.analyses.strategies import strategy_barrier_links, strategy_use
 from coprod.coding import consensus_codes, presence_matrix
+from coprod.jobs import resolve
 from coprod.scoring import score_responses
 from coprod.synthetic.study import generate
+from coprod.vocabulary import DESCRIPTIVE
 from tests.conftest import REPO
 from tests.reference import load_reference
 
@@ -63,7 +74,7 @@ def scores(scored):
 
 @pytest.fixture(scope="module")
 def catalogue(study):
-    return C.score_catalogue(study.codebook)
+    return score_catalogue(study.codebook)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +88,7 @@ def consensus(study, synthetic):
 
 def of(catalogue, settings, role):
     spec = settings["scores"][role]
-    return C.scores_of(catalogue, [spec["kind"]], [spec["measure"]])
+    return scores_of(catalogue, [spec["kind"]], [spec["measure"]])
 
 
 def labelled(outcomes):
@@ -100,7 +111,7 @@ def labelled(outcomes):
 
 def test_describe_matches_hand_computation():
     data = pd.DataFrame({"s": [1.0, 2.0, 4.0, 5.0, None], "g": ["a", "a", "b", "b", "b"]})
-    table = C.describe(data, ["s"], labelled(["s"]), by=["g"], high_rating=4)
+    table = describe(data, ["s"], labelled(["s"]), by=["g"], high_rating=4)
     pooled = table.iloc[0]
     # mean 3, SD sqrt(10/3) = 1.8257, t(3; .975) = 3.1824 -> half-width 2.9052
     assert (pooled["by"], pooled["group"], pooled["n"]) == ("all", "all", 4)
@@ -110,13 +121,13 @@ def test_describe_matches_hand_computation():
     assert (pooled["median"], pooled["share_high"]) == (3.0, 0.5)
     assert table["group"].tolist() == ["all", "a", "b"]
     assert table.loc[2, "estimate"] == 4.5 and table.loc[2, "share_high"] == 1.0
-    assert (table["family"] == C.DESCRIPTIVE).all()
+    assert (table["family"] == DESCRIPTIVE).all()
 
 
 def test_mean_scores_need_their_minimum_of_answers():
     data = pd.DataFrame({"o1": [1.0, None, None], "o2": [4.0, 5.0, None], "x": [9.0, 9.0, 9.0]})
     cat = labelled(["o1", "o2", "x"]).assign(kind=["b", "b", "other"], measure="ov")
-    out, extended = C.add_mean_scores(
+    out, extended = add_mean_scores(
         data,
         cat,
         {
@@ -128,7 +139,7 @@ def test_mean_scores_need_their_minimum_of_answers():
     assert out["mean_2"].tolist() == [2.5, pd.NA, pd.NA]
     assert extended.loc["mean_1", "outcome_label"] == "Mean b score: ov"
     with pytest.raises(ValueError, match="no score of kind 'z'"):
-        C.add_mean_scores(data, cat, {"m": {"kind": "z", "measure": "ov"}})
+        add_mean_scores(data, cat, {"m": {"kind": "z", "measure": "ov"}})
 
 
 def test_share_at_least_is_wilson_and_keeps_empty_groups():
@@ -136,7 +147,7 @@ def test_share_at_least_is_wilson_and_keeps_empty_groups():
     data = pd.DataFrame(
         {"s": values, "g": pd.Categorical(["a"] * 23, categories=["a", "unobserved"])}
     )
-    table = C.share_at_least(data, ["s"], labelled(["s"]), threshold=1, by=["g"])
+    table = share_at_least(data, ["s"], labelled(["s"]), threshold=1, by=["g"])
     pooled = table.iloc[0]
     # Wilson (1927) interval of 7/20, hand-computed: 0.1812 to 0.5671
     assert (pooled["count"], pooled["n"], pooled["estimate"]) == (7, 20, 0.35)
@@ -160,7 +171,7 @@ def airquality(name):
 
 def test_across_groups_matches_r_kruskal_and_wilcox():
     ref, frame = airquality("kruskal_airquality_ozone_by_month")
-    table = C.across_groups(
+    table = across_groups(
         frame,
         ["ozone"],
         labelled(["ozone"]),
@@ -194,12 +205,12 @@ def agresti_rows():
 def test_binary_outcomes_use_chi_square_matching_r():
     ref, frame = agresti_rows()
     cat = labelled(["female"]).assign(binary=True)
-    table = C.across_groups(frame, ["female"], cat, column="party", family="f")
+    table = across_groups(frame, ["female"], cat, column="party", family="f")
     row = table.iloc[0]
     assert row["effect"] == "cramers_v"
     assert row["statistic"] == pytest.approx(ref["expected"]["chi2"], abs=ref["tolerance"]["chi2"])
     assert row["estimate"] == pytest.approx(ref["expected"]["cramers_v"], abs=5e-8)
-    use = C.strategy_use(frame, ["female"], cat, by=["party"], family="use")
+    use = strategy_use(frame, ["female"], cat, by=["party"], family="use")
     test = use[use["analysis"] == "strategy_use_by_party"].iloc[0]
     assert test["p"] == pytest.approx(ref["expected"]["p"], abs=ref["tolerance"]["p"])
     shares = use[use["analysis"] == "strategy_use"].set_index("group")["estimate"]
@@ -210,7 +221,7 @@ def test_two_group_contrast_matches_r_and_hand_computed_g():
     mw = load_reference("mannwhitney_airquality_may_vs_aug")
     x, y = mw["data"]["x"], mw["data"]["y"]
     frame = pd.DataFrame({"ozone": np.asarray(x + y, float), "month": ["may"] * 26 + ["aug"] * 26})
-    table = C.two_group_contrast(
+    table = two_group_contrast(
         frame,
         ["ozone"],
         labelled(["ozone"]),
@@ -233,7 +244,7 @@ def test_two_group_contrast_matches_r_and_hand_computed_g():
     j = 1 - 3 / (4 * 50 - 1)  # Hedges' approximation; the exact J differs by < 1e-4 here
     assert g["estimate"] == pytest.approx(j * (xs.mean() - ys.mean()) / pooled, abs=1e-4)
     assert ordinal["effect"] == "log_odds_ratio" and ordinal["estimate"] < 0
-    flipped = C.two_group_contrast(
+    flipped = two_group_contrast(
         frame,
         ["ozone"],
         labelled(["ozone"]),
@@ -247,13 +258,13 @@ def test_two_group_contrast_matches_r_and_hand_computed_g():
 
 def test_contrast_levels_default_to_category_order_and_check_names():
     series = pd.Series(pd.Categorical(["b", "a", "b"], categories=["b", "a", "c"]), name="col")
-    assert C.contrast_levels(series) == ["b", "a"]
-    assert C.contrast_levels(pd.Series([2, 1, 2])) == [1, 2]
-    assert C.contrast_levels(pd.Series([2, 1, 2]), ["2", "1"]) == [2, 1]
+    assert contrast_levels(series) == ["b", "a"]
+    assert contrast_levels(pd.Series([2, 1, 2])) == [1, 2]
+    assert contrast_levels(pd.Series([2, 1, 2]), ["2", "1"]) == [2, 1]
     with pytest.raises(ValueError, match="has 3 levels"):
-        C.contrast_levels(pd.Series(["a", "b", "c"], name="col"))
+        contrast_levels(pd.Series(["a", "b", "c"], name="col"))
     with pytest.raises(ValueError, match=r"level\(s\) \['c'\] of column 'col' have no responses"):
-        C.contrast_levels(series, ["a", "c"])
+        contrast_levels(series, ["a", "c"])
 
 
 def test_barrier_sides_is_the_wilcoxon_test_of_side_means():
@@ -261,7 +272,7 @@ def test_barrier_sides_is_the_wilcoxon_test_of_side_means():
     # V = 9 and r = 0.8 by hand (ranks of |d| = 2, 3, 1, 4; zero dropped).
     data = pd.DataFrame({"a1": [2.0, 5, 1, 8, 7], "a2": [4.0, 5, 3, 8, 5], "b": [1.0, 2, 3, 4, 6]})
     cat = labelled(["a1", "a2", "b"]).assign(side=["org", "org", "cit"])
-    row = C.barrier_sides(data, ["a1", "a2", "b"], cat, family="f").iloc[0]
+    row = barrier_sides(data, ["a1", "a2", "b"], cat, family="f").iloc[0]
     assert (row["group_1"], row["group_2"], row["statistic"], row["estimate"]) == (
         "org",
         "cit",
@@ -280,7 +291,7 @@ def test_strategy_links_compare_users_with_non_users():
         }
     )
     cat = labelled(["overcome", "used"])
-    row = C.strategy_barrier_links(frame, ["overcome"], ["used"], cat, family="f").iloc[0]
+    row = strategy_barrier_links(frame, ["overcome"], ["used"], cat, family="f").iloc[0]
     assert row["statistic"] == mw["expected"]["W_equals_U_x"]
     assert row["mean_users"] == pytest.approx(np.mean(mw["data"]["x"]))
 
@@ -297,7 +308,7 @@ def test_staff_models_match_least_squares_by_hand():
     )
     frame["y"] = 0.5 * frame["skills"] + 0.3 * frame["trained"] + rng.normal(size=n)
     cat = labelled(["y", "skills", "trained"])
-    table = C.staff_models(
+    table = staff_models(
         frame,
         cat,
         outcomes=["y"],
@@ -326,7 +337,7 @@ def test_staff_models_match_least_squares_by_hand():
 def test_apply_families_holm_bh_and_descriptive_rows():
     frame = pd.DataFrame(
         {
-            "family": ["conf", "conf", "expl", "expl", "expl", C.DESCRIPTIVE],
+            "family": ["conf", "conf", "expl", "expl", "expl", DESCRIPTIVE],
             "p": [0.01, 0.04, 0.01, 0.04, 0.03, np.nan],
         }
     )
@@ -334,18 +345,18 @@ def test_apply_families_holm_bh_and_descriptive_rows():
         "conf": {"correction": "holm", "role": "confirmatory"},
         "expl": {"correction": "fdr_bh", "role": "exploratory"},
     }
-    out = C.apply_families(frame, families)
+    out = apply_families(frame, families)
     # Holm: 2 x 0.01, then 0.04; BH of 0.01, 0.04, 0.03: 0.03, 0.04, 0.04 (by hand)
     assert out["p_adj"].tolist()[:5] == pytest.approx([0.02, 0.04, 0.03, 0.04, 0.04])
     assert out["correction"].tolist() == ["Holm"] * 2 + ["Benjamini-Hochberg"] * 3 + ["none"]
     assert out["role"].tolist() == ["confirmatory"] * 2 + ["exploratory"] * 3 + ["descriptive"]
     with pytest.raises(ValueError, match=r"families \['conf'\] are not defined"):
-        C.apply_families(frame, {"expl": families["expl"]})
+        apply_families(frame, {"expl": families["expl"]})
 
 
 def test_untestable_groups_give_empty_rows_not_errors(capsys):
     frame = pd.DataFrame({"s": [1.0, 2.0, 3.0, 4.0, 5.0], "g": ["a", "a", "b", "b", "c"]})
-    table = C.across_groups(
+    table = across_groups(
         frame, ["s"], labelled(["s"]), column="g", family="f", pairwise_family="p"
     )
     assert table.iloc[0]["method"].startswith("not estimable: group 'c' has 1 observation")
@@ -371,10 +382,10 @@ def test_focus_group_functions_by_hand():
             "s": [1, 1, 0, 0, 0, 0, 1, 0],
         }
     )
-    prevalence = FG.code_prevalence(turns, codes, by=["case"]).set_index(["outcome", "group"])
+    prevalence = code_prevalence(turns, codes, by=["case"]).set_index(["outcome", "group"])
     assert prevalence.loc[("a", "all"), "estimate"] == 3 / 8
     assert prevalence.loc[("b", "y"), "count"] == 3
-    pairs = FG.cooccurrence(turns, codes, row_kind="barrier", column_kind="strategy", family="f")
+    pairs = cooccurrence(turns, codes, row_kind="barrier", column_kind="strategy", family="f")
     a_s = pairs.set_index("outcome").loc["a"]
     # a: 3 turns, s: 3 turns, both: 2 of 8 -> expected 9/8, lift 16/9,
     # phi = (2*4 - 1*1) / sqrt(3*5*3*5) = 7/15
@@ -384,7 +395,7 @@ def test_focus_group_functions_by_hand():
 
 
 def test_spearman_by_hand():
-    rec = FG.spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5])
+    rec = spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5])
     # rho = 1 - 6 * 4 / (5 * 24) = 0.8; t = 0.8 sqrt(3 / 0.36) = 2.3094 on 3 df, p = 0.1041;
     # Fisher z CI with SE sqrt((1 + 0.32) / 2): tanh(1.0986 -/+ 1.5923) = -0.4571, 0.9908
     assert rec["estimate"] == pytest.approx(0.8)
@@ -392,7 +403,7 @@ def test_spearman_by_hand():
     assert rec["p"] == pytest.approx(0.1041, abs=1e-4)
     assert (rec["ci_low"], rec["ci_high"]) == pytest.approx((-0.4571, 0.9908), abs=1e-4)
     with pytest.raises(ValueError, match="at least 4"):
-        FG.spearman([1, 2, 3], [1, 2, 3])
+        spearman([1, 2, 3], [1, 2, 3])
 
 
 def test_joint_display_ranks_by_hand():
@@ -415,7 +426,7 @@ def test_joint_display_ranks_by_hand():
     turns = pd.DataFrame(
         {"case": ["x"] * 4, "a": [1, 1, 1, 0], "b": [0, 0, 0, 0], "c": [1, 1, 0, 0], "d": [1] * 4}
     )
-    display, correlation = FG.joint_display(
+    display, correlation = joint_display(
         scores, turns, cat, codes, by="case", outcomes=["s1", "s2", "s3", "s4"], family="j"
     )
     x = display[display["group"] == "x"].set_index("construct")
@@ -477,10 +488,10 @@ def recovery(study, scores, catalogue, settings, truth):
     """Every estimate with a population value in truth.json, beside it."""
     population = truth["population"]
     rows = []
-    outcomes = C.scores_of(catalogue, settings["outcome_kinds"])
+    outcomes = scores_of(catalogue, settings["outcome_kinds"])
     for name, (key, x, y, shifts) in planted_contrasts(truth, study, catalogue, settings).items():
         spec = settings["contrasts"][name]
-        table = C.two_group_contrast(
+        table = two_group_contrast(
             scores,
             outcomes,
             catalogue,
@@ -490,7 +501,7 @@ def recovery(study, scores, catalogue, settings, truth):
             robustness_family=spec["robustness_family"],
             ordinal=False,
         )
-        table = C.apply_families(table, settings["families"])
+        table = apply_families(table, settings["families"])
         values = population["contrasts"][key]["values"]
         for row in table.itertuples():
             rows.append(
@@ -511,7 +522,7 @@ def recovery(study, scores, catalogue, settings, truth):
         ("barriers_overcome", "share_overcome", threshold),
         ("risks_experienced", "share_experienced", 1),
     ):
-        table = C.share_at_least(scores, of(catalogue, settings, role), catalogue, threshold=cut)
+        table = share_at_least(scores, of(catalogue, settings, role), catalogue, threshold=cut)
         for row in table.itertuples():
             value = population[truth_key][row.outcome]
             value = value[str(int(cut))] if isinstance(value, dict) else value
@@ -537,9 +548,9 @@ def recovery(study, scores, catalogue, settings, truth):
         *staff["predictors"],
         *staff["covariates"],
     }
-    data, cat = C.add_mean_scores(scores, catalogue, settings["derived"])
+    data, cat = add_mean_scores(scores, catalogue, settings["derived"])
     each = of(catalogue, settings, "barriers_overcome")
-    table = C.staff_models(
+    table = staff_models(
         data,
         cat,
         outcomes=[*staff["outcomes"], *each],
@@ -564,7 +575,7 @@ def recovery(study, scores, catalogue, settings, truth):
                 "planted": betas[row.outcome][row.term] if main else None,
             }
         )
-    links = C.strategy_barrier_links(
+    links = strategy_barrier_links(
         scores, each, of(catalogue, settings, "strategies_used"), catalogue, family="l"
     )
     planted_links = truth["planted_effects"]["overcome"]["strategies"]
@@ -585,7 +596,7 @@ def recovery(study, scores, catalogue, settings, truth):
                 "planted": effect,
             }
         )
-    sides = C.barrier_sides(scores, of(catalogue, settings, "barriers_met"), catalogue, family="b")
+    sides = barrier_sides(scores, of(catalogue, settings, "barriers_met"), catalogue, family="b")
     pooled = sides.iloc[0]
     assert (pooled["group_1"], pooled["group_2"]) == (
         population["barrier_sides"]["x"],
@@ -651,7 +662,7 @@ def test_ordinal_robustness_model_agrees_in_sign(scores, catalogue, settings, tr
     values = truth["population"]["contrasts"]["service_class"]["values"]
     met = of(catalogue, settings, "barriers_met")
     strongest = sorted(met, key=lambda s: -abs(values[s]["hedges_g"]))[:2]
-    table = C.two_group_contrast(
+    table = two_group_contrast(
         scores,
         strongest,
         catalogue,
@@ -669,7 +680,7 @@ def test_ordinal_robustness_model_agrees_in_sign(scores, catalogue, settings, tr
 
 def test_focus_groups_recover_planted_cooccurrence(study, consensus, model, settings):
     spec = settings["focus_groups"]
-    pairs = FG.cooccurrence(
+    pairs = cooccurrence(
         consensus,
         study.focus_group_codes,
         row_kind=spec["row_kind"],
@@ -682,7 +693,7 @@ def test_focus_groups_recover_planted_cooccurrence(study, consensus, model, sett
     # Two of the three planted pairs are among the five highest lifts and clear BH;
     # the third (lift 2.5 on a rare pair) is among the five but not significant.
     assert planted <= found, top.to_string()
-    adjusted = C.apply_families(
+    adjusted = apply_families(
         pairs.assign(family="fg"), {"fg": {"correction": "fdr_bh", "role": "exploratory"}}
     )
     significant = adjusted[adjusted["p_adj"] < 0.05]
@@ -690,7 +701,7 @@ def test_focus_groups_recover_planted_cooccurrence(study, consensus, model, sett
 
 
 def test_joint_display_on_the_bundled_study(study, scores, consensus, catalogue, settings):
-    display, correlation = FG.joint_display(
+    display, correlation = joint_display(
         scores,
         consensus,
         catalogue,
@@ -719,10 +730,8 @@ def test_no_study_constants_in_the_comparisons_code(study):
         *study.cases.drop(columns=["case_id", "code", "label", "description"]).stack(),
     }
     files = [
-        REPO / "src" / "coprod" / "compare.py",
-        REPO / "src" / "coprod" / "focus_groups.py",
+        *sorted((REPO / "src" / "coprod" / "analyses").glob("*.py")),
         REPO / "workflow" / "rules" / "compare.smk",
-        *sorted((REPO / "workflow" / "scripts").glob("compare_*.py")),
     ]
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -755,7 +764,7 @@ def test_compare_rules_write_every_output(study, study_copy, scored, consensus, 
     ]
     command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
     command += ["--directory", str(study_copy), "--cores", "2", *outputs, "--allowed-rules"]
-    command += [line.split()[1].rstrip(":") for line in _compare_rules()]
+    command += [job.name for job in ANALYSES]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     for output in outputs:
@@ -767,6 +776,28 @@ def test_compare_rules_write_every_output(study, study_copy, scored, consensus, 
     shutil.rmtree(study_copy / "results")
 
 
-def _compare_rules():
-    text = (REPO / "workflow" / "rules" / "compare.smk").read_text()
-    return [line for line in text.splitlines() if line.startswith("rule ")]
+# --------------------------------------------------------------------------- config checks
+
+
+def test_config_checks_name_the_file_and_key(config):
+    check_compare_config(config)
+    compare = config["compare"]
+    families = {k: v for k, v in compare["families"].items() if k != "barrier_sides"}
+    undefined = {**config, "compare": {**compare, "families": families}}
+    with pytest.raises(
+        ValueError, match=r"my\.yaml: compare names the families \['barrier_sides'\]"
+    ):
+        check_compare_config(undefined, source="my.yaml")
+    clash = {**compare["contrasts"]["samples"]}
+    clashing = {**config, "compare": {**compare, "contrasts": {"risks": clash}}}
+    with pytest.raises(ValueError, match=r"config/config\.yaml: compare\.contrasts \['risks'\]"):
+        check_compare_config(clashing)
+
+
+def test_registered_analyses_resolve_and_the_registry_imports_no_pandas(config):
+    for job in ANALYSES:
+        assert job.stage == "compare" and job.kind == "records"
+        assert callable(resolve(job.function)), job.name
+        assert all(path.startswith("results/compare/") for path in job.outputs(config).values())
+    code = "import sys, coprod.analyses.checks; assert 'pandas' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)

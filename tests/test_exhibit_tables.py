@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from coprod.analyses.catalogue import score_catalogue, scores_of
 from coprod.clean import STEPS
-from coprod.compare import score_catalogue, scores_of
 from coprod.exhibits.disclosure_check import scan_published
 from coprod.exhibits.formatting import fmt_count, fmt_number
 from coprod.exhibits.model import Column

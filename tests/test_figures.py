@@ -611,7 +611,7 @@ def test_figure_rules_exist_for_every_exhibit_and_read_only_their_own_style():
 
 def test_catalogue_labels_are_the_figures_labels(study):
     """Figure 3 and 6 label rows with the codebook's construct labels."""
-    from coprod.compare import score_catalogue  # heavy (statistics stack): only here
+    from coprod.analyses.catalogue import score_catalogue  # heavy (statistics stack): only here
 
     catalogue = score_catalogue(study.codebook)
     assert catalogue["label"].notna().all()

@@ -23,7 +23,7 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snake
 STUDY = REPO / "studies" / "national_panel"
 # |population value| of a rank-biserial r above which an effect counts as planted (the
 # model's smallest planted shifts give |r| of about 0.1); under NULL it counts as none.
-# Hedges' g is on about twice the scale of r (coprod.validation.NULL_TOLERANCE).
+# Hedges' g is on about twice the scale of r (coprod.validation.design.NULL_TOLERANCE).
 PLANTED, NULL = 0.05, 0.005
 SCALE = {"rank_biserial": 1.0, "hedges_g": 2.0}
 

@@ -14,10 +14,20 @@ import pandas as pd
 import pytest
 import yaml
 
-from coprod import compare as C
-from coprod import validation as V
+from coprod.analyses.staff import staff_models
 from coprod.synthetic.study import generate
 from coprod.synthetic.truth import _standardised_betas
+from coprod.validation.conditions import (
+    batches,
+    condition_model,
+    population_model,
+    replicate_model,
+    replicate_seed,
+    scale_effects,
+)
+from coprod.validation.design import ESTIMATE_COLUMNS
+from coprod.validation.summary import cluster_mean, summarise, summary_markdown
+from coprod.validation.truth import attach_truth, staff_population
 from tests.conftest import REPO
 
 
@@ -57,7 +67,7 @@ def under(path, prefixes):
 
 
 def test_null_model_zeroes_every_effect_and_keeps_the_baselines(model, baseline):
-    null = V.scale_effects(model, 0.0, baseline=baseline)
+    null = scale_effects(model, 0.0, baseline=baseline)
     before, after = numbers(model["latent"]), numbers(null["latent"])
     assert before.keys() == after.keys()  # the structure (every named effect) is kept
     effects = [path for path in before if not under(path, baseline)]
@@ -76,24 +86,24 @@ def test_null_model_zeroes_every_effect_and_keeps_the_baselines(model, baseline)
 
 
 def test_effect_scale_multiplies_effects_and_rejects_unknown_baselines(model, baseline):
-    half = numbers(V.scale_effects(model, 0.5, baseline=baseline)["latent"])
+    half = numbers(scale_effects(model, 0.5, baseline=baseline)["latent"])
     for path, value in numbers(model["latent"]).items():
         assert half[path] == (value if under(path, baseline) else 0.5 * value)
-    assert V.scale_effects(model, 1.0, baseline=baseline) == model
+    assert scale_effects(model, 1.0, baseline=baseline) == model
     with pytest.raises(ValueError, match=r"\['nowhere.rate'\] are not in the model"):
-        V.scale_effects(model, 0.0, baseline=["nowhere.rate"])
+        scale_effects(model, 0.0, baseline=["nowhere.rate"])
 
 
 def test_condition_model_sets_the_sample_size(model, baseline):
-    out = V.condition_model(model, effect_scale=0.0, respondents_per_case_sample=40)
+    out = condition_model(model, effect_scale=0.0, respondents_per_case_sample=40)
     assert out["respondents_per_case_sample"] == 40
-    same = V.condition_model(model, effect_scale=1.0, baseline=baseline)
+    same = condition_model(model, effect_scale=1.0, baseline=baseline)
     assert same["respondents_per_case_sample"] == model["respondents_per_case_sample"]
 
 
 def test_replicates_draw_the_responses_of_the_full_model(study, model):
     # The replicate model only shrinks what is drawn after the responses.
-    small = V.replicate_model(model, study)
+    small = replicate_model(model, study)
     assert small["population_size"] < model["population_size"]
     full = generate(study, {**model, "population_size": 8000}, seed=7).responses
     pd.testing.assert_frame_equal(generate(study, small, seed=7).responses, full)
@@ -105,7 +115,7 @@ def test_population_model_gives_fixed_count_groups_their_share():
         "group_shares": {"a": 0.6, "b": 0.4},
         "group_counts": {"c": [3, 7]},
     }
-    out = V.population_model(model)
+    out = population_model(model)
     assert out["group_counts"] == {}
     assert out["group_shares"] == pytest.approx({"a": 0.57, "b": 0.38, "c": 0.05})
     assert model["group_counts"] == {"c": [3, 7]}
@@ -115,15 +125,15 @@ def test_population_model_gives_fixed_count_groups_their_share():
 
 
 def test_batches_and_seeds():
-    assert [list(b) for b in V.batches(25, 10)] == [
+    assert [list(b) for b in batches(25, 10)] == [
         list(range(10)),
         list(range(10, 20)),
         [20, 21, 22, 23, 24],
     ]
-    assert [list(b) for b in V.batches(3, 10)] == [[0, 1, 2]]
-    assert V.replicate_seed(20261128, 1_000_000, 5) == 21261133
+    assert [list(b) for b in batches(3, 10)] == [[0, 1, 2]]
+    assert replicate_seed(20261128, 1_000_000, 5) == 21261133
     with pytest.raises(ValueError, match="must be positive"):
-        V.batches(0, 10)
+        batches(0, 10)
 
 
 # --------------------------------------------------------------------------- truth
@@ -150,13 +160,13 @@ def test_attach_truth_flips_reversed_contrasts_and_classifies_nulls():
             "p": [0.01, 0.01, 0.5, 0.5, 0.2, np.nan, 0.3],
         }
     )
-    out = V.attach_truth(estimates, truth)
+    out = attach_truth(estimates, truth)
     assert out["truth"].tolist()[:6] == [0.30, -0.30, 0.01, 0.0, 0.001, 3.0]
     assert np.isnan(out["truth"].iloc[6])  # no population value: unknown
     # |0.01| <= 0.025 is null; epsilon-squared 0.001 > 0.0004 is not; no test, no truth: NA
     assert out["null_effect"].tolist()[:5] == [False, False, True, True, False]
     assert out["null_effect"].iloc[5:].isna().all()
-    wide = V.attach_truth(estimates, truth, {"epsilon_squared": 0.01})
+    wide = attach_truth(estimates, truth, {"epsilon_squared": 0.01})
     assert bool(wide["null_effect"].iloc[4])
 
 
@@ -174,11 +184,11 @@ def test_population_staff_values_are_the_comparisons_own():
     frame["y"] = 0.4 * frame["skills"] + 0.3 * frame["trained"] + rng.normal(size=n)
     frame.loc[::13, "y"] = np.nan
     terms = ["skills", "trained", "support"]
-    values = V._staff_population(frame, "y", ["skills", "trained"], terms, ["site"])
+    values = staff_population(frame, "y", ["skills", "trained"], terms, ["site"])
     catalogue = pd.DataFrame(
         {"label": "x", "outcome_label": "x", "kind": "k", "measure": "m"}, index=["y", *terms]
     )
-    table = C.staff_models(
+    table = staff_models(
         frame,
         catalogue,
         outcomes=["y"],
@@ -223,13 +233,13 @@ def rows(estimate, truth, ci_low, ci_high, p, replicate, null=True, method="m", 
 
 def test_cluster_mean_by_hand():
     # One value per cluster: the SD over sqrt(R).
-    mean, se = V.cluster_mean(pd.Series([1.0, 2.0, 6.0]), pd.Series([0, 1, 2]))
+    mean, se = cluster_mean(pd.Series([1.0, 2.0, 6.0]), pd.Series([0, 1, 2]))
     assert mean == 3.0 and se == pytest.approx(np.std([1, 2, 6], ddof=1) / np.sqrt(3))
     # Clusters of 2 and 1 values: sums 3 and 6 over counts 2 and 1 -> mean 3;
     # residuals 3 - 3*2 = -3 and 6 - 3*1 = 3 -> sqrt(18 / 2) / 1.5 = 2.
-    mean, se = V.cluster_mean(pd.Series([1.0, 2.0, 6.0, np.nan]), pd.Series([0, 0, 1, 1]))
+    mean, se = cluster_mean(pd.Series([1.0, 2.0, 6.0, np.nan]), pd.Series([0, 0, 1, 1]))
     assert (mean, se) == (3.0, 2.0)
-    assert np.isnan(V.cluster_mean(pd.Series([1.0]), pd.Series([0]))[1])
+    assert np.isnan(cluster_mean(pd.Series([1.0]), pd.Series([0]))[1])
 
 
 def test_summary_metrics_by_hand():
@@ -242,7 +252,7 @@ def test_summary_metrics_by_hand():
             rows([0.2], [0.0], [-0.1], [0.5], [0.40], 3),
         ]
     )
-    row = V.summarise(estimates, alpha=0.05).set_index("family").loc["all"]
+    row = summarise(estimates, alpha=0.05).set_index("family").loc["all"]
     errors = np.array([0.1, -0.2, 0.3, 0.2])
     assert row["n_replicates"] == 4 and row["n_estimands"] == 1
     assert row["bias"] == pytest.approx(0.1)
@@ -266,14 +276,14 @@ def test_summary_splits_type_i_error_from_power_and_families():
         ]
     )
     estimates["null_effect"] = pd.array([True, False, True, False, pd.NA], dtype="boolean")
-    summary = V.summarise(estimates, alpha=0.05).set_index("family")
+    summary = summarise(estimates, alpha=0.05).set_index("family")
     overall = summary.loc["all"]
     assert overall["type_i_error"] == 0.5 and overall["power"] == 0.5
     assert overall["n_estimands"] == 3 and overall["coverage"] == pytest.approx(4 / 5)
     f2 = summary.loc["f2"]
     assert f2["bias"] == 1.0 and f2["coverage"] == 0.0 and np.isnan(f2["type_i_error"])
-    report = V.summary_markdown(
-        V.summarise(estimates, alpha=0.05), alpha=0.05, max_type_i_error=0.07, min_coverage=0.9
+    report = summary_markdown(
+        summarise(estimates, alpha=0.05), alpha=0.05, max_type_i_error=0.07, min_coverage=0.9
     )
     assert "fails: type I error, coverage" in report
 
@@ -291,17 +301,17 @@ def test_summary_rates_are_cluster_means_of_unbalanced_replicates():
     )
     estimates.loc[::7, "estimate"] = np.nan  # failed fits
     estimates.loc[::5, "p"] = np.nan
-    row = V.summarise(estimates, alpha=0.3).iloc[0]
+    row = summarise(estimates, alpha=0.3).iloc[0]
     replicate = estimates["replicate"]
     error = estimates["estimate"] - estimates["truth"]
-    assert (row["bias"], row["bias_mcse"]) == pytest.approx(V.cluster_mean(error, replicate))
+    assert (row["bias"], row["bias_mcse"]) == pytest.approx(cluster_mean(error, replicate))
     covers = (estimates["ci_low"] <= 0) & (estimates["ci_high"] >= 0)
     assert (row["coverage"], row["coverage_mcse"]) == pytest.approx(
-        V.cluster_mean(covers.astype(float), replicate)
+        cluster_mean(covers.astype(float), replicate)
     )
     reject = (estimates["p"] < 0.3).astype(float).where(estimates["p"].notna())
     assert (row["type_i_error"], row["type_i_error_mcse"]) == pytest.approx(
-        V.cluster_mean(reject, replicate)
+        cluster_mean(reject, replicate)
     )
     assert row["n_failed"] == 9 and row["n_tests"] == 48 and row["n_estimands"] == 60
 
@@ -348,7 +358,7 @@ def test_reduced_validation_writes_batches_truth_and_summary(reduced_validation)
     batch = pd.read_parquet(reduced_validation / "null_effects" / "batch_001.parquet")
     assert sorted(batch["replicate"].unique()) == [4, 5, 6, 7]
     assert sorted(batch["seed"].unique()) == [20261128 + r for r in range(4, 8)]
-    assert list(batch.columns) == list(V.ESTIMATE_COLUMNS)
+    assert list(batch.columns) == list(ESTIMATE_COLUMNS)
     truth = json.loads((reduced_validation / "null_effects" / "truth.json").read_text())
     assert truth["effect_scale"] == 0.0 and truth["n_drawn"] == 20000
     summary = pd.read_csv(reduced_validation / "summary.csv")
@@ -360,7 +370,7 @@ def test_reduced_validation_writes_batches_truth_and_summary(reduced_validation)
 
 
 def test_recovery_figure_has_a_panel_per_method_with_a_population_value():
-    from coprod.validation_figures import recovery
+    from coprod.validation.figures import recovery
 
     estimands = pd.DataFrame(
         {
@@ -379,7 +389,7 @@ def test_recovery_figure_has_a_panel_per_method_with_a_population_value():
 
 
 def test_validation_figure_draws_each_defined_rate_with_its_interval():
-    from coprod.validation_figures import PANELS, operating_characteristics
+    from coprod.validation.figures import PANELS, operating_characteristics
 
     rows = []
     for condition, rate in (("null", 0.05), ("planted", 0.04)):

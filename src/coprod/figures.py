@@ -522,7 +522,9 @@ def heatmap_cells(
         ``estimate`` (the mean), ``ci_low``, ``ci_high``, ``n`` (answers) and
         ``respondents`` (responses in the cell, answered or not).
     """
-    from coprod.compare import POOLED, _levels, describe
+    from coprod.analyses.describe import describe
+    from coprod.analyses.records import column_levels as _levels
+    from coprod.vocabulary import POOLED
 
     levels = [_levels(scores[column]) for column in split]
     parts = []

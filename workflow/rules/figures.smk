@@ -36,7 +36,7 @@ rule figure1_barrier_items:
     input:
         **resource_files(),
         survey="results/clean/survey_clean.parquet",
-        library=library(*FIGURE_LIBRARY, "compare", "stats"),
+        library=library(*FIGURE_LIBRARY, "analyses/catalogue", "stats"),
     output:
         png=report(
             f"{FIGURE_DIR}/figure1_barrier_items.png",
@@ -58,14 +58,21 @@ rule figure1_barrier_items:
         "../scripts/figure1_barrier_items.py"
 
 
-# The one statistics rule here: the means of figure 2's cells (coprod.compare.describe
+# The one statistics rule here: the means of figure 2's cells (coprod.analyses.describe
 # per cell), unmasked, outside results/exhibits/; the figure rule masks small cells.
 rule barrier_heatmap_cells:
     input:
         **resource_files(),
         scores="results/scoring/scores.parquet",
         library=library(
-            "figures", "compare", "stats", "resources", "errors", "pipeline"
+            "figures",
+            "analyses/catalogue",
+            "analyses/describe",
+            "analyses/records",
+            "stats",
+            "resources",
+            "errors",
+            "pipeline",
         ),
     output:
         "results/figure_data/barrier_heatmap_cells.parquet",
@@ -92,7 +99,7 @@ rule figure2_barrier_heatmap:
     input:
         **resource_files(),
         cells="results/figure_data/barrier_heatmap_cells.parquet",
-        library=library(*FIGURE_LIBRARY, "compare", "stats"),
+        library=library(*FIGURE_LIBRARY, "analyses/catalogue", "stats"),
     output:
         png=report(
             f"{FIGURE_DIR}/figure2_barrier_heatmap.png",
@@ -118,7 +125,7 @@ rule figure3_contrast_forest:
     input:
         **resource_files(),
         effects=f"results/compare/{FIGURES['figure3_contrast_forest']['contrast']}.parquet",
-        library=library(*FIGURE_LIBRARY, "compare", "stats"),
+        library=library(*FIGURE_LIBRARY, "analyses/catalogue", "stats"),
     output:
         png=report(
             f"{FIGURE_DIR}/figure3_contrast_forest.png",
@@ -147,7 +154,7 @@ rule figure4_risk_matrix:
     input:
         **resource_files(),
         risks="results/compare/risks.parquet",
-        library=library(*FIGURE_LIBRARY, "compare", "stats"),
+        library=library(*FIGURE_LIBRARY, "analyses/catalogue", "stats"),
     output:
         png=report(
             f"{FIGURE_DIR}/figure4_risk_matrix.png",
@@ -207,7 +214,7 @@ rule figure6_staff_factor:
     input:
         **resource_files(),
         coefficients="results/compare/staff_factor.parquet",
-        library=library(*FIGURE_LIBRARY, "compare", "stats"),
+        library=library(*FIGURE_LIBRARY, "analyses/catalogue", "stats"),
     output:
         png=report(
             f"{FIGURE_DIR}/figure6_staff_factor.png",

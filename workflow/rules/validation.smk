@@ -1,16 +1,19 @@
-# Validation: the comparisons on seeded simulated studies of known truth (not part of
-# `all`; run `snakemake validation`). Per condition (the synthetic model with its
-# effects scaled: 0 is the null), the population values are computed once, then the
-# replicates run in batches, one job each ({condition}, {batch}); the summary gives
-# bias, RMSE, CI coverage, type I error and power per method (coprod.validation).
+# Validation: the registered analyses on seeded simulated studies of known truth (not
+# part of `all`; run `snakemake validation`). Per condition (the synthetic model with
+# its effects scaled: 0 is the null), the population values are computed once, then the
+# replicates run in batches, one job each ({condition}, {batch}), each replicate through
+# the compare jobs of coprod.analyses.registry; the summary gives bias, RMSE, CI
+# coverage, type I error and power per method (coprod.validation).
 
 VALIDATION = config["validation"]
 VALIDATION_DIR = "results/validation"
-# The keys of `compare` the validated analyses use: changing another reruns nothing.
+# The keys of `compare` the validated analyses' jobs read: changing another reruns
+# nothing (`ordinal` is the validation's own).
 VALIDATED_COMPARE = {
     key: config["compare"][key]
     for key in (
         "outcome_kinds",
+        "describe_by",
         "scores",
         "high_rating",
         "overcome_threshold",
@@ -81,23 +84,27 @@ for _a, _spec_a in VALIDATION_CONDITIONS.items():
             )
 
 VALIDATION_CONDITION_NAMES = "|".join(VALIDATION["conditions"]) or "none"
+# The library each rule runs (the import graph of its modules): a batch runs the
+# registered compare jobs too, which it resolves by name.
+VALIDATION_LIBRARY = {
+    step: [str(path) for path in library_files("coprod.pipeline", *modules)]
+    for step, modules in {
+        "truth": ["coprod.validation.truth"],
+        "batch": [
+            "coprod.validation.replicates",
+            *(job.module for job in stage_jobs("compare")),
+        ],
+        "summary": ["coprod.validation.summary"],
+        "figure": ["coprod.validation.figures"],
+    }.items()
+}
 
 
 rule validation_truth:
     input:
         **resource_files(),
         model=config["synthetic"]["model"],
-        library=library(
-            "validation",
-            "synthetic",
-            "compare",
-            "stats",
-            "clean",
-            "scoring",
-            "resources",
-            "errors",
-            "pipeline",
-        ),
+        library=VALIDATION_LIBRARY["truth"],
     output:
         f"{VALIDATION_DIR}/{{condition}}/truth.json",
     log:
@@ -127,17 +134,7 @@ rule validation_batch:
         **resource_files(),
         model=config["synthetic"]["model"],
         truth=f"{VALIDATION_DIR}/{{condition}}/truth.json",
-        library=library(
-            "validation",
-            "synthetic",
-            "compare",
-            "stats",
-            "clean",
-            "scoring",
-            "resources",
-            "errors",
-            "pipeline",
-        ),
+        library=VALIDATION_LIBRARY["batch"],
     output:
         f"{VALIDATION_DIR}/{{condition}}/batch_{{batch}}.parquet",
     log:
@@ -177,7 +174,7 @@ rule validation_batch:
 rule validation_summary:
     input:
         batches=VALIDATION_BATCH_FILES,
-        library=library("validation", "pipeline"),
+        library=VALIDATION_LIBRARY["summary"],
     output:
         summary=f"{VALIDATION_DIR}/summary.parquet",
         table=report(
@@ -215,15 +212,7 @@ rule validation_figure:
     input:
         summary=f"{VALIDATION_DIR}/summary.parquet",
         estimands=f"{VALIDATION_DIR}/estimands.parquet",
-        library=library(
-            "validation_figures",
-            "validation",
-            "figures",
-            "exhibits/protection",
-            "exhibits/model",
-            "exhibits/formatting",
-            "pipeline",
-        ),
+        library=VALIDATION_LIBRARY["figure"],
     output:
         methods_png=report(
             f"{VALIDATION_DIR}/figure_validation.png",

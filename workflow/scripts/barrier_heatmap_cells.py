@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from coprod.compare import score_catalogue, scores_of
+from coprod.analyses.catalogue import score_catalogue, scores_of
 from coprod.figures import heatmap_cells
 from coprod.pipeline import logged
 from coprod.resources import load_study

@@ -4,7 +4,7 @@ import sys
 
 import pandas as pd
 
-from coprod.compare import score_catalogue, scores_of
+from coprod.analyses.catalogue import score_catalogue, scores_of
 from coprod.figures import barrier_heatmap, level_labels, overflow, save_figure, style_from_config
 from coprod.pipeline import logged
 from coprod.resources import load_study

@@ -4,7 +4,7 @@ import sys
 
 import pandas as pd
 
-from coprod.compare import score_catalogue, scores_of
+from coprod.analyses.catalogue import score_catalogue, scores_of
 from coprod.figures import (
     contrast_forest,
     has_level_labels,

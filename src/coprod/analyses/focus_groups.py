@@ -4,8 +4,8 @@ The input is the consensus coding (``results/reliability/consensus_codes.parquet
 one row per segment (speaker turn) with its design columns (focus group, case,
 sample, service class, speaker's stakeholder group) and one 0/1 column per code of
 the focus-group codebook. The unit of every count is the turn. Results use the
-vocabulary of :mod:`coprod.compare` (``analysis``, ``outcome``, ..., the record of
-:mod:`coprod.stats`, ``family``).
+vocabulary of :mod:`coprod.analyses.records` (``analysis``, ``outcome``, ..., the record
+of :mod:`coprod.stats`, ``family``).
 
 Decisions
 ---------
@@ -30,18 +30,29 @@ Joint display
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.stats as st
 
-from coprod.compare import DESCRIPTIVE, POOLED, _attempt, _empty_record, _levels, finalise
+from coprod.analyses.catalogue import role_scores, score_catalogue
+from coprod.analyses.records import (
+    apply_families,
+    attempt,
+    column_levels,
+    empty_record,
+    finalise,
+    read_frame,
+    share_record,
+)
+from coprod.clean import case_attribute_values
+from coprod.resources import Study
 from coprod.stats.contingency import chi_square
-from coprod.stats.effect_sizes import wilson_ci
+from coprod.vocabulary import DESCRIPTIVE, POOLED
 
-__all__ = ["code_prevalence", "cooccurrence", "joint_display", "spearman"]
+__all__ = ["code_prevalence", "cooccurrence", "focus_group_tables", "joint_display", "spearman"]
 
 
 def _code_labels(codes: pd.DataFrame, code: str) -> dict[str, Any]:
@@ -86,32 +97,21 @@ def code_prevalence(
     for column in by:
         subsets += [
             (column, str(level), consensus[(consensus[column] == level).to_numpy()])
-            for level in _levels(consensus[column])
+            for level in column_levels(consensus[column])
         ]
     rows = []
     for code in codes.index:
         labels = _code_labels(codes, code)
         for column, level, part in subsets:
             count, n = int(part[code].sum()), len(part)
-            share, low, high = wilson_ci(count, n) if n else (np.nan, np.nan, np.nan)
+            method = "share of turns with the consensus code, Wilson 95% CI"
             rows.append(
                 {
                     "analysis": "fg_prevalence",
                     **labels,
                     "by": column,
                     "group": level,
-                    "count": count,
-                    "estimate": share,
-                    "ci_low": low,
-                    "ci_high": high,
-                    "effect": "proportion",
-                    "statistic": np.nan,
-                    "statistic_name": None,
-                    "df": np.nan,
-                    "df2": np.nan,
-                    "p": np.nan,
-                    "n": n,
-                    "method": "share of turns with the consensus code, Wilson 95% CI",
+                    **share_record(count, n, method),
                     "family": DESCRIPTIVE,
                 }
             )
@@ -173,7 +173,7 @@ def cooccurrence(
             denominator = np.sqrt(float(xa.sum() * (n - xa.sum()) * xb.sum() * (n - xb.sum())))
             phi = (n11 * n00 - n10 * n01) / denominator if denominator > 0 else np.nan
             table = [[n11, n10], [n01, n00]]
-            record = _attempt(f"co-occurrence of {a} and {b}", chi_square, table)
+            record = attempt(f"co-occurrence of {a} and {b}", chi_square, table)
             rows.append(
                 {
                     "analysis": "fg_cooccurrence",
@@ -280,7 +280,7 @@ def joint_display(
     consensus : pandas.DataFrame
         The consensus codes, one row per turn.
     catalogue : pandas.DataFrame
-        :func:`coprod.compare.score_catalogue`.
+        :func:`~coprod.analyses.catalogue.score_catalogue`.
     codes : pandas.DataFrame
         The focus-group codebook.
     by : str
@@ -312,7 +312,7 @@ def joint_display(
     if not pairs:
         raise ValueError(f"no focus-group code of kind {kind!r} names a survey construct")
     subsets = [(POOLED, scores, consensus)]
-    for level in _levels(scores[by]):
+    for level in column_levels(scores[by]):
         subsets.append(
             (
                 str(level),
@@ -351,7 +351,7 @@ def joint_display(
         try:
             record = spearman(table["survey_mean"], table["fg_prevalence"])
         except ValueError as error:
-            record = _empty_record(str(error), effect="spearman_rho")
+            record = empty_record(str(error), effect="spearman_rho")
         correlations.append(
             {
                 "analysis": "joint_display_rank_correlation",
@@ -368,7 +368,7 @@ def joint_display(
         )
     display_frame = pd.concat(display, ignore_index=True)
     # Descriptive rows in the shared vocabulary: no estimate of their own.
-    for column, value in _empty_record("", n=0).items():
+    for column, value in empty_record("", n=0).items():
         display_frame[column] = value
     display_frame["n"] = display_frame["survey_n"]
     display_frame["method"] = (
@@ -377,3 +377,55 @@ def joint_display(
     )
     display_frame["family"] = DESCRIPTIVE
     return finalise(display_frame), finalise(pd.DataFrame(correlations))
+
+
+def focus_group_tables(
+    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
+) -> dict[str, pd.DataFrame]:
+    """The job ``compare_focus_groups``: prevalence, co-occurrence and the joint display.
+
+    The turns break down by the case registry's attributes too (e.g. a region): they
+    are added to the consensus codes from the registry.
+
+    Parameters
+    ----------
+    study : Study
+        The study's resources (its focus-group codebook).
+    inputs : mapping
+        ``scores`` and ``consensus`` (the consensus codes, one row per turn).
+    settings : mapping
+        ``focus_groups`` (config ``compare.focus_groups``), ``barriers`` (the role
+        of the ranked survey scores) and ``families``.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        ``prevalence``, ``cooccurrence``, ``display`` and ``correlation``.
+    """
+    codes = study.focus_group_codes
+    consensus = read_frame(inputs, "consensus")
+    consensus = consensus.assign(**case_attribute_values(consensus["case"].astype(str), study))
+    spec, families = settings["focus_groups"], settings["families"]
+    pairs = cooccurrence(
+        consensus,
+        codes,
+        row_kind=spec["row_kind"],
+        column_kind=spec["column_kind"],
+        family=spec["cooccurrence_family"],
+    )
+    catalogue = score_catalogue(study.codebook)
+    display, correlation = joint_display(
+        read_frame(inputs, "scores"),
+        consensus,
+        catalogue,
+        codes,
+        by=spec["joint_by"],
+        outcomes=role_scores(catalogue, settings["barriers"]),
+        family=spec["joint_family"],
+    )
+    return {
+        "prevalence": apply_families(code_prevalence(consensus, codes, by=spec["by"]), {}),
+        "cooccurrence": apply_families(pairs, families),
+        "display": apply_families(display, {}),
+        "correlation": apply_families(correlation, families),
+    }

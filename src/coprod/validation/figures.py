@@ -1,6 +1,6 @@
 """The figures of the validation study: how each method did, condition by condition.
 
-:func:`operating_characteristics` draws the summary of :func:`coprod.validation.summarise`
+:func:`operating_characteristics` draws the summary of :func:`coprod.validation.summary.summarise`
 (its rows over all of a method's estimands, ``family == "all"``) in four panels that
 share one row per method:
 
@@ -15,7 +15,7 @@ Each point is one condition (marker and colour), with its 95% Monte Carlo interv
 (``max_type_i_error``, ``min_coverage``). A method without tests or without intervals
 has no point in the panel that needs them.
 
-:func:`recovery` draws :func:`coprod.validation.summarise_estimands`: per method, every
+:func:`recovery` draws :func:`coprod.validation.summary.summarise_estimands`: per method, every
 estimand's mean estimate over the replicates against its population value, with 95%
 Monte Carlo intervals, beside the line of no bias.
 
@@ -25,6 +25,7 @@ Both use the shared style of :mod:`coprod.figures` and are saved with
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from collections.abc import Mapping
 from typing import Any
@@ -32,9 +33,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coprod.figures import MARKERS, WIDTHS, figure_style, panel_title, plt, style_colours
+from coprod.figures import (
+    MARKERS,
+    WIDTHS,
+    figure_style,
+    overflow,
+    panel_title,
+    plt,
+    style_colours,
+)
+from coprod.validation.design import METHOD_LABELS
 
-__all__ = ["PANELS", "condition_legend", "operating_characteristics", "recovery"]
+__all__ = [
+    "PANELS",
+    "condition_legend",
+    "operating_characteristics",
+    "recovery",
+    "validation_figures",
+]
 
 PANELS = (
     ("type_i_error", "Type I error", "share of nulls rejected"),
@@ -62,7 +78,7 @@ def operating_characteristics(
     Parameters
     ----------
     summary : pandas.DataFrame
-        :func:`coprod.validation.summarise`: ``condition``, ``method``,
+        :func:`coprod.validation.summary.summarise`: ``condition``, ``method``,
         ``method_label``, ``family`` and, for each panel, the metric, its ``*_mcse``
         and the count of what it averages (``n_type_i_error_tests``, ``n_ci``,
         ``n_power_tests``, ``n_estimates``).
@@ -197,11 +213,11 @@ def recovery(
     Parameters
     ----------
     estimands : pandas.DataFrame
-        :func:`coprod.validation.summarise_estimands`: ``condition``, ``method``,
+        :func:`coprod.validation.summary.summarise_estimands`: ``condition``, ``method``,
         ``truth``, ``bias`` and ``bias_mcse`` per estimand. Estimands without a
         population value are left out, and so is a method without any.
     method_labels : mapping
-        Panel title per method (:data:`coprod.validation.METHOD_LABELS`); panels in
+        Panel title per method (:data:`coprod.validation.design.METHOD_LABELS`); panels in
         this order, then any other method in the frame's order.
     condition_labels : mapping, optional
         Legend label per condition, in this order.
@@ -335,3 +351,50 @@ def condition_legend(conditions: Mapping[str, Mapping[str, Any]]) -> dict[str, s
     return {
         name: f"{name} (effects x {spec['effect_scale']:g})" for name, spec in conditions.items()
     }
+
+
+def validation_figures(
+    summary: pd.DataFrame,
+    estimands: pd.DataFrame,
+    *,
+    alpha: float,
+    criteria: Mapping[str, float],
+    conditions: Mapping[str, Mapping[str, Any]],
+    style: Mapping[str, Any] | None = None,
+) -> dict[str, plt.Figure]:
+    """Both figures of the validation study, by name (``methods``, ``estimands``).
+
+    Warns on stderr where a figure reaches beyond its canvas.
+
+    Parameters
+    ----------
+    summary, estimands : pandas.DataFrame
+        :func:`~coprod.validation.summary.summarise` and
+        :func:`~coprod.validation.summary.summarise_estimands`.
+    alpha : float
+        Significance level.
+    criteria : mapping
+        ``max_type_i_error`` and ``min_coverage``.
+    conditions : mapping
+        Config ``validation.conditions`` (for the legend, :func:`condition_legend`).
+    style : mapping, optional
+        :func:`coprod.figures.style_from_config`.
+
+    Returns
+    -------
+    dict of matplotlib.figure.Figure
+    """
+    legend = condition_legend(conditions)
+    figures = {
+        "methods": operating_characteristics(
+            summary, alpha=alpha, **criteria, condition_labels=legend, style=style
+        ),
+        "estimands": recovery(
+            estimands, method_labels=METHOD_LABELS, condition_labels=legend, style=style
+        ),
+    }
+    for name, figure in figures.items():
+        beyond = overflow(figure)
+        if beyond > 0.01:
+            print(f"warning: {name} reaches {beyond:.2f} in beyond its canvas", file=sys.stderr)
+    return figures

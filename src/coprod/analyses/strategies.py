@@ -1,0 +1,184 @@
+"""The strategies: which are used (per case, per service class), and with which barriers
+overcome they go."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from coprod.analyses.catalogue import role_scores, score_catalogue
+from coprod.analyses.describe import share_at_least
+from coprod.analyses.records import apply_families, attempt, finalise, outcome_labels, read_frame
+from coprod.resources import Study
+from coprod.stats.contingency import chi_square
+from coprod.stats.group_tests import mann_whitney
+from coprod.stats.records import DEFAULT_SEED
+from coprod.vocabulary import POOLED
+
+__all__ = ["strategy_barrier_links", "strategy_tables", "strategy_use"]
+
+
+def strategy_use(
+    data: pd.DataFrame,
+    strategies: Sequence[str],
+    catalogue: pd.DataFrame,
+    *,
+    by: Sequence[str],
+    family: str,
+    n_mc: int = 10000,
+    seed: int = DEFAULT_SEED,
+) -> pd.DataFrame:
+    """Share using each strategy (pooled, per group) and chi-squared tests by group.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The scores (strategies 0/1).
+    strategies : sequence of str
+        Strategy scores.
+    catalogue : pandas.DataFrame
+        :func:`score_catalogue`.
+    by : sequence of str
+        Grouping columns (e.g. case, service class): descriptive rows per level and
+        one test per strategy and column.
+    family : str
+        Family of the tests.
+    n_mc, seed
+        Monte Carlo p where an expected count is under 5, and its seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Share rows (``analysis`` "strategy_use"), then test rows (``analysis``
+        "strategy_use_by_<column>", Cramér's V).
+    """
+    shares = share_at_least(
+        data, strategies, catalogue, threshold=1, by=by, analysis="strategy_use"
+    )
+    rows = []
+    for column in by:
+        for strategy in strategies:
+            values = data[strategy].astype("float64")
+            keep = (values.notna() & data[column].notna()).to_numpy()
+            record = attempt(
+                f"strategy use of {strategy} by {column}",
+                chi_square,
+                values[keep],
+                data.loc[keep, column].astype(str),
+                n_mc=n_mc,
+                seed=seed,
+            )
+            rows.append(
+                {
+                    "analysis": f"strategy_use_by_{column}",
+                    **outcome_labels(catalogue, strategy),
+                    "by": column,
+                    "group": POOLED,
+                    "contrast": "all levels",
+                    **record,
+                    "family": family,
+                }
+            )
+    return finalise(pd.concat([shares, pd.DataFrame(rows)], ignore_index=True))
+
+
+def strategy_barrier_links(
+    data: pd.DataFrame,
+    overcome: Sequence[str],
+    strategies: Sequence[str],
+    catalogue: pd.DataFrame,
+    *,
+    family: str,
+) -> pd.DataFrame:
+    """Which strategies go with overcoming which barriers (every barrier x strategy).
+
+    For each barrier's overcome score and each strategy, Mann-Whitney of the
+    overcome score of the respondents whose initiative used the strategy against
+    those whose did not; rank-biserial r > 0: users report the barrier more
+    overcome. An exploratory screen: strategies are not randomised and go together.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The scores.
+    overcome, strategies : sequence of str
+        Overcome scores and strategy scores (0/1).
+    catalogue : pandas.DataFrame
+        :func:`score_catalogue`.
+    family : str
+        Family of the tests.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per barrier and strategy, with ``strategy``, ``strategy_label``,
+        ``mean_users`` and ``mean_non_users``.
+    """
+    rows = []
+    for outcome in overcome:
+        values = data[outcome].astype("float64")
+        for strategy in strategies:
+            used = data[strategy].astype("float64")
+            users, others = values[(used == 1).to_numpy()], values[(used == 0).to_numpy()]
+            record = attempt(f"{outcome} by use of {strategy}", mann_whitney, users, others)
+            rows.append(
+                {
+                    "analysis": "strategy_barrier_link",
+                    **outcome_labels(catalogue, outcome),
+                    "by": strategy,
+                    "group": POOLED,
+                    "contrast": "used vs not used",
+                    "group_1": "used",
+                    "group_2": "not used",
+                    "strategy": strategy,
+                    "strategy_label": catalogue.loc[strategy, "label"],
+                    "mean_users": float(users.mean()),
+                    "mean_non_users": float(others.mean()),
+                    **record,
+                    "family": family,
+                }
+            )
+    return finalise(pd.DataFrame(rows))
+
+
+def strategy_tables(
+    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
+) -> dict[str, pd.DataFrame]:
+    """The job ``compare_strategies``: strategy use, and the strategy-barrier links.
+
+    Parameters
+    ----------
+    study : Study
+        The study's resources.
+    inputs : mapping
+        ``scores``.
+    settings : mapping
+        ``strategies`` and ``overcome`` (roles of config ``compare.scores``), ``by``,
+        ``family``, ``link_family`` (config ``compare.strategies``), ``families``,
+        ``n_mc`` and ``seed``.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        ``use`` (:func:`strategy_use`) and ``links`` (:func:`strategy_barrier_links`).
+    """
+    catalogue = score_catalogue(study.codebook)
+    scores = read_frame(inputs, "scores")
+    strategies = role_scores(catalogue, settings["strategies"])
+    overcome = role_scores(catalogue, settings["overcome"])
+    use = strategy_use(
+        scores,
+        strategies,
+        catalogue,
+        by=settings["by"],
+        family=settings["family"],
+        n_mc=settings["n_mc"],
+        seed=settings["seed"],
+    )
+    links = strategy_barrier_links(
+        scores, overcome, strategies, catalogue, family=settings["link_family"]
+    )
+    families = settings["families"]
+    return {"use": apply_families(use, families), "links": apply_families(links, families)}
