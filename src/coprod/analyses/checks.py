@@ -15,7 +15,7 @@ ValueError: config/config.yaml: compare names the families [...], which are not 
 from __future__ import annotations
 
 from coprod.analyses.registry import ANALYSES, family_names, job_named
-from coprod.registry import Config
+from coprod.jobs import Config
 
 __all__ = ["check_compare_config", "clashing_contrasts", "undefined_families"]
 

@@ -1,7 +1,7 @@
 """The registry of exhibits: the paper's tables and figures, in the paper's order.
 
 Adding a table means one module under :mod:`coprod.exhibits.tables` and one entry here;
-see :class:`coprod.registry.Job` for what an entry says.
+see :class:`coprod.jobs.Job` for what an entry says.
 """
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ class AnalysisSettings:
 
     Build it with :meth:`from_params`. ``compare`` holds the keys of the config's
     ``compare`` section that the registered analyses of :data:`VALIDATED` read (their
-    settings come from it as the workflow's do, :class:`coprod.registry.Job`), with
+    settings come from it as the workflow's do, :class:`coprod.jobs.Job`), with
     ``ordinal`` the validation's own: the proportional-odds model is slow.
     """
 
