@@ -1,0 +1,90 @@
+"""The shape of the code, checked on the source: sizes, import layers, the registry and
+the pages generated from it, and the library inputs that keep reruns exact."""
+
+from __future__ import annotations
+
+import pytest
+
+from coprod import architecture
+from coprod.imports import SOURCE, library_files, library_modules
+from coprod.jobs import resolve
+from coprod.registry import jobs
+from tests.conftest import REPO
+
+LARGEST_MODULE = 600
+
+
+def test_no_module_is_over_600_lines():
+    sizes = {
+        str(path.relative_to(REPO)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in SOURCE.rglob("*.py")
+    }
+    assert {path: n for path, n in sizes.items() if n >= LARGEST_MODULE} == {}
+
+
+def test_no_two_modules_import_each_other():
+    assert architecture.import_cycles() == []
+
+
+def test_every_module_imports_only_from_its_layer_or_above():
+    assert architecture.layer_violations(architecture.LAYERS) == []
+
+
+def test_a_cycle_and_a_layer_violation_are_found(monkeypatch):
+    graph = {"coprod.a": {"coprod.b"}, "coprod.b": {"coprod.c"}, "coprod.c": {"coprod.a"}}
+    monkeypatch.setattr(architecture, "import_graph", lambda: graph)
+    assert architecture.import_cycles() == [["coprod.a", "coprod.b", "coprod.c"]]
+    layers = (("top", ("coprod.a",)), ("bottom", ("coprod.b", "coprod.c")))
+    assert architecture.layer_violations(layers) == ["coprod.a -> coprod.b"]
+
+
+def test_jobs_are_registered_once_with_functions_that_exist():
+    registered = jobs()
+    assert len({job.name for job in registered}) == len(registered)
+    for job in registered:
+        assert callable(resolve(job.function)), job.name
+        assert callable(resolve(job.writer)), job.name
+
+
+def test_library_inputs_follow_indirect_imports():
+    # The scale-reliability records (reliability.tables) draw their bootstrap through
+    # reliability.scale -> reliability.resampling: editing resampling must rerun them.
+    names = {
+        path.relative_to(SOURCE).as_posix() for path in library_files("coprod.reliability.tables")
+    }
+    assert "reliability/resampling.py" in names
+    assert "reliability/scale.py" in names
+
+
+def test_library_inputs_include_imports_inside_functions(tmp_path, monkeypatch):
+    package = tmp_path / "coprod"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "outer.py").write_text("def f():\n    from coprod import inner\n")
+    (package / "inner.py").write_text("import coprod.deepest\n")
+    (package / "deepest.py").write_text("")
+    from coprod import imports
+
+    monkeypatch.setattr(imports, "SOURCE", package)
+    imports.library_modules.cache_clear()
+    try:
+        assert imports.library_modules("coprod.outer") == {
+            "coprod",
+            "coprod.outer",
+            "coprod.inner",
+            "coprod.deepest",
+        }
+    finally:
+        imports.library_modules.cache_clear()
+
+
+def test_unknown_module_is_named():
+    with pytest.raises(ValueError, match="no module 'coprod.nothing_here'"):
+        library_modules("coprod.nothing_here")
+
+
+def test_pages_list_every_registered_job_and_are_up_to_date():
+    assert architecture.update(REPO, check=True) == []
+    page = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for job in jobs():
+        assert f"`{job.name}`" in page
