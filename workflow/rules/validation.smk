@@ -216,7 +216,12 @@ rule validation_figure:
         summary=f"{VALIDATION_DIR}/summary.parquet",
         estimands=f"{VALIDATION_DIR}/estimands.parquet",
         library=library(
-            "validation_figures", "validation", "figures", "disclosure", "pipeline"
+            "validation_figures",
+            "validation",
+            "exhibits/figures/style",
+            "exhibits/figures/drawing",
+            "disclosure",
+            "pipeline",
         ),
     output:
         methods_png=report(
@@ -242,7 +247,7 @@ rule validation_figure:
         mem_mb=memory_mb(),
         runtime=10,
     params:
-        style=FIGURE_STYLE,
+        style={key: config["figures"][key] for key in FIGURE_STYLE_KEYS},
         alpha=VALIDATION["alpha"],
         criteria=VALIDATION["criteria"],
         conditions=VALIDATION_CONDITIONS,

@@ -5,7 +5,7 @@ import sys
 
 import pandas as pd
 
-from coprod.figures import overflow, save_figure, style_from_config
+from coprod.exhibits.figures.style import overflow, save_figure, style_from_config
 from coprod.pipeline import logged
 from coprod.validation import METHOD_LABELS
 from coprod.validation_figures import condition_legend, operating_characteristics, recovery
