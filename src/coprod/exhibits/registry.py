@@ -17,6 +17,7 @@ TABLES: tuple[Job, ...] = ()
 
 # ---- figures ------------------------------------------------------------------------------
 
+
 def _figure(name: str, number: str, title: str, inputs: FromConfig, settings: FromConfig) -> Job:
     """A figure job: its module is named ``name``, its function ``name`` without the
     figure's number; its settings are ``settings(config)``, the figure's own config
@@ -52,6 +53,10 @@ def _score(config: Config, role: str) -> dict[str, str]:
     return config["compare"]["scores"][role]
 
 
+def _barriers(config: Config) -> dict[str, Any]:
+    return {"barriers": _score(config, "barriers_met"), "min_cell": _min_cell(config)}
+
+
 def _contrast(config: Config) -> str:
     return config["figures"]["figure3_contrast_forest"]["contrast"]
 
@@ -62,20 +67,14 @@ FIGURES: tuple[Job, ...] = (
         "1",
         "Barrier items: answers per level",
         inputs=lambda config: {"survey": "results/clean/survey_clean.parquet"},
-        settings=lambda config: {
-            "barriers": _score(config, "barriers_met"),
-            "min_cell": _min_cell(config),
-        },
+        settings=_barriers,
     ),
     _figure(
         "figure2_barrier_heatmap",
         "2",
         "Mean barrier scores, small cells masked",
         inputs=lambda config: {"cells": "results/figure_data/barrier_heatmap_cells.parquet"},
-        settings=lambda config: {
-            "barriers": _score(config, "barriers_met"),
-            "min_cell": _min_cell(config),
-        },
+        settings=_barriers,
     ),
     _figure(
         "figure3_contrast_forest",

@@ -26,10 +26,10 @@ from coprod.exhibits.figures.labels import level_labels, role_scores
 from coprod.exhibits.figures.style import (
     NEUTRAL,
     WIDTHS,
+    drawn_as,
     figure_style,
     plt,
     style_colours,
-    style_from_config,
     text_size,
 )
 from coprod.resources import Codebook, Study
@@ -69,8 +69,7 @@ def barrier_items(
         item_labels=likert_item_labels(codebook, items),
         code_labels=response_set.values,
         missing_label=" / ".join(label for label, _ in response_set.missing.values()),
-        width=settings["figure"]["width"],
-        style=style_from_config(**settings["style"]),
+        **drawn_as(settings),
     )
 
 

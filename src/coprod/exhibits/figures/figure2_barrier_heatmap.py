@@ -24,9 +24,9 @@ from coprod.exhibits.figures.labels import level_labels, role_scores, scale_ends
 from coprod.exhibits.figures.style import (
     LETTERS,
     WIDTHS,
+    drawn_as,
     figure_style,
     plt,
-    style_from_config,
     text_size,
 )
 from coprod.resources import Study
@@ -59,8 +59,7 @@ def barrier_heatmap(
         scale=(codes[0], codes[-1]),
         colorbar_label=f"Mean score: {scale_ends(response_set)}",
         cmap=figure["cmap"],
-        width=figure["width"],
-        style=style_from_config(**settings["style"]),
+        **drawn_as(settings),
     )
 
 

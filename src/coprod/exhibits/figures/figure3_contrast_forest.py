@@ -22,10 +22,10 @@ from coprod.exhibits.figures.labels import known_level_labels, role_scores
 from coprod.exhibits.figures.style import (
     MARKERS,
     WIDTHS,
+    drawn_as,
     figure_style,
     plt,
     style_colours,
-    style_from_config,
     text_size,
 )
 from coprod.resources import Study
@@ -56,8 +56,7 @@ def contrast_forest(
         effect_labels=figure["effects"],
         level_labels=(labels.get(str(x), str(x)), labels.get(str(y), str(y))),
         alpha=settings["alpha"],
-        width=figure["width"],
-        style=style_from_config(**settings["style"]),
+        **drawn_as(settings),
     )
 
 

@@ -20,11 +20,11 @@ from coprod.disclosure import suppress_small_cells
 from coprod.exhibits.figures.labels import level_labels, role_scores, scale_ends, score_response_set
 from coprod.exhibits.figures.style import (
     MARKERS,
+    drawn_as,
     figure_style,
     plt,
     size,
     style_colours,
-    style_from_config,
     text_size,
 )
 from coprod.resources import Study
@@ -62,8 +62,7 @@ def risk_matrix(study: Study, inputs: Mapping[str, str], settings: Mapping[str, 
         x_label=figure["x_label"],
         y_label=f"{figure['y_label']}\n{scale_ends(response_set)}",
         reference=(middle, response_set.values[middle].lower()),
-        width=figure["width"],
-        style=style_from_config(**settings["style"]),
+        **drawn_as(settings),
     )
 
 

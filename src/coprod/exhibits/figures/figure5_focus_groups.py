@@ -23,9 +23,9 @@ from coprod.exhibits.figures.labels import has_level_labels, level_labels
 from coprod.exhibits.figures.style import (
     LETTERS,
     WIDTHS,
+    drawn_as,
     figure_style,
     plt,
-    style_from_config,
     text_size,
 )
 from coprod.resources import Study
@@ -78,8 +78,7 @@ def focus_groups(
         alpha=settings["alpha"],
         cmap=figure["cmap"],
         diverging_cmap=figure["diverging_cmap"],
-        width=figure["width"],
-        style=style_from_config(**settings["style"]),
+        **drawn_as(settings),
     )
 
 

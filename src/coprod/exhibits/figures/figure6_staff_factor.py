@@ -20,10 +20,10 @@ from coprod.exhibits.figures.style import (
     LETTERS,
     MARKERS,
     WIDTHS,
+    drawn_as,
     figure_style,
     plt,
     style_colours,
-    style_from_config,
 )
 from coprod.resources import Study
 
@@ -65,8 +65,7 @@ def staff_factor(
         outcome_labels=labels,
         term_labels=term_labels,
         alpha=settings["alpha"],
-        width=figure["width"],
-        style=style_from_config(**settings["style"]),
+        **drawn_as(settings),
     )
 
 

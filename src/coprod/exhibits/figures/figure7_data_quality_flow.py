@@ -19,7 +19,7 @@ from matplotlib.patches import FancyBboxPatch
 
 from coprod.disclosure import suppress_small_cells
 from coprod.exhibits.figures.labels import has_level_labels, known_level_labels
-from coprod.exhibits.figures.style import WIDTHS, figure_style, plt, style_from_config, text_size
+from coprod.exhibits.figures.style import WIDTHS, drawn_as, figure_style, plt, text_size
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
 
@@ -51,8 +51,7 @@ def data_quality_flow(
         breakdowns=breakdowns,
         flagged_label=figure["flagged_label"],
         min_cell=settings["min_cell"],
-        width=figure["width"],
-        style=style_from_config(**settings["style"]),
+        **drawn_as(settings),
     )
 
 

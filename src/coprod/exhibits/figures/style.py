@@ -138,6 +138,20 @@ def style_from_config(
     }
 
 
+def drawn_as(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The width and style a figure job draws in: ``width`` from the figure's own config
+    entry (``settings["figure"]``), ``style`` from the config's shared style.
+
+    >>> options = drawn_as({"figure": {"width": "single"}, "style": {"font_size": 9}})
+    >>> options["width"], options["style"]["font.size"]
+    ('single', 9)
+    """
+    return {
+        "width": settings["figure"]["width"],
+        "style": style_from_config(**settings["style"]),
+    }
+
+
 @contextlib.contextmanager
 def figure_style(overrides: Mapping[str, Any] | None = None) -> Iterator[None]:
     """Draw inside this context to use the shared style (plus any ``overrides``)."""
