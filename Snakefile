@@ -18,7 +18,6 @@ include: "workflow/rules/scoring.smk"
 include: "workflow/rules/reliability.smk"
 include: "workflow/rules/compare.smk"
 include: "workflow/rules/exhibits.smk"
-include: "workflow/rules/figures.smk"
 include: "workflow/rules/registered.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/simulate.smk"
@@ -41,8 +40,7 @@ rule all:
         "results/scoring/prorated.csv",
         "results/reliability/scale_reliability.parquet",
         "results/reliability/intercoder_reliability.parquet",
-        FIGURE_EXHIBITS,
-        [job_files(stage) for stage in ("compare", "exhibits")],
+        [job_files(stage) for stage in ("compare", "figure_data", "exhibits")],
         "results/provenance/versions.txt",
         "results/provenance/config.yaml",
         "results/MANIFEST.sha256",

@@ -1,8 +1,10 @@
 """The paper's figures: every drawing function on small hand-made frames, masking of
-small cells, byte-identical files, and that restyling one figure reruns only its rule."""
+small cells, byte-identical files, the registry of figure jobs, and that restyling one
+figure reruns only its rule."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import subprocess
@@ -17,10 +19,29 @@ import yaml
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 
-from coprod import figures
+from coprod.analyses.figure_data import describe_cells
+from coprod.exhibits.figures.figure1_barrier_items import (
+    diverging_bars,
+    likert_distribution,
+    likert_item_labels,
+)
+from coprod.exhibits.figures.figure2_barrier_heatmap import mean_heatmap
+from coprod.exhibits.figures.figure3_contrast_forest import forest_plot
+from coprod.exhibits.figures.figure4_risk_matrix import risk_scatter
+from coprod.exhibits.figures.figure5_focus_groups import focus_group_codes
+from coprod.exhibits.figures.figure6_staff_factor import coefficient_plot
+from coprod.exhibits.figures.figure7_data_quality_flow import flow_diagram
+from coprod.exhibits.figures.labels import level_labels
+from coprod.exhibits.figures.style import (
+    PALETTES,
+    overflow,
+    size,
+    style_from_config,
+    write_figure,
+)
 from tests.conftest import REPO
 
-STYLE = figures.style_from_config()
+STYLE = style_from_config()
 
 
 # --------------------------------------------------------------------------- frames
@@ -224,10 +245,10 @@ def flow_frame() -> pd.DataFrame:
 def draw(name: str) -> plt.Figure:
     """Each figure function on its hand-made frame."""
     if name == "bars":
-        distribution = figures.likert_distribution(
+        distribution = likert_distribution(
             likert_frame(), list("abcdef"), [1, 2, 3, 4, 5], [8], "cls"
         )
-        return figures.diverging_bars(
+        return diverging_bars(
             distribution,
             by="cls",
             panel_labels={"x": "Class X", "y": "Class Y"},
@@ -237,7 +258,7 @@ def draw(name: str) -> plt.Figure:
             style=STYLE,
         )
     if name == "heatmap":
-        return figures.barrier_heatmap(
+        return mean_heatmap(
             heatmap_frame(),
             row="r",
             panel="p",
@@ -250,7 +271,7 @@ def draw(name: str) -> plt.Figure:
             style=STYLE,
         )
     if name == "forest":
-        return figures.contrast_forest(
+        return forest_plot(
             effects_frame(),
             sections=[("First", ["s1", "s2"]), ("Second", ["s3"])],
             outcome_labels={"s1": "S1", "s2": "S2", "s3": "S3"},
@@ -260,7 +281,7 @@ def draw(name: str) -> plt.Figure:
             style=STYLE,
         )
     if name == "risks":
-        return figures.risk_matrix(
+        return risk_scatter(
             risk_points(),
             by="by",
             group_labels={"x": "X", "y": "Y"},
@@ -271,7 +292,7 @@ def draw(name: str) -> plt.Figure:
         )
     if name == "codes":
         prevalence, pairs = focus_group_frames()
-        return figures.focus_group_codes(
+        return focus_group_codes(
             prevalence,
             pairs,
             code_labels={"c1": "Code 1", "c2": "Code 2", "s1": "Strat 1", "s2": "Strat 2"},
@@ -288,7 +309,7 @@ def draw(name: str) -> plt.Figure:
             style=STYLE,
         )
     if name == "coefficients":
-        return figures.coefficient_plot(
+        return coefficient_plot(
             coefficient_frame(),
             sections=[("Main", ["m1", "m2"]), ("Each", ["e1"])],
             outcome_labels={"m1": "M1", "m2": "M2", "e1": "E1"},
@@ -296,7 +317,7 @@ def draw(name: str) -> plt.Figure:
             style=STYLE,
         )
     if name == "flow":
-        return figures.flow_diagram(
+        return flow_diagram(
             flow_frame(),
             step_labels={"first": "First rule", "second": "Second rule", "third": "Third rule"},
             received_label="Received",
@@ -316,32 +337,32 @@ def texts(fig: plt.Figure) -> list[str]:
 
 
 def test_style_from_config_sets_sizes_and_palette():
-    style = figures.style_from_config(font_size=9, dpi=600, palette="tol_bright")
+    style = style_from_config(font_size=9, dpi=600, palette="tol_bright")
     assert style["font.size"] == 9 and style["legend.fontsize"] == 8
     assert style["savefig.dpi"] == 600
-    assert style["axes.prop_cycle"].by_key()["color"][0] == figures.PALETTES["tol_bright"][0]
+    assert style["axes.prop_cycle"].by_key()["color"][0] == PALETTES["tol_bright"][0]
     with pytest.raises(ValueError, match="palette"):
-        figures.style_from_config(palette="rainbow")
+        style_from_config(palette="rainbow")
     with pytest.raises(ValueError, match="font_size"):
-        figures.style_from_config(font_size=6)
+        style_from_config(font_size=6)
 
 
 def test_likert_item_labels_number_items_and_mark_reverse_keys(study):
     codebook = study.codebook
     reversed_items = codebook.items.index[codebook.items["reverse"]].tolist()
     item = reversed_items[0]
-    label = figures.likert_item_labels(codebook, [item])[item]
+    label = likert_item_labels(codebook, [item])[item]
     construct = codebook.constructs.loc[codebook.items.loc[item, "construct"], "label"]
     number = codebook.scale_items(codebook.items.loc[item, "score"]).index(item) + 1
     assert label == f"{construct} {number} (R)"
 
 
 def test_level_labels_come_from_the_registry(study):
-    labels = figures.level_labels(study.registries, "case")
+    labels = level_labels(study.registries, "case")
     assert list(labels) == [str(c) for c in study.cases.index]
     assert list(labels.values()) == study.cases["label"].tolist()
     with pytest.raises(ValueError, match="no registry"):
-        figures.level_labels(study.registries, "sample")
+        level_labels(study.registries, "sample")
 
 
 def test_diverging_bars_has_a_panel_per_level_and_a_bar_per_item_and_code():
@@ -352,7 +373,7 @@ def test_diverging_bars_has_a_panel_per_level_and_a_bar_per_item_and_code():
     plt.close(fig)
 
 
-def test_heatmap_cells_describe_each_cell_pooled_and_per_group():
+def test_describe_cells_describes_each_cell_pooled_and_per_group():
     scores = pd.DataFrame(
         {
             "cls": pd.Categorical(["x", "x", "x", "y"], categories=["x", "y", "z"]),
@@ -361,7 +382,7 @@ def test_heatmap_cells_describe_each_cell_pooled_and_per_group():
         }
     )
     catalogue = pd.DataFrame({"outcome_label": ["S"], "kind": ["k"], "measure": ["m"]}, index=["s"])
-    cells = figures.heatmap_cells(scores, ["s"], catalogue, split=["cls"], within="grp")
+    cells = describe_cells(scores, ["s"], catalogue, split=["cls"], within="grp")
     x = cells[cells["cls"] == "x"].set_index("group")
     assert x.loc["all", "estimate"] == 3.0 and x.loc["all", "n"] == 3
     assert x.loc["g", "estimate"] == 2.0 and x.loc["g", "respondents"] == 2
@@ -458,19 +479,19 @@ def test_flow_diagram_counts_and_masks_small_exclusions():
 @pytest.mark.parametrize("name", DRAWINGS)
 def test_figure_stays_within_its_journal_width(name):
     fig = draw(name)
-    assert figures.overflow(fig) < 0.01  # nothing beyond the width it is drawn for
+    assert overflow(fig) < 0.01  # nothing beyond the width it is drawn for
     plt.close(fig)
 
 
 DRAW_AND_SAVE = """
 import sys
 from pathlib import Path
-from coprod import figures
+from coprod.exhibits.figures.style import save_figure
 from tests.test_figures import DRAWINGS, STYLE, draw
 out = Path(sys.argv[1])
 for name in DRAWINGS:
     paths = [out / f"{name}.{suffix}" for suffix in ("pdf", "png", "svg")]
-    figures.save_figure(draw(name), paths, {**STYLE, "savefig.dpi": 72})
+    save_figure(draw(name), paths, {**STYLE, "savefig.dpi": 72})
 """
 
 
@@ -538,23 +559,29 @@ def scheduled(workdir: Path, *args: str) -> set[str]:
     }
 
 
-def test_no_analysis_rule_reads_the_figures_config():
-    """Restyling cannot rerun an analysis: only the figure rules read `figures`.
+def restyled(config: dict, name: str | None = None) -> dict:
+    """A copy of ``config`` with the shared figure style changed, or only figure ``name``'s."""
+    changed = copy.deepcopy(config)
+    figures_config = changed["figures"]
+    entries = [name] if name else [key for key in figures_config if key.startswith("figure")]
+    for entry in entries:
+        figures_config[entry]["width"] = "single"
+        figures_config[entry]["restyled"] = True
+    if name is None:
+        figures_config.update(font_size=11, dpi=72, palette="tol_bright")
+    return changed
 
-    A figure rule is one of figures.smk or one whose name says it draws a figure
-    (``validation_figure``); no other rule, and no code outside a rule of another file,
-    may name the config's ``figures`` section or the style built from it.
-    """
-    names = ('["figures"]', "FIGURES", "FIGURE_STYLE")
-    for path in sorted((REPO / "workflow" / "rules").glob("*.smk")):
-        if path.name == "figures.smk":
-            continue
-        head, *rules = path.read_text().split("\nrule ")
-        assert not any(name in head for name in names), path.name
-        for rule in rules:
-            rule_name = rule.split(":", 1)[0]
-            if "figure" not in rule_name:
-                assert not any(name in rule for name in names), f"{path.name}: {rule_name}"
+
+def test_no_analysis_job_reads_the_figures_style():
+    """Restyling cannot rerun an analysis: only figure jobs read the figures' style."""
+    from coprod.registry import jobs
+
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    other = restyled(config)
+    for job in jobs():
+        if job.kind != "figure":
+            assert job.settings(other) == job.settings(config), job.name
+            assert job.render(other) == job.render(config), job.name
 
 
 @pytest.mark.workflow
@@ -594,19 +621,29 @@ def test_restyling_one_figure_reruns_only_that_figure(study_copy):
     assert restyle(shared) == set(DRAWN)
 
 
-def test_figure_rules_exist_for_every_exhibit_and_read_only_their_own_style():
-    rules = (REPO / "workflow" / "rules" / "figures.smk").read_text()
+def test_every_figure_of_the_config_is_registered_and_reads_only_its_own_entry():
+    from coprod.exhibits.registry import FIGURES
+
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     names = [key for key in config["figures"] if key.startswith("figure")]
-    assert len(names) == 7
-    for name in names:
-        assert f"rule {name}:" in rules
-        body = rules.split(f"rule {name}:")[1].split("\nrule ")[0]
-        assert f'FIGURES["{name}"]' in body
-        others = [n for n in names if n != name]
-        assert not any(f'FIGURES["{n}"]' in body for n in others)
-        assert "report(" in body or "figure_png(" in body
-        assert "log:" in body and "conda:" in body and "library=library(" in body
+    assert [job.name for job in FIGURES] == names
+    for job in FIGURES:
+        assert job.kind == "figure" and [part.stem for part in job.parts] == [job.name]
+        assert job.settings(config)["figure"] == config["figures"][job.name]
+        assert job.settings(restyled(config, job.name)) != job.settings(config)
+        for other in names:
+            if other != job.name:
+                assert job.settings(restyled(config, other)) == job.settings(config), other
+        assert set(job.outputs(config)) == {"png", "pdf", "svg"}
+
+
+def test_write_figure_writes_every_form_and_warns_of_content_beyond_the_canvas(tmp_path, capsys):
+    fig, ax = plt.subplots(figsize=size("single", 0.5))
+    ax.text(1.5, 0.5, "reaches far beyond the right edge of the canvas", transform=ax.transAxes)
+    outputs = {form: str(tmp_path / f"figure.{form}") for form in ("png", "pdf", "svg")}
+    write_figure(fig, outputs, {"style": {"font_size": 8, "dpi": 72, "palette": "okabe_ito"}})
+    assert all(Path(path).stat().st_size > 0 for path in outputs.values())
+    assert "beyond its canvas" in capsys.readouterr().err
 
 
 def test_catalogue_labels_are_the_figures_labels(study):

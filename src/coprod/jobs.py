@@ -70,6 +70,8 @@ FIGURE_DIR = "results/exhibits/figures"
 TABLE_FORMS = {"csv": "csv", "markdown": "md", "latex": "tex", "disclosure": "disclosure.json"}
 """A table part's forms and their file suffixes (the outputs ``<stem>_<form>``)."""
 FIGURE_FORMS = ("png", "pdf", "svg")
+FIGURE_STYLE_KEYS = ("font_size", "dpi", "palette")
+"""The config's shared figure style (``figures:``): what every figure is drawn and saved in."""
 WRITERS = {
     "records": "coprod.jobs:write_records",
     "table": "coprod.exhibits.rendering:write_tables",
@@ -161,7 +163,7 @@ class Job:
             return {"csv_digits": config["exhibits"]["csv_digits"]}
         if self.kind == "figure":
             figures = config["figures"]
-            return {"style": {key: figures[key] for key in ("font_size", "dpi", "palette")}}
+            return {"style": {key: figures[key] for key in FIGURE_STYLE_KEYS}}
         return {}
 
 

@@ -14,14 +14,14 @@ Decisions
 
 from __future__ import annotations
 
-from coprod.analyses.registry import ANALYSES
+from coprod.analyses.registry import ANALYSES, FIGURE_DATA
 from coprod.exhibits.registry import EXHIBITS
 from coprod.jobs import Job
 
 
 def jobs() -> tuple[Job, ...]:
-    """Every registered job, analyses first, then the exhibits in the paper's order."""
-    found = (*ANALYSES, *EXHIBITS)
+    """Every registered job: the analyses, the figures' data, the exhibits in order."""
+    found = (*ANALYSES, *FIGURE_DATA, *EXHIBITS)
     names = [job.name for job in found]
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:

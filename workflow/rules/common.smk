@@ -5,6 +5,7 @@ import yaml
 from snakemake.utils import validate
 
 from coprod.imports import library_files
+from coprod.jobs import FIGURE_STYLE_KEYS
 from coprod.registry import jobs as registered_jobs
 
 REPO = Path(workflow.basedir)

@@ -3,7 +3,7 @@
 # then gathers every exhibit with its caption into one HTML file.
 
 # Every published table, figure and number: what the manifest vouches for.
-EXHIBITS = job_files("exhibits") + FIGURE_EXHIBITS
+EXHIBITS = job_files("exhibits")
 
 
 rule package_versions:

@@ -237,7 +237,7 @@ rule validation_figure:
         mem_mb=memory_mb(),
         runtime=10,
     params:
-        style=FIGURE_STYLE,
+        style={key: config["figures"][key] for key in FIGURE_STYLE_KEYS},
         alpha=VALIDATION["alpha"],
         criteria=VALIDATION["criteria"],
         conditions=VALIDATION_CONDITIONS,

@@ -3,7 +3,7 @@ bias), and each estimand's mean estimate against its population value."""
 
 import pandas as pd
 
-from coprod.figures import save_figure, style_from_config
+from coprod.exhibits.figures.style import save_figure, style_from_config
 from coprod.pipeline import logged
 from coprod.validation.figures import validation_figures
 

@@ -19,8 +19,8 @@ has no point in the panel that needs them.
 estimand's mean estimate over the replicates against its population value, with 95%
 Monte Carlo intervals, beside the line of no bias.
 
-Both use the shared style of :mod:`coprod.figures` and are saved with
-:func:`coprod.figures.save_figure`.
+Both use the shared style of :mod:`coprod.exhibits.figures.style` and are saved with
+:func:`coprod.exhibits.figures.style.save_figure`.
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coprod.figures import (
+from coprod.exhibits.figures.drawing import panel_title
+from coprod.exhibits.figures.style import (
     MARKERS,
     WIDTHS,
     figure_style,
     overflow,
-    panel_title,
     plt,
     style_colours,
 )
@@ -92,7 +92,7 @@ def operating_characteristics(
     width : {"single", "double"}
         Journal width.
     style : mapping, optional
-        :func:`coprod.figures.style_from_config`.
+        :func:`coprod.exhibits.figures.style.style_from_config`.
 
     Returns
     -------

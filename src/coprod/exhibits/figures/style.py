@@ -1,0 +1,229 @@
+"""The figures' one style and their byte-stable files.
+
+Every figure is drawn with matplotlib in one style (fonts, sizes for a one- or
+two-column journal width, a colour-blind-safe palette) and saved as PDF, PNG and SVG
+with their timestamps and software tags removed, so that two runs on the same machine
+write identical bytes. :func:`write_figure` is the writer of every figure job
+(:data:`coprod.registry.WRITERS`).
+
+Decisions
+---------
+- Text is never smaller than :data:`MIN_FONT` (6 pt) at print size; tick labels and
+  legends are one point under the base size, cell annotations two.
+- The layout is solved once and frozen before saving (:func:`save_figure`): the
+  constrained-layout solver's last digits vary between processes, and SVG clip-path
+  ids hash them.
+
+Example
+-------
+>>> import tempfile
+>>> import matplotlib.pyplot as plt
+>>> with figure_style():
+...     fig, ax = plt.subplots(figsize=size("single", 0.6))
+...     _ = ax.plot([0, 1], [0, 1], color=PALETTE[0])
+>>> save_figure(fig, [Path(tempfile.mkdtemp()) / "example.png"])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
+PALETTE = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+PALETTES = {
+    "okabe_ito": PALETTE,
+    # Paul Tol's "bright" scheme (https://personal.sron.nl/~pault/).
+    "tol_bright": ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB"),
+}
+"""Categorical palettes the config may name (``figures: palette``); all colour-blind safe."""
+NEUTRAL = "#BDBDBD"
+MASKED_FACE = "#F2F2F2"
+MASKED_HATCH = "#9E9E9E"
+WIDTHS = {"single": 3.5, "double": 7.2}
+"""Journal widths in inches: one column (89 mm) and two columns (183 mm)."""
+MIN_FONT = 6.0
+MARKERS = ("o", "s", "D", "^", "v", "P", "X", "h")
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+"""The panel letters, in order."""
+
+STYLE = {
+    "font.family": "DejaVu Sans",  # ships with matplotlib: the same glyphs everywhere
+    "font.size": 8,
+    "axes.titlesize": 8,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.linewidth": 0.6,
+    "xtick.major.width": 0.6,
+    "ytick.major.width": 0.6,
+    "lines.linewidth": 1.0,
+    "figure.dpi": 100,
+    "savefig.dpi": 300,
+    "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.02,
+    "pdf.fonttype": 42,  # embed TrueType: editable text in the PDF
+    "svg.fonttype": "none",
+    "svg.hashsalt": "coprod",  # fixed ids in SVG files
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+}
+METADATA = {
+    ".pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+    ".svg": {"Date": None, "Creator": None},
+    ".png": {"Software": None},
+}
+"""Metadata that would otherwise carry the date or the software version into the file."""
+OVERFLOW_TOLERANCE = 0.01
+"""Inches a figure may reach beyond its canvas before :func:`write_figure` warns."""
+
+
+def size(width: str = "single", aspect: float = 0.62) -> tuple[float, float]:
+    """Figure size for a journal width ("single" or "double") and height/width ratio.
+
+    >>> size("double", 0.5)
+    (7.2, 3.6)
+    """
+    if width not in WIDTHS:
+        raise ValueError(f"width must be one of {', '.join(WIDTHS)}; got {width!r}")
+    return WIDTHS[width], WIDTHS[width] * aspect
+
+
+def style_from_config(
+    font_size: float = 8, dpi: int = 300, palette: str = "okabe_ito"
+) -> dict[str, Any]:
+    """rcParams overrides for :func:`figure_style` from the config's ``figures`` section.
+
+    ``font_size`` is the base size in points at print size (titles and axis labels);
+    tick labels and legends are one point smaller.
+
+    >>> style_from_config(9, 600)["xtick.labelsize"], style_from_config(9, 600)["savefig.dpi"]
+    (8, 600)
+    """
+    if palette not in PALETTES:
+        raise ValueError(f"palette must be one of {', '.join(PALETTES)}; got {palette!r}")
+    if font_size - 1 < MIN_FONT:
+        raise ValueError(f"font_size must be at least {MIN_FONT + 1:g} pt; got {font_size}")
+    small = font_size - 1
+    return {
+        "font.size": font_size,
+        "axes.titlesize": font_size,
+        "axes.labelsize": font_size,
+        "xtick.labelsize": small,
+        "ytick.labelsize": small,
+        "legend.fontsize": small,
+        "savefig.dpi": dpi,
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTES[palette]),
+    }
+
+
+def drawn_as(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The width and style a figure job draws in: ``width`` from the figure's own config
+    entry (``settings["figure"]``), ``style`` from the config's shared style.
+
+    >>> options = drawn_as({"figure": {"width": "single"}, "style": {"font_size": 9}})
+    >>> options["width"], options["style"]["font.size"]
+    ('single', 9)
+    """
+    return {
+        "width": settings["figure"]["width"],
+        "style": style_from_config(**settings["style"]),
+    }
+
+
+@contextlib.contextmanager
+def figure_style(overrides: Mapping[str, Any] | None = None) -> Iterator[None]:
+    """Draw inside this context to use the shared style (plus any ``overrides``)."""
+    with plt.rc_context({**STYLE, **dict(overrides or {})}):
+        yield
+
+
+def text_size(offset: float = 0) -> float:
+    """A font size ``offset`` points from the current base size, never under MIN_FONT.
+
+    >>> with figure_style({"font.size": 8}):
+    ...     text_size(-1), text_size(-4)
+    (7.0, 6.0)
+    """
+    return max(MIN_FONT, float(plt.rcParams["font.size"]) + offset)
+
+
+def style_colours() -> list[str]:
+    """The categorical colours of the current style."""
+    return list(plt.rcParams["axes.prop_cycle"].by_key()["color"])
+
+
+def save_figure(
+    fig: plt.Figure, paths: Sequence[str | Path], style: Mapping[str, Any] | None = None
+) -> None:
+    """Save ``fig`` to every path (format from the suffix) without timestamps; close it.
+
+    ``style`` (e.g. :func:`style_from_config`) sets the resolution of the PNG. The
+    layout is computed once and frozen, its axes positions rounded to 1e-6 of the
+    figure (see the module's Decisions).
+    """
+    with figure_style(style):
+        _freeze_layout(fig)
+        for path in map(Path, paths):
+            if path.suffix not in METADATA:
+                raise ValueError(f"{path}: figures are written as .pdf, .png or .svg")
+            fig.savefig(path, metadata=METADATA[path.suffix])
+    plt.close(fig)
+
+
+def overflow(fig: plt.Figure) -> float:
+    """How far (inches) the drawn content reaches left or right of the figure's canvas.
+
+    Saved with a tight bounding box, such content would make the file wider than the
+    journal width it was drawn for (and shrink its text when the journal scales it
+    back); :func:`write_figure` logs it and the tests require 0. (Height is free.)
+    """
+    fig.canvas.draw()
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    width = fig.get_size_inches()[0]
+    return float(max(0.0, -box.x0, box.x1 - width))
+
+
+def _freeze_layout(fig: plt.Figure) -> None:
+    """Run the layout engine once, then fix every axes at its position, rounded."""
+    fig.canvas.draw()
+    positions = [(ax, np.round(ax.get_position().bounds, 6)) for ax in fig.axes]
+    if fig.get_layout_engine() is not None:
+        fig.set_layout_engine("none")
+    for ax, bounds in positions:
+        ax.set_axes_locator(None)
+        ax.set_position(bounds)
+
+
+def write_figure(figure: plt.Figure, outputs: Mapping[str, str], render: Mapping[str, Any]) -> None:
+    """Write a figure job's figure to its ``png``, ``pdf`` and ``svg`` outputs.
+
+    ``render["style"]`` is the config's shared style (``font_size``, ``dpi``,
+    ``palette``); content beyond the canvas (:func:`overflow`) is warned of on stderr.
+    """
+    style = style_from_config(**render["style"])
+    beyond = overflow(figure)
+    if beyond > OVERFLOW_TOLERANCE:
+        print(f"warning: the figure reaches {beyond:.2f} in beyond its canvas", file=sys.stderr)
+    save_figure(figure, [outputs[form] for form in ("png", "pdf", "svg")], style)
