@@ -121,8 +121,16 @@ def rulegraph(root: Path = REPO) -> str:
     """The workflow's rule graph as a Mermaid diagram (``snakemake --rulegraph``)."""
     command = [sys.executable, "-m", "snakemake", "--quiet", "all", "--rulegraph", "mermaid-js"]
     result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=True)
-    graph = result.stdout[result.stdout.index("flowchart") :].rstrip()
+    lines = result.stdout[result.stdout.index("flowchart") :].rstrip().splitlines()
+    # Snakemake lists the edges in no fixed order: sort them, so the page is stable.
+    nodes = [line for line in lines if "-->" not in line]
+    edges = sorted((line for line in lines if "-->" in line), key=_edge_key)
+    graph = "\n".join([*nodes, *edges])
     return f"```mermaid\n{graph}\n```\n"
+
+
+def _edge_key(line: str) -> tuple[int, ...]:
+    return tuple(int(number) for number in re.findall(r"id(\d+)", line))
 
 
 def blocks(config: Mapping[str, Any], root: Path = REPO) -> dict[str, str]:
