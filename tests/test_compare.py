@@ -16,7 +16,6 @@ import yaml
 
 from coprod.analyses.barrier_sides import barrier_sides
 from coprod.analyses.catalogue import add_mean_scores, score_catalogue, scores_of
-from coprod.analyses.checks import check_compare_config
 from coprod.analyses.contrasts import contrast_levels, two_group_contrast
 from coprod.analyses.describe import describe, share_at_least
 from coprod.analyses.focus_groups import code_prevalence, cooccurrence, joint_display, spearman
@@ -776,28 +775,10 @@ def test_compare_rules_write_every_output(study, study_copy, scored, consensus, 
     shutil.rmtree(study_copy / "results")
 
 
-# --------------------------------------------------------------------------- config checks
-
-
-def test_config_checks_name_the_file_and_key(config):
-    check_compare_config(config)
-    compare = config["compare"]
-    families = {k: v for k, v in compare["families"].items() if k != "barrier_sides"}
-    undefined = {**config, "compare": {**compare, "families": families}}
-    with pytest.raises(
-        ValueError, match=r"my\.yaml: compare names the families \['barrier_sides'\]"
-    ):
-        check_compare_config(undefined, source="my.yaml")
-    clash = {**compare["contrasts"]["samples"]}
-    clashing = {**config, "compare": {**compare, "contrasts": {"risks": clash}}}
-    with pytest.raises(ValueError, match=r"config/config\.yaml: compare\.contrasts \['risks'\]"):
-        check_compare_config(clashing)
-
-
 def test_registered_analyses_resolve_and_the_registry_imports_no_pandas(config):
     for job in ANALYSES:
         assert job.stage == "compare" and job.kind == "records"
         assert callable(resolve(job.function)), job.name
         assert all(path.startswith("results/compare/") for path in job.outputs(config).values())
-    code = "import sys, coprod.analyses.checks; assert 'pandas' not in sys.modules"
+    code = "import sys, coprod.analyses.registry; assert 'pandas' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

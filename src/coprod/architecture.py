@@ -54,7 +54,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("exhibits", ("coprod.exhibits",)),
     ("synthetic study", ("coprod.synthetic",)),
     ("validation", ("coprod.validation",)),
-    ("workflow", ("coprod.registry", "coprod.architecture")),
+    ("workflow", ("coprod.registry", "coprod.config_checks", "coprod.architecture")),
 )
 """The library's layers in DAG order: a module imports only from its own layer or above."""
 _BLOCK = re.compile(

@@ -4,6 +4,7 @@ from pathlib import Path
 import yaml
 from snakemake.utils import validate
 
+from coprod.config_checks import check_config
 from coprod.imports import library_files
 from coprod.jobs import FIGURE_STYLE_KEYS
 from coprod.registry import jobs as registered_jobs
@@ -13,6 +14,8 @@ ENV = str(REPO / "environment.yml")
 
 
 validate(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
+# What the schema cannot say: keys checked against each other and the registry.
+check_config(config, source=(workflow.configfiles or ["the config"])[0])
 
 
 def library(*modules):

@@ -67,22 +67,6 @@ VALIDATION_BATCH_FILES = [
     for batch in batches
 ]
 
-# Replicates of two conditions share seeds only by intent (the same seed_offset).
-for _a, _spec_a in VALIDATION_CONDITIONS.items():
-    for _b, _spec_b in VALIDATION_CONDITIONS.items():
-        _start_a, _start_b = _spec_a["seed_offset"], _spec_b["seed_offset"]
-        if (
-            _a < _b
-            and _start_a != _start_b
-            and _start_a < _start_b + _spec_b["n_replicates"]
-            and _start_b < _start_a + _spec_a["n_replicates"]
-        ):
-            raise ValueError(
-                f"config/config.yaml: validation conditions {_a!r} and {_b!r} draw "
-                f"replicates from overlapping seeds (offsets {_start_a} and {_start_b}); "
-                "give them seed_offsets further apart, or the same offset on purpose"
-            )
-
 VALIDATION_CONDITION_NAMES = "|".join(VALIDATION["conditions"]) or "none"
 # The library each rule runs (the import graph of its modules): a batch runs the
 # registered compare jobs too, which it resolves by name.

@@ -1,0 +1,120 @@
+"""Checks of the config that its schema cannot express, run when the workflow parses.
+
+The schema (``workflow/schemas/config.schema.yaml``) checks each key on its own; these
+check keys against each other and against the registry. Each problem raises a
+``ValueError`` that names the config file and the key to change, before any job runs:
+``workflow/rules/common.smk`` calls :func:`check_config` right after the schema.
+
+Example
+-------
+>>> check_config(config)
+>>> broken = {**config, "compare": {**config["compare"], "families": {}}}
+>>> check_config(broken)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+ValueError: config/config.yaml: compare names the families [...], which are not defined ...
+"""
+
+from __future__ import annotations
+
+from coprod.analyses.registry import ANALYSES, family_names, job_named
+from coprod.jobs import Config
+
+__all__ = [
+    "breakdowns_without",
+    "check_config",
+    "clashing_contrasts",
+    "overlapping_seeds",
+    "undefined_families",
+]
+
+
+def undefined_families(config: Config) -> list[str]:
+    """Families a registered analysis writes that config ``compare.families`` does not define."""
+    compare = config["compare"]
+    used = {name for job in ANALYSES for name in family_names(compare, job.name)}
+    return sorted(used - set(compare["families"]))
+
+
+def clashing_contrasts(config: Config) -> list[str]:
+    """Contrasts of config ``compare.contrasts`` whose file another analysis writes too."""
+    others = {
+        path
+        for job in ANALYSES
+        if job.name != "compare_contrasts"
+        for path in job.outputs(config).values()
+    }
+    contrasts = job_named("compare_contrasts").outputs(config)
+    return sorted(name for name, path in contrasts.items() if path in others)
+
+
+def breakdowns_without(config: Config) -> dict[str, list[str]]:
+    """The result breakdowns that lack the exhibits' column ``exhibits.by``: key -> its list.
+
+    The tables show their columns per level of ``exhibits.by``, so the descriptives
+    (``compare.describe_by``) and the scale reliability (``reliability.by``) must be
+    broken down by it.
+    """
+    breakdowns = {
+        "compare.describe_by": config["compare"]["describe_by"],
+        "reliability.by": config["reliability"]["by"],
+    }
+    return {key: by for key, by in breakdowns.items() if config["exhibits"]["by"] not in by}
+
+
+def overlapping_seeds(config: Config) -> list[tuple[str, str]]:
+    """Pairs of validation conditions whose replicates' seeds overlap by accident.
+
+    Conditions with the same ``seed_offset`` share seeds on purpose (the same data sets
+    under another effect scale); different offsets must leave their ranges apart.
+    """
+    validation = config["validation"]
+    conditions = validation["conditions"]
+
+    def seeds(spec: Config) -> range:
+        start = spec["seed_offset"]
+        return range(start, start + spec.get("n_replicates", validation["n_replicates"]))
+
+    return [
+        (a, b)
+        for a in conditions
+        for b in conditions
+        if a < b
+        and seeds(conditions[a]).start != seeds(conditions[b]).start
+        and seeds(conditions[a]).start < seeds(conditions[b]).stop
+        and seeds(conditions[b]).start < seeds(conditions[a]).stop
+    ]
+
+
+def check_config(config: Config, source: str = "config/config.yaml") -> None:
+    """Raise a ``ValueError`` naming ``source`` and the key for the first problem found.
+
+    Checks: families used but not defined under ``compare.families``; a contrast named
+    like another output of ``results/compare/``; ``exhibits.by`` missing from a
+    breakdown the tables read; validation conditions with overlapping seeds.
+    """
+    undefined = undefined_families(config)
+    if undefined:
+        raise ValueError(
+            f"{source}: compare names the families {undefined}, which are not "
+            f"defined under compare.families (defined: {sorted(config['compare']['families'])})"
+        )
+    clashing = clashing_contrasts(config)
+    if clashing:
+        raise ValueError(
+            f"{source}: compare.contrasts {clashing} are named like other outputs "
+            "of results/compare/; rename them"
+        )
+    without = breakdowns_without(config)
+    if without:
+        raise ValueError(
+            f"{source}: exhibits.by is '{config['exhibits']['by']}', but "
+            f"{' and '.join(without)} do(es) not break the results down by it; add it "
+            f"there or choose another ({without})"
+        )
+    for a, b in overlapping_seeds(config):
+        offsets = [config["validation"]["conditions"][name]["seed_offset"] for name in (a, b)]
+        raise ValueError(
+            f"{source}: validation conditions {a!r} and {b!r} draw replicates from "
+            f"overlapping seeds (offsets {offsets[0]} and {offsets[1]}); give them "
+            "seed_offsets further apart, or the same offset on purpose"
+        )

@@ -1,0 +1,97 @@
+"""The config checks the schema cannot express: each names the file and the key."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from coprod.config_checks import check_config, overlapping_seeds
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def config() -> dict:
+    # Snakemake fills the schema's defaults in; the bundled config sets every key they need.
+    return yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
+
+
+def with_key(config: dict, section: str, **values) -> dict:
+    return {**config, section: {**config[section], **values}}
+
+
+def test_the_bundled_config_passes(config):
+    check_config(config)
+
+
+def test_an_undefined_family_is_named(config):
+    families = {k: v for k, v in config["compare"]["families"].items() if k != "barrier_sides"}
+    broken = with_key(config, "compare", families=families)
+    with pytest.raises(
+        ValueError, match=r"^my\.yaml: compare names the families \['barrier_sides'\], which"
+    ):
+        check_config(broken, source="my.yaml")
+
+
+def test_a_contrast_named_like_another_output_is_named(config):
+    contrast = config["compare"]["contrasts"]["samples"]
+    broken = with_key(config, "compare", contrasts={"risks": contrast})
+    message = (
+        "config/config.yaml: compare.contrasts ['risks'] are named like other outputs "
+        "of results/compare/; rename them"
+    )
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        check_config(broken)
+
+
+def test_exhibits_by_missing_from_a_breakdown_is_named(config):
+    broken = with_key(config, "reliability", by=["sample"])
+    with pytest.raises(
+        ValueError,
+        match=r"^config/config\.yaml: exhibits\.by is 'case', but reliability\.by do\(es\) not",
+    ):
+        check_config(broken)
+
+
+def test_overlapping_validation_seeds_are_named(config):
+    conditions = {
+        "null": {"effect_scale": 0, "seed_offset": 0, "n_replicates": 10},
+        "planted": {"effect_scale": 1, "seed_offset": 5, "n_replicates": 10},
+        "again": {"effect_scale": 2, "seed_offset": 0, "n_replicates": 10},
+    }
+    broken = with_key(config, "validation", conditions=conditions)
+    assert overlapping_seeds(broken) == [("null", "planted"), ("again", "planted")]
+    with pytest.raises(
+        ValueError,
+        match=r"validation conditions 'null' and 'planted' draw replicates from overlapping "
+        r"seeds \(offsets 0 and 5\)",
+    ):
+        check_config(broken)
+    apart = {**conditions, "planted": {**conditions["planted"], "seed_offset": 10}}
+    assert overlapping_seeds(with_key(config, "validation", conditions=apart)) == []
+
+
+def test_the_workflow_stops_on_a_failed_check_before_any_job(study_copy):
+    path = study_copy / "config" / "config.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["reliability"]["by"] = ["sample"]
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+    result = subprocess.run(
+        [*command, "--directory", str(study_copy), "--dry-run"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    message = "config/config.yaml: exhibits.by is 'case', but reliability.by do(es) not"
+    assert message in result.stdout + result.stderr
+    assert not (study_copy / "results").exists()
+
+
+def test_the_checks_import_no_pandas():
+    code = "import sys, coprod.config_checks; assert 'pandas' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
