@@ -82,6 +82,11 @@ def library_modules(module: str) -> frozenset[str]:
     return frozenset(seen)
 
 
+def script_modules(path: str | Path) -> set[str]:
+    """The ``coprod`` modules a workflow script (or any file outside the package) imports."""
+    return imported_modules(Path(path), "")
+
+
 def library_files(*modules: str) -> list[Path]:
     """The source files of every module the given modules import, sorted by path."""
     names = set().union(*(library_modules(module) for module in modules))

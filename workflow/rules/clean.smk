@@ -5,7 +5,7 @@ rule exclusions:
     input:
         **resource_files(),
         survey="results/ingest/survey.parquet",
-        library=library("clean", "resources", "errors", "pipeline"),
+        library=script_library("exclusions.py"),
     output:
         clean="results/clean/survey_clean.parquet",
         exclusions="results/clean/exclusions.parquet",

@@ -5,7 +5,7 @@ import yaml
 from snakemake.utils import validate
 
 from coprod.config_checks import check_config
-from coprod.imports import library_files
+from coprod.imports import library_files, script_modules
 from coprod.jobs import FIGURE_STYLE_KEYS
 from coprod.registry import jobs as registered_jobs
 
@@ -18,23 +18,11 @@ validate(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
 check_config(config, source=(workflow.configfiles or ["the config"])[0])
 
 
-def library(*modules):
-    """Library modules a rule's script imports: inputs, so editing them reruns the rule.
-
-    A name is a module ("clean"), a module of a package ("raw/survey", which brings
-    the package's __init__.py) or a whole package ("synthetic": all its modules).
-    """
-    root = REPO / "src" / "coprod"
-    paths = []
-    for module in modules:
-        path = root / module
-        if path.is_dir():
-            paths += sorted(path.glob("*.py"))
-            continue
-        if path.parent != root:
-            paths.append(path.parent / "__init__.py")
-        paths.append(path.with_name(f"{path.name}.py"))
-    return [str(path) for path in dict.fromkeys(paths)]
+def script_library(script):
+    """The library files a workflow script runs (the import graph of its imports): inputs,
+    so that editing any module it uses, directly or through others, reruns the rule."""
+    modules = script_modules(REPO / "workflow" / "scripts" / script)
+    return [str(path) for path in library_files(*modules)]
 
 
 def schemas(*names):

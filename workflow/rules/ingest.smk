@@ -12,7 +12,7 @@ rule validate_resources:
     input:
         **resource_files(),
         schemas=schemas("codebook", "focus_group_codebook", "registries"),
-        library=library("resources", "errors", "pipeline"),
+        library=script_library("validate_resources.py"),
     output:
         instrument="results/resources/instrument.csv",
     log:
@@ -33,15 +33,7 @@ rule screen_anonymity:
         segments=config["raw"]["focus_group_segments"],
         codings=config["raw"]["focus_group_codings"],
         deny_list=config["screening"]["deny_list"],
-        library=library(
-            "raw/screen",
-            "raw/formats",
-            "raw/personal_data",
-            "resources",
-            "vocabulary",
-            "errors",
-            "pipeline",
-        ),
+        library=script_library("screen_anonymity.py"),
     output:
         SCREEN,
     log:
@@ -64,16 +56,7 @@ rule ingest_survey:
         **resource_files(),
         screen=SCREEN,
         exports=[entry["path"] for entry in SURVEY],
-        library=library(
-            "raw/survey",
-            "raw/values",
-            "raw/formats",
-            "raw/personal_data",
-            "resources",
-            "vocabulary",
-            "errors",
-            "pipeline",
-        ),
+        library=script_library("ingest_survey.py"),
     output:
         survey="results/ingest/survey.parquet",
         samples=[
@@ -100,16 +83,7 @@ rule ingest_focus_groups:
         screen=SCREEN,
         segments=config["raw"]["focus_group_segments"],
         codings=config["raw"]["focus_group_codings"],
-        library=library(
-            "raw/focus_groups",
-            "raw/values",
-            "raw/formats",
-            "raw/personal_data",
-            "resources",
-            "vocabulary",
-            "errors",
-            "pipeline",
-        ),
+        library=script_library("ingest_focus_groups.py"),
     output:
         segments="results/ingest/focus_group_segments.parquet",
         codings="results/ingest/focus_group_codings.parquet",

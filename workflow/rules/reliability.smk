@@ -6,7 +6,7 @@ rule scale_reliability:
     input:
         **resource_files(),
         item_data="results/scoring/items.parquet",
-        library=library("reliability", "resources", "vocabulary", "pipeline"),
+        library=script_library("scale_reliability.py"),
     output:
         scales="results/reliability/scale_reliability.parquet",
         item_statistics="results/reliability/item_statistics.parquet",
@@ -32,7 +32,7 @@ rule intercoder_reliability:
         **resource_files(),
         segments="results/ingest/focus_group_segments.parquet",
         codings="results/ingest/focus_group_codings.parquet",
-        library=library("reliability", "coding", "resources", "vocabulary", "pipeline"),
+        library=script_library("intercoder_reliability.py"),
     output:
         "results/reliability/intercoder_reliability.parquet",
     log:
@@ -57,7 +57,7 @@ rule intercoder_reliability:
 rule consensus_codes:
     input:
         unpack(consensus_inputs),
-        library=library("coding", "resources", "errors", "pipeline"),
+        library=script_library("consensus_codes.py"),
     output:
         "results/reliability/consensus_codes.parquet",
     log:

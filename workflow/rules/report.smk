@@ -8,7 +8,7 @@ EXHIBITS = job_files("exhibits")
 
 rule package_versions:
     input:
-        library=library("provenance", "pipeline"),
+        library=script_library("package_versions.py"),
     output:
         report(
             "results/provenance/versions.txt",
@@ -28,7 +28,7 @@ rule package_versions:
 
 rule config_used:
     input:
-        library=library("provenance", "pipeline"),
+        library=script_library("config_used.py"),
     output:
         report(
             "results/provenance/config.yaml",
@@ -51,7 +51,7 @@ rule config_used:
 rule manifest:
     input:
         exhibits=EXHIBITS,
-        library=library("provenance", "pipeline"),
+        library=script_library("manifest.py"),
     output:
         "results/MANIFEST.sha256",
     log:

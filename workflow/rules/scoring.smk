@@ -5,7 +5,7 @@ rule score:
     input:
         **resource_files(),
         survey="results/clean/survey_clean.parquet",
-        library=library("scoring", "clean", "resources", "errors", "pipeline"),
+        library=script_library("score.py"),
     output:
         scores="results/scoring/scores.parquet",
         item_data="results/scoring/items.parquet",

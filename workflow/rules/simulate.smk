@@ -7,15 +7,7 @@ rule simulate:
     input:
         **resource_files(),
         model=config["synthetic"]["model"],
-        library=library(
-            "synthetic",
-            "raw/formats",
-            "raw/personal_data",
-            "resources",
-            "vocabulary",
-            "errors",
-            "pipeline",
-        ),
+        library=script_library("simulate.py"),
     output:
         simulated_files(),
     log:

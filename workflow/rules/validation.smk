@@ -68,27 +68,18 @@ VALIDATION_BATCH_FILES = [
 ]
 
 VALIDATION_CONDITION_NAMES = "|".join(VALIDATION["conditions"]) or "none"
-# The library each rule runs (the import graph of its modules): a batch runs the
-# registered compare jobs too, which it resolves by name.
-VALIDATION_LIBRARY = {
-    step: [str(path) for path in library_files("coprod.pipeline", *modules)]
-    for step, modules in {
-        "truth": ["coprod.validation.truth"],
-        "batch": [
-            "coprod.validation.replicates",
-            *(job.module for job in stage_jobs("compare")),
-        ],
-        "summary": ["coprod.validation.summary"],
-        "figure": ["coprod.validation.figures"],
-    }.items()
-}
+# A batch runs the registered compare jobs too, which it resolves by name: their
+# modules are its library inputs beside its script's.
+VALIDATION_JOBS_LIBRARY = [
+    str(path) for path in library_files(*(job.module for job in stage_jobs("compare")))
+]
 
 
 rule validation_truth:
     input:
         **resource_files(),
         model=config["synthetic"]["model"],
-        library=VALIDATION_LIBRARY["truth"],
+        library=script_library("validation_truth.py"),
     output:
         f"{VALIDATION_DIR}/{{condition}}/truth.json",
     log:
@@ -118,7 +109,7 @@ rule validation_batch:
         **resource_files(),
         model=config["synthetic"]["model"],
         truth=f"{VALIDATION_DIR}/{{condition}}/truth.json",
-        library=VALIDATION_LIBRARY["batch"],
+        library=script_library("validation_batch.py") + VALIDATION_JOBS_LIBRARY,
     output:
         f"{VALIDATION_DIR}/{{condition}}/batch_{{batch}}.parquet",
     log:
@@ -158,7 +149,7 @@ rule validation_batch:
 rule validation_summary:
     input:
         batches=VALIDATION_BATCH_FILES,
-        library=VALIDATION_LIBRARY["summary"],
+        library=script_library("validation_summary.py"),
     output:
         summary=f"{VALIDATION_DIR}/summary.parquet",
         table=report(
@@ -196,7 +187,7 @@ rule validation_figure:
     input:
         summary=f"{VALIDATION_DIR}/summary.parquet",
         estimands=f"{VALIDATION_DIR}/estimands.parquet",
-        library=VALIDATION_LIBRARY["figure"],
+        library=script_library("validation_figure.py"),
     output:
         methods_png=report(
             f"{VALIDATION_DIR}/figure_validation.png",
