@@ -12,10 +12,6 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/ingest.smk"
-include: "workflow/rules/clean.smk"
-include: "workflow/rules/scoring.smk"
-include: "workflow/rules/reliability.smk"
 include: "workflow/rules/registered.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/simulate.smk"
@@ -25,20 +21,7 @@ include: "workflow/rules/validation.smk"
 rule all:
     default_target: True
     input:
-        "results/resources/instrument.csv",
-        "results/screening/anonymity_screen.csv",
-        "results/ingest/survey.parquet",
-        "results/ingest/focus_group_segments.parquet",
-        "results/ingest/focus_group_codings.parquet",
-        "results/clean/survey_clean.parquet",
-        "results/clean/exclusions.parquet",
-        "results/clean/flow.csv",
-        "results/scoring/scores.parquet",
-        "results/scoring/items.parquet",
-        "results/scoring/prorated.csv",
-        "results/reliability/scale_reliability.parquet",
-        "results/reliability/intercoder_reliability.parquet",
-        [job_files(stage) for stage in ("compare", "figure_data", "exhibits")],
+        registered_files(),
         "results/provenance/versions.txt",
         "results/provenance/config.yaml",
         "results/MANIFEST.sha256",

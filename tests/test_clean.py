@@ -434,4 +434,4 @@ def test_changing_an_exclusion_setting_reruns_exactly_the_downstream_rules(study
     flow = pd.read_csv(study_copy / "results" / "clean" / "flow.csv", dtype={"sample": str})
     assert flow.loc[flow["step"].eq("speeder"), "excluded"].eq(0).all()
     assert not flow.loc[flow["step"].eq("speeder"), "enabled"].any()
-    assert "speeder=False" in (study_copy / "logs" / "exclusions.log").read_text()
+    assert "speeder=False" in (study_copy / "logs" / "clean" / "exclusions.log").read_text()

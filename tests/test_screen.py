@@ -258,7 +258,7 @@ def test_workflow_stops_before_reading_raw_data(study_copy):
     assert "Error in rule screen_anonymity" in output, output.replace(planted, "<planted>")
     assert not (study_copy / "results" / "ingest").exists()
     assert not (study_copy / "results" / "screening" / "anonymity_screen.csv").exists()
-    log = (study_copy / "logs" / "screen_anonymity.log").read_text()
+    log = (study_copy / "logs" / "ingest" / "screen_anonymity.log").read_text()
     for text in (output, log):
         assert planted not in text and "bloggs" not in text
 

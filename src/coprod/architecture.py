@@ -47,14 +47,17 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("raw input", ("coprod.raw",)),
-    ("cleaning and scoring", ("coprod.clean", "coprod.scoring")),
+    ("cleaning and scoring", ("coprod.clean", "coprod.exclusions", "coprod.scoring")),
     ("statistics", ("coprod.stats",)),
     ("reliability", ("coprod.reliability", "coprod.coding")),
     ("analyses", ("coprod.analyses",)),
     ("exhibits", ("coprod.exhibits",)),
     ("synthetic study", ("coprod.synthetic",)),
     ("validation", ("coprod.validation",)),
-    ("workflow", ("coprod.registry", "coprod.config_checks", "coprod.architecture")),
+    (
+        "workflow",
+        ("coprod.preparation", "coprod.registry", "coprod.config_checks", "coprod.architecture"),
+    ),
 )
 """The library's layers in DAG order: a module imports only from its own layer or above."""
 _BLOCK = re.compile(

@@ -192,9 +192,13 @@ def data_inputs(named: Mapping[str, Any]) -> dict[str, Any]:
 def write_records(
     records: Mapping[str, Any], outputs: Mapping[str, str], render: Mapping[str, Any]
 ) -> None:
-    """Write a records job's frames, each as Parquet to the output of its name."""
+    """Write a records job's frames, each to the output of its name: as Parquet, or as
+    CSV where the file name ends in ``.csv`` (for a reader without Parquet)."""
     for name, frame in records.items():
-        frame.to_parquet(outputs[name], index=False)
+        if str(outputs[name]).endswith(".csv"):
+            frame.to_csv(outputs[name], index=False, lineterminator="\n")
+        else:
+            frame.to_parquet(outputs[name], index=False)
 
 
 def run(snakemake: Any, function: str | None = None) -> None:

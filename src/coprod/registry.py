@@ -17,11 +17,12 @@ from __future__ import annotations
 from coprod.analyses.registry import ANALYSES, FIGURE_DATA
 from coprod.exhibits.registry import EXHIBITS
 from coprod.jobs import Job
+from coprod.preparation import PREPARATION
 
 
 def jobs() -> tuple[Job, ...]:
-    """Every registered job: the analyses, the figures' data, the exhibits in order."""
-    found = (*ANALYSES, *FIGURE_DATA, *EXHIBITS)
+    """Every registered job in DAG order: preparation, analyses, figures' data, exhibits."""
+    found = (*PREPARATION, *ANALYSES, *FIGURE_DATA, *EXHIBITS)
     names = [job.name for job in found]
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:

@@ -28,8 +28,10 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -235,3 +237,14 @@ def score_responses(
         items=pd.concat([keys, keyed[item_ids].astype("Float64")], axis=1),
         prorated=prorating_table(score_frame, prorated_frame, cb),
     )
+
+
+def scoring_job(
+    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
+) -> dict[str, pd.DataFrame]:
+    """The scoring stage as a job (:mod:`coprod.jobs`): scores, keyed items and the
+    prorated scores (CSV, and in the log)."""
+    responses = pd.read_parquet(inputs["survey"])
+    scored = score_responses(responses, study, min_share_answered=settings["min_share_answered"])
+    print(scored.prorated.to_string(index=False), file=sys.stderr)
+    return {"scores": scored.scores, "item_data": scored.items, "prorated": scored.prorated}

@@ -25,12 +25,6 @@ def script_library(script):
     return [str(path) for path in library_files(*modules)]
 
 
-def schemas(*names):
-    return [
-        str(REPO / "workflow" / "schemas" / f"{name}.schema.yaml") for name in names
-    ]
-
-
 def resource_files():
     return dict(config["resources"])
 
@@ -45,18 +39,6 @@ def simulated_files():
     names = [entry["file"] for entry in model["samples"]]
     names += ["focus_group_segments.csv", "focus_group_codings.csv", "truth.json"]
     return [f"results/synthetic/{name}" for name in names]
-
-
-def consensus_inputs(wildcards):
-    """Segments, codings and codebooks; the adjudication file only when the config names one."""
-    inputs = {
-        "segments": "results/ingest/focus_group_segments.parquet",
-        "codings": "results/ingest/focus_group_codings.parquet",
-        **resource_files(),
-    }
-    if config["intercoder"]["adjudication"]:
-        inputs["adjudication"] = config["intercoder"]["adjudication"]
-    return inputs
 
 
 def memory_mb(per_input_mb=20, base=1000):
@@ -99,6 +81,11 @@ def job_outputs(job):
             labels={**labels, "Shows": part.title},
         )
     return outputs
+
+
+def registered_files():
+    """Every output of every registered job (the default target asks for them all)."""
+    return [path for job in registered_jobs() for path in job.outputs(config).values()]
 
 
 def stage_jobs(stage):

@@ -1,7 +1,7 @@
-# The registered jobs (coprod.registry): every analysis, table and figure, one rule
-# each, generated from the registries in coprod.analyses.registry and
-# coprod.exhibits.registry. Each runs its library function through
-# workflow/scripts/job.py; its settings reach it through params, so a changed config
+# The registered jobs (coprod.registry): every preparation stage, analysis, table and
+# figure, one rule each, generated from the registries in coprod.preparation,
+# coprod.analyses.registry and coprod.exhibits.registry. Each runs its library
+# function through workflow/scripts/job.py; its settings reach it through params, so a changed config
 # value reruns exactly the jobs that read it, and its library inputs come from the
 # import graph, so a changed module reruns exactly the jobs that run it.
 
@@ -18,6 +18,8 @@ for job in registered_jobs():
             f"logs/{job.stage}/{job.name}.log",
         conda:
             ENV
+        resources:
+            mem_mb=memory_mb(),
         params:
             function=job.function,
             writer=job.writer,
