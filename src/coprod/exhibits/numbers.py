@@ -36,20 +36,9 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.exhibits.formatting import (
-    decimals_of,
-    format_p,
-    is_missing,
-    number_text,
-)
+from coprod.exhibits.formatting import decimals_of, format_p, is_missing, number_text
 from coprod.exhibits.labels import Labels, key_part, step_label
-from coprod.exhibits.tables.common import (
-    as_float,
-    as_text,
-    one_row,
-    outcome_rows,
-    read,
-)
+from coprod.exhibits.tables.common import as_float, as_text, one_row, outcome_rows, read
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
 

@@ -11,19 +11,11 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.exhibits.formatting import (
-    fmt_count,
-)
+from coprod.exhibits.formatting import fmt_count
 from coprod.exhibits.labels import Labels, humanise
 from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-)
-from coprod.exhibits.tables.common import (
-    as_text,
-    read,
-)
+from coprod.exhibits.protection import Protector, masking_note
+from coprod.exhibits.tables.common import as_text, read
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
 

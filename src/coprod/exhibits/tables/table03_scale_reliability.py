@@ -19,16 +19,8 @@ from coprod.exhibits.formatting import (
 )
 from coprod.exhibits.labels import Labels
 from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-)
-from coprod.exhibits.tables.common import (
-    as_count,
-    as_float,
-    one_row,
-    read,
-)
+from coprod.exhibits.protection import Protector, masking_note
+from coprod.exhibits.tables.common import as_count, as_float, one_row, read
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
 

@@ -19,14 +19,8 @@ from coprod.exhibits.formatting import (
 )
 from coprod.exhibits.labels import Labels, humanise
 from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-)
-from coprod.exhibits.tables.common import (
-    as_count,
-    as_float,
-    read,
-)
+from coprod.exhibits.protection import Protector
+from coprod.exhibits.tables.common import as_count, as_float, read
 from coprod.resources import Study
 
 

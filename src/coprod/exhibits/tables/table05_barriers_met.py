@@ -23,11 +23,7 @@ from coprod.exhibits.formatting import (
 )
 from coprod.exhibits.labels import Labels, humanise
 from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-    protect_groups,
-)
+from coprod.exhibits.protection import Protector, masking_note, protect_groups
 from coprod.exhibits.tables.common import (
     as_count,
     as_float,

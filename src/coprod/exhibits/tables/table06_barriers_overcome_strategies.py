@@ -22,10 +22,7 @@ from coprod.exhibits.formatting import (
 )
 from coprod.exhibits.labels import Labels
 from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-)
+from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import (
     as_count,
     as_text,

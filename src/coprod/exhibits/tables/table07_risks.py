@@ -10,19 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.exhibits.formatting import (
-    decimals_of,
-    fmt_count,
-    fmt_mean_sd,
-    fmt_percent,
-)
+from coprod.exhibits.formatting import decimals_of, fmt_count, fmt_mean_sd, fmt_percent
 from coprod.exhibits.labels import Labels
 from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-    protect_groups,
-)
+from coprod.exhibits.protection import Protector, masking_note, protect_groups
 from coprod.exhibits.tables.common import (
     as_count,
     as_float,

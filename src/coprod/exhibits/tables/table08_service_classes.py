@@ -17,9 +17,7 @@ from typing import Any
 
 from coprod.exhibits.labels import Labels
 from coprod.exhibits.model import Exhibit
-from coprod.exhibits.tables.common import (
-    contrast_table,
-)
+from coprod.exhibits.tables.common import contrast_table
 from coprod.resources import Study
 
 

@@ -20,10 +20,7 @@ from coprod.exhibits.formatting import (
 )
 from coprod.exhibits.labels import Labels, listing
 from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-)
+from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import (
     EFFECT_SYMBOLS,
     STATISTIC_SYMBOLS,
