@@ -6,7 +6,6 @@ The job of the rule ``table05_barriers_met`` (:mod:`coprod.exhibits.registry`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -22,7 +21,7 @@ from coprod.exhibits.formatting import (
     is_missing,
 )
 from coprod.exhibits.labels import Labels, humanise
-from coprod.exhibits.model import Column, Exhibit
+from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
 from coprod.exhibits.protection import Protector, masking_note, protect_groups
 from coprod.exhibits.tables.common import (
     as_count,
@@ -39,9 +38,7 @@ from coprod.exhibits.tables.common import (
 from coprod.resources import Study
 
 
-def barriers_met(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> list[Exhibit]:
+def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhibit]:
     """Table 5: how far each barrier was met, per case and pooled, with the across-case test.
 
     Reads ``describe`` (``results/compare/barriers_by_case.parquet``) and ``tests``

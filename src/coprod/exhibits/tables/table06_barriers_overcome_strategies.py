@@ -6,7 +6,7 @@ The job of the rule ``table06_barriers_overcome_strategies`` (:mod:`coprod.exhib
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -21,7 +21,7 @@ from coprod.exhibits.formatting import (
     is_missing,
 )
 from coprod.exhibits.labels import Labels
-from coprod.exhibits.model import Column, Exhibit
+from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
 from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import (
     as_count,
@@ -41,7 +41,7 @@ from coprod.resources import Study
 
 
 def barriers_overcome_and_strategies(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
+    study: Study, inputs: Inputs, settings: Settings
 ) -> list[Exhibit]:
     """Table 6: barriers overcome (a), strategies used (b), barrier x strategy in talk (c).
 

@@ -6,7 +6,6 @@ The job of the rule ``table12_joint_display`` (:mod:`coprod.exhibits.registry`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -21,7 +20,7 @@ from coprod.exhibits.formatting import (
     number_text,
 )
 from coprod.exhibits.labels import Labels
-from coprod.exhibits.model import Column, Exhibit
+from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
 from coprod.exhibits.protection import Protector, masking_note, protect_groups
 from coprod.exhibits.tables.common import (
     as_count,
@@ -36,9 +35,7 @@ from coprod.exhibits.tables.common import (
 from coprod.resources import Study
 
 
-def joint_display(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> list[Exhibit]:
+def joint_display(study: Study, inputs: Inputs, settings: Settings) -> list[Exhibit]:
     """Table 12: survey ranking of the barriers beside their focus-group prevalence.
 
     Reads ``display`` (``results/compare/joint_display.parquet``) and ``correlation``
