@@ -22,7 +22,7 @@ from coprod.exhibits.formatting import (
 )
 from coprod.exhibits.labels import Labels, humanise
 from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
-from coprod.exhibits.protection import Protector, masking_note, protect_groups
+from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import (
     as_count,
     as_float,
@@ -32,8 +32,11 @@ from coprod.exhibits.tables.common import (
     one_at,
     one_row,
     outcome_rows,
+    per_group,
+    protect_by_group,
     read,
     test_columns,
+    with_counts,
 )
 from coprod.resources import Study
 
@@ -82,16 +85,12 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
         test = one_row(tests, outcome=outcome)
         record.update(test_columns(test, correction))
         records.append(record)
-    table = pd.DataFrame(records)
-    for label in level_labels:
-        for column in (f"{label}: n", f"{label}: rating ≥ {high} (n)"):
-            table[column] = table[column].astype("Int64")
+    counts = [c for label in level_labels for c in (f"{label}: n", f"{label}: rating ≥ {high} (n)")]
+    table = with_counts(pd.DataFrame(records), counts)
     protector = Protector(table, min_cell)
-    protect_groups(
+    protect_by_group(
         protector,
-        table.index,
-        level_labels[:-1],
-        level_labels[-1],
+        level_labels,
         n=lambda g: f"{g}: n",
         n_derived=lambda g: [f"{g}: mean", f"{g}: SD"],
         k=lambda g: f"{g}: rating ≥ {high} (n)",
@@ -102,21 +101,15 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
         Column("Side", ("Side",), numeric=False),
         Column("n", (f"{level_labels[-1]}: n",), fmt_count),
     ]
-    for label in level_labels:
-        columns.append(
-            Column(
-                f"{label}: mean (SD)",
-                (f"{label}: mean", f"{label}: SD"),
-                fmt_mean_sd(decimals["mean"]),
-            )
-        )
-        columns.append(
-            Column(
-                f"{label}: % ≥ {high}",
-                (f"{label}: rating ≥ {high} (%)",),
-                fmt_percent(decimals["percent"]),
-            )
-        )
+    columns += per_group(
+        level_labels,
+        lambda g: Column(
+            f"{g}: mean (SD)", (f"{g}: mean", f"{g}: SD"), fmt_mean_sd(decimals["mean"])
+        ),
+        lambda g: Column(
+            f"{g}: % ≥ {high}", (f"{g}: rating ≥ {high} (%)",), fmt_percent(decimals["percent"])
+        ),
+    )
     columns += [
         Column("H", ("Statistic",), fmt_number(decimals["statistic"])),
         Column(
@@ -137,7 +130,6 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
         labels.case_note(),
         masking_note(min_cell),
     ]
-    counts = [c for label in level_labels for c in (f"{label}: n", f"{label}: rating ≥ {high} (n)")]
     complements = {f"{label}: rating ≥ {high} (n)": f"{label}: n" for label in level_labels}
     return [
         protector.exhibit(
