@@ -167,6 +167,22 @@ def test_columns(
     return record
 
 
+def test_printed(
+    statistic: str, effect: str, correction: str, decimals: Mapping[str, int]
+) -> list[Column]:
+    """How a table prints :func:`test_columns`: the statistic headed ``statistic``, the
+    effect with its CI headed ``effect [95% CI]``, and the adjusted p."""
+    return [
+        Column(statistic, ("Statistic",), fmt_number(decimals["statistic"])),
+        Column(
+            f"{effect} [95% CI]",
+            ("Effect", "Effect 95% CI low", "Effect 95% CI high"),
+            fmt_estimate_ci(decimals["effect"]),
+        ),
+        Column(f"p ({correction})", (f"p ({correction})",), fmt_p),
+    ]
+
+
 STATISTIC_SYMBOLS = {"H": "H", "chi2 (Pearson)": "χ²", "W (U of x)": "U", "t": "t", "z": "z"}
 EFFECT_SYMBOLS = {
     "epsilon_squared": "ε²",

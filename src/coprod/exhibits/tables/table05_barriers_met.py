@@ -13,10 +13,7 @@ import pandas as pd
 from coprod.exhibits.formatting import (
     decimals_of,
     fmt_count,
-    fmt_estimate_ci,
     fmt_mean_sd,
-    fmt_number,
-    fmt_p,
     fmt_percent,
     is_missing,
 )
@@ -36,6 +33,7 @@ from coprod.exhibits.tables.common import (
     protect_by_group,
     read,
     test_columns,
+    test_printed,
     with_counts,
 )
 from coprod.resources import Study
@@ -110,15 +108,7 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
             f"{g}: % ≥ {high}", (f"{g}: rating ≥ {high} (%)",), fmt_percent(decimals["percent"])
         ),
     )
-    columns += [
-        Column("H", ("Statistic",), fmt_number(decimals["statistic"])),
-        Column(
-            "ε² [95% CI]",
-            ("Effect", "Effect 95% CI low", "Effect 95% CI high"),
-            fmt_estimate_ci(decimals["effect"]),
-        ),
-        Column(f"p ({correction})", (f"p ({correction})",), fmt_p),
-    ]
+    columns += test_printed("H", "ε²", correction, decimals)
     dfs = sorted({int(d) for d in table["df"].dropna()})
     notes = [
         f"Mean (SD) of each barrier scale ({labels.anchors(outcomes[0])}) and "

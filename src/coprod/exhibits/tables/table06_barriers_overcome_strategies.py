@@ -14,9 +14,6 @@ import pandas as pd
 from coprod.exhibits.formatting import (
     decimals_of,
     fmt_count,
-    fmt_estimate_ci,
-    fmt_number,
-    fmt_p,
     fmt_percent,
     is_missing,
 )
@@ -36,6 +33,7 @@ from coprod.exhibits.tables.common import (
     share_counts,
     share_table,
     test_columns,
+    test_printed,
 )
 from coprod.resources import Study
 
@@ -136,13 +134,7 @@ def barriers_overcome_and_strategies(
             Column(f"{g}: % used", (f"{g}: used (%)",), fmt_percent(decimals["percent"]))
             for g in level_labels_b
         ),
-        Column("χ²", ("Statistic",), fmt_number(decimals["statistic"])),
-        Column(
-            "V [95% CI]",
-            ("Effect", "Effect 95% CI low", "Effect 95% CI high"),
-            fmt_estimate_ci(decimals["effect"]),
-        ),
-        Column(f"p ({correction})", (f"p ({correction})",), fmt_p),
+        *test_printed("χ²", "V", correction, decimals),
     ]
     counts_b, complements_b = share_counts(level_labels_b, "used")
     dfs = sorted({int(d) for d in table_b["df"].dropna()})
