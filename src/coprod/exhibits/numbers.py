@@ -36,20 +36,10 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.exhibits.formatting import (
-    decimals_of,
-    format_p,
-    is_missing,
-    number_text,
-)
+from coprod.exhibits.formatting import decimals_of, format_p, is_missing, number_text
 from coprod.exhibits.labels import Labels, key_part, step_label
-from coprod.exhibits.tables.common import (
-    as_float,
-    as_text,
-    one_row,
-    outcome_rows,
-    read,
-)
+from coprod.exhibits.model import Inputs, Settings
+from coprod.exhibits.tables.common import as_float, as_text, one_row, outcome_rows, read
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
 
@@ -152,9 +142,7 @@ class _Numbers:
         self.p(f"{stem}_padj", row["p_adj"], f"p ({correction}-adjusted) of: {what}", source)
 
 
-def cited_numbers(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> dict[str, dict[str, Any]]:
+def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str, dict[str, Any]]:
     """Every number the paper's text cites, keyed by ids of the study's resources.
 
     Parameters

@@ -20,14 +20,7 @@ from matplotlib.colors import Normalize
 from coprod.analyses.catalogue import score_catalogue
 from coprod.exhibits.figures.drawing import cell_grid, masked_patch, panel_title
 from coprod.exhibits.figures.labels import level_labels, role_scores, scale_ends, score_response_set
-from coprod.exhibits.figures.style import (
-    LETTERS,
-    WIDTHS,
-    drawn_as,
-    figure_style,
-    plt,
-    text_size,
-)
+from coprod.exhibits.figures.style import LETTERS, WIDTHS, drawn_as, figure_style, plt, text_size
 from coprod.exhibits.protection import suppress_small_cells
 from coprod.resources import Study
 from coprod.vocabulary import POOLED

@@ -20,14 +20,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from coprod.exhibits.figures.drawing import cell_grid, is_significant, panel_title
 from coprod.exhibits.figures.labels import has_level_labels, level_labels
-from coprod.exhibits.figures.style import (
-    LETTERS,
-    WIDTHS,
-    drawn_as,
-    figure_style,
-    plt,
-    text_size,
-)
+from coprod.exhibits.figures.style import LETTERS, WIDTHS, drawn_as, figure_style, plt, text_size
 from coprod.resources import Study
 
 

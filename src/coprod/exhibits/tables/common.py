@@ -16,7 +16,7 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -167,6 +167,22 @@ def test_columns(
     return record
 
 
+def test_printed(
+    statistic: str, effect: str, correction: str, decimals: Mapping[str, int]
+) -> list[Column]:
+    """How a table prints :func:`test_columns`: the statistic headed ``statistic``, the
+    effect with its CI headed ``effect [95% CI]``, and the adjusted p."""
+    return [
+        Column(statistic, ("Statistic",), fmt_number(decimals["statistic"])),
+        Column(
+            f"{effect} [95% CI]",
+            ("Effect", "Effect 95% CI low", "Effect 95% CI high"),
+            fmt_estimate_ci(decimals["effect"]),
+        ),
+        Column(f"p ({correction})", (f"p ({correction})",), fmt_p),
+    ]
+
+
 STATISTIC_SYMBOLS = {"H": "H", "chi2 (Pearson)": "χ²", "W (U of x)": "U", "t": "t", "z": "z"}
 EFFECT_SYMBOLS = {
     "epsilon_squared": "ε²",
@@ -200,25 +216,64 @@ def share_table(
             record[f"{label}: {share_name} (n)"] = as_count(cell(row, "count"))
             record[f"{label}: {share_name} (%)"] = 100 * as_float(cell(row, "estimate"))
         records.append(record)
-    table = pd.DataFrame(records)
-    for label in level_labels:
-        for column in (f"{label}: n", f"{label}: {share_name} (n)"):
-            table[column] = table[column].astype("Int64")
-    return table, level_labels
+    counts = [c for label in level_labels for c in (f"{label}: n", f"{label}: {share_name} (n)")]
+    return with_counts(pd.DataFrame(records), counts), level_labels
+
+
+def with_counts(table: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``table`` with ``columns`` cast to nullable integers (counts, ``pd.NA`` where missing).
+
+    >>> with_counts(pd.DataFrame({"n": [3.0, None]}), ["n"])["n"].tolist()
+    [3, <NA>]
+    """
+    for column in columns:
+        table[column] = table[column].astype("Int64")
+    return table
+
+
+def protect_by_group(
+    protector: Protector,
+    level_labels: Sequence[str],
+    *,
+    n: Callable[[str], str],
+    n_derived: Callable[[str], list[str]],
+    **shares: Any,
+) -> None:
+    """Protect a table with a block of columns per group, the last group the pooled one.
+
+    :func:`~coprod.exhibits.protection.protect_groups` over every row: the inner groups'
+    counts ``n(g)`` add up to the last group's; ``shares`` are its ``k``, ``k_derived``
+    and ``k_rows``.
+    """
+    protect_groups(
+        protector,
+        protector.table.index,
+        level_labels[:-1],
+        level_labels[-1],
+        n=n,
+        n_derived=n_derived,
+        **shares,
+    )
+
+
+def per_group(level_labels: Sequence[str], *columns: Callable[[str], Column]) -> list[Column]:
+    """Each group's printed columns, group by group: ``column(label)`` for each of ``columns``.
+
+    >>> [c.header for c in per_group(["A", "B"], lambda g: Column(g, (g,)))]
+    ['A', 'B']
+    """
+    return [column(label) for label in level_labels for column in columns]
 
 
 def protect_shares(
     protector: Protector,
     level_labels: Sequence[str],
     share_name: str,
-    rows: Sequence[Any] | None = None,
     extra: Callable[[str], list[str]] | None = None,
 ) -> None:
-    protect_groups(
+    protect_by_group(
         protector,
-        protector.table.index if rows is None else rows,
-        level_labels[:-1],
-        level_labels[-1],
+        level_labels,
         n=lambda g: f"{g}: n",
         n_derived=lambda g: [],
         k=lambda g: f"{g}: {share_name} (n)",
@@ -275,20 +330,15 @@ def groups_frame(
             record[f"{label}: %"] = 100 * mean if binary else float("nan")
             record[f"{label}: yes (n)"] = as_count(cell(row, "yes")) if binary else pd.NA
         records.append(record)
-    table = pd.DataFrame(records)
-    for label in [*level_labels, "All"]:
-        for name in (f"{label}: n", f"{label}: yes (n)"):
-            table[name] = table[name].astype("Int64")
-    return table
+    counts = [c for label in [*level_labels, "All"] for c in (f"{label}: n", f"{label}: yes (n)")]
+    return with_counts(pd.DataFrame(records), counts)
 
 
 def protect_group_means(protector: Protector, level_labels: Sequence[str]) -> None:
     binary_rows = protector.table.index[protector.table["_binary"].astype(bool)]
-    protect_groups(
+    protect_by_group(
         protector,
-        protector.table.index,
-        list(level_labels),
-        "All",
+        [*level_labels, "All"],
         n=lambda g: f"{g}: n",
         n_derived=lambda g: [f"{g}: mean", f"{g}: %"],
         k=lambda g: f"{g}: yes (n)",

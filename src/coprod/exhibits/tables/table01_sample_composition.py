@@ -6,31 +6,20 @@ The job of the rule ``table01_sample_composition`` (:mod:`coprod.exhibits.regist
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from coprod.exhibits.formatting import (
-    fmt_count,
-)
+from coprod.exhibits.formatting import fmt_count
 from coprod.exhibits.labels import Labels, humanise
-from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-)
-from coprod.exhibits.tables.common import (
-    as_text,
-    read,
-)
+from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.protection import Protector, masking_note
+from coprod.exhibits.tables.common import as_text, read
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
 
 
-def sample_composition(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> list[Exhibit]:
+def sample_composition(study: Study, inputs: Inputs, settings: Settings) -> list[Exhibit]:
     """Table 1: included respondents by case, sample and stakeholder group; focus groups.
 
     Reads ``scores`` (``results/scoring/scores.parquet``: the included responses) and

@@ -14,28 +14,16 @@ isolate a masked exclusion (:func:`cumulative_mask`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-from coprod.exhibits.formatting import (
-    fmt_count,
-    is_missing,
-)
+from coprod.exhibits.formatting import fmt_count, is_missing
 from coprod.exhibits.labels import Labels, humanise, step_label
-from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-)
-from coprod.exhibits.tables.common import (
-    as_count,
-    as_text,
-    one_row,
-    read,
-    rows_of,
-)
+from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.protection import Protector, masking_note
+from coprod.exhibits.tables.common import as_count, as_text, one_row, read, rows_of
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
 
@@ -62,9 +50,7 @@ def cumulative_mask(excluded_masked: Sequence[bool]) -> list[bool]:
     return out
 
 
-def data_quality_flow(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> list[Exhibit]:
+def data_quality_flow(study: Study, inputs: Inputs, settings: Settings) -> list[Exhibit]:
     """Table 2: how many responses each exclusion step removed, per case and pooled.
 
     Reads ``flow`` (``results/clean/flow.parquet``); settings: ``step_labels`` (config

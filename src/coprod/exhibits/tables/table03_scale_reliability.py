@@ -5,9 +5,6 @@ The job of the rule ``table03_scale_reliability`` (:mod:`coprod.exhibits.registr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import pandas as pd
 
 from coprod.exhibits.formatting import (
@@ -18,24 +15,14 @@ from coprod.exhibits.formatting import (
     is_missing,
 )
 from coprod.exhibits.labels import Labels
-from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-)
-from coprod.exhibits.tables.common import (
-    as_count,
-    as_float,
-    one_row,
-    read,
-)
+from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.protection import Protector, masking_note
+from coprod.exhibits.tables.common import as_count, as_float, one_row, read
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
 
 
-def scale_reliability(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> list[Exhibit]:
+def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[Exhibit]:
     """Table 3: reliability of every multi-item scale, pooled and per level of ``by``.
 
     Reads ``reliability`` (``results/reliability/scale_reliability.parquet``); settings:

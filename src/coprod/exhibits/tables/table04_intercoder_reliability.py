@@ -5,9 +5,6 @@ The job of the rule ``table04_intercoder_reliability`` (:mod:`coprod.exhibits.re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import pandas as pd
 
 from coprod.exhibits.formatting import (
@@ -18,21 +15,13 @@ from coprod.exhibits.formatting import (
     fmt_percent,
 )
 from coprod.exhibits.labels import Labels, humanise
-from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-)
-from coprod.exhibits.tables.common import (
-    as_count,
-    as_float,
-    read,
-)
+from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.protection import Protector
+from coprod.exhibits.tables.common import as_count, as_float, read
 from coprod.resources import Study
 
 
-def intercoder_reliability(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> list[Exhibit]:
+def intercoder_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[Exhibit]:
     """Table 4: agreement of the focus-group coders per code.
 
     Reads ``intercoder`` (``results/reliability/intercoder_reliability.parquet``); settings:

@@ -6,7 +6,6 @@ The job of the rule ``table05_barriers_met`` (:mod:`coprod.exhibits.registry`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -14,20 +13,13 @@ import pandas as pd
 from coprod.exhibits.formatting import (
     decimals_of,
     fmt_count,
-    fmt_estimate_ci,
     fmt_mean_sd,
-    fmt_number,
-    fmt_p,
     fmt_percent,
     is_missing,
 )
 from coprod.exhibits.labels import Labels, humanise
-from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-    protect_groups,
-)
+from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import (
     as_count,
     as_float,
@@ -37,15 +29,17 @@ from coprod.exhibits.tables.common import (
     one_at,
     one_row,
     outcome_rows,
+    per_group,
+    protect_by_group,
     read,
     test_columns,
+    test_printed,
+    with_counts,
 )
 from coprod.resources import Study
 
 
-def barriers_met(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> list[Exhibit]:
+def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhibit]:
     """Table 5: how far each barrier was met, per case and pooled, with the across-case test.
 
     Reads ``describe`` (``results/compare/barriers_by_case.parquet``) and ``tests``
@@ -89,16 +83,12 @@ def barriers_met(
         test = one_row(tests, outcome=outcome)
         record.update(test_columns(test, correction))
         records.append(record)
-    table = pd.DataFrame(records)
-    for label in level_labels:
-        for column in (f"{label}: n", f"{label}: rating ≥ {high} (n)"):
-            table[column] = table[column].astype("Int64")
+    counts = [c for label in level_labels for c in (f"{label}: n", f"{label}: rating ≥ {high} (n)")]
+    table = with_counts(pd.DataFrame(records), counts)
     protector = Protector(table, min_cell)
-    protect_groups(
+    protect_by_group(
         protector,
-        table.index,
-        level_labels[:-1],
-        level_labels[-1],
+        level_labels,
         n=lambda g: f"{g}: n",
         n_derived=lambda g: [f"{g}: mean", f"{g}: SD"],
         k=lambda g: f"{g}: rating ≥ {high} (n)",
@@ -109,30 +99,16 @@ def barriers_met(
         Column("Side", ("Side",), numeric=False),
         Column("n", (f"{level_labels[-1]}: n",), fmt_count),
     ]
-    for label in level_labels:
-        columns.append(
-            Column(
-                f"{label}: mean (SD)",
-                (f"{label}: mean", f"{label}: SD"),
-                fmt_mean_sd(decimals["mean"]),
-            )
-        )
-        columns.append(
-            Column(
-                f"{label}: % ≥ {high}",
-                (f"{label}: rating ≥ {high} (%)",),
-                fmt_percent(decimals["percent"]),
-            )
-        )
-    columns += [
-        Column("H", ("Statistic",), fmt_number(decimals["statistic"])),
-        Column(
-            "ε² [95% CI]",
-            ("Effect", "Effect 95% CI low", "Effect 95% CI high"),
-            fmt_estimate_ci(decimals["effect"]),
+    columns += per_group(
+        level_labels,
+        lambda g: Column(
+            f"{g}: mean (SD)", (f"{g}: mean", f"{g}: SD"), fmt_mean_sd(decimals["mean"])
         ),
-        Column(f"p ({correction})", (f"p ({correction})",), fmt_p),
-    ]
+        lambda g: Column(
+            f"{g}: % ≥ {high}", (f"{g}: rating ≥ {high} (%)",), fmt_percent(decimals["percent"])
+        ),
+    )
+    columns += test_printed("H", "ε²", correction, decimals)
     dfs = sorted({int(d) for d in table["df"].dropna()})
     notes = [
         f"Mean (SD) of each barrier scale ({labels.anchors(outcomes[0])}) and "
@@ -144,7 +120,6 @@ def barriers_met(
         labels.case_note(),
         masking_note(min_cell),
     ]
-    counts = [c for label in level_labels for c in (f"{label}: n", f"{label}: rating ≥ {high} (n)")]
     complements = {f"{label}: rating ≥ {high} (n)": f"{label}: n" for label in level_labels}
     return [
         protector.exhibit(

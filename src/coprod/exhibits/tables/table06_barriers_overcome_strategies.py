@@ -6,7 +6,7 @@ The job of the rule ``table06_barriers_overcome_strategies`` (:mod:`coprod.exhib
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -14,18 +14,12 @@ import pandas as pd
 from coprod.exhibits.formatting import (
     decimals_of,
     fmt_count,
-    fmt_estimate_ci,
-    fmt_number,
-    fmt_p,
     fmt_percent,
     is_missing,
 )
 from coprod.exhibits.labels import Labels
-from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-)
+from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import (
     as_count,
     as_text,
@@ -39,12 +33,13 @@ from coprod.exhibits.tables.common import (
     share_counts,
     share_table,
     test_columns,
+    test_printed,
 )
 from coprod.resources import Study
 
 
 def barriers_overcome_and_strategies(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
+    study: Study, inputs: Inputs, settings: Settings
 ) -> list[Exhibit]:
     """Table 6: barriers overcome (a), strategies used (b), barrier x strategy in talk (c).
 
@@ -139,13 +134,7 @@ def barriers_overcome_and_strategies(
             Column(f"{g}: % used", (f"{g}: used (%)",), fmt_percent(decimals["percent"]))
             for g in level_labels_b
         ),
-        Column("χ²", ("Statistic",), fmt_number(decimals["statistic"])),
-        Column(
-            "V [95% CI]",
-            ("Effect", "Effect 95% CI low", "Effect 95% CI high"),
-            fmt_estimate_ci(decimals["effect"]),
-        ),
-        Column(f"p ({correction})", (f"p ({correction})",), fmt_p),
+        *test_printed("χ²", "V", correction, decimals),
     ]
     counts_b, complements_b = share_counts(level_labels_b, "used")
     dfs = sorted({int(d) for d in table_b["df"].dropna()})

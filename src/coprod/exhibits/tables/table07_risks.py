@@ -10,19 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.exhibits.formatting import (
-    decimals_of,
-    fmt_count,
-    fmt_mean_sd,
-    fmt_percent,
-)
+from coprod.exhibits.formatting import decimals_of, fmt_count, fmt_mean_sd, fmt_percent
 from coprod.exhibits.labels import Labels
 from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-    protect_groups,
-)
+from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import (
     as_count,
     as_float,
@@ -30,6 +21,8 @@ from coprod.exhibits.tables.common import (
     group_levels,
     one_at,
     outcome_rows,
+    per_group,
+    protect_by_group,
     protect_shares,
     read,
     share_counts,
@@ -87,11 +80,9 @@ def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) 
         "experienced",
         extra=lambda g: [f"{g}: managed (n)", f"{g}: managed mean", f"{g}: managed SD"],
     )
-    protect_groups(
+    protect_by_group(
         protector,
-        table.index,
-        level_labels[:-1],
-        level_labels[-1],
+        level_labels,
         n=lambda g: f"{g}: managed (n)",
         n_derived=lambda g: [f"{g}: managed mean", f"{g}: managed SD"],
     )
@@ -99,19 +90,17 @@ def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) 
         Column("Risk", ("Risk",), numeric=False),
         Column("n", (f"{level_labels[-1]}: n",), fmt_count),
     ]
-    for g in level_labels:
-        columns.append(
-            Column(
-                f"{g}: % experienced", (f"{g}: experienced (%)",), fmt_percent(decimals["percent"])
-            )
-        )
-        columns.append(
-            Column(
-                f"{g}: managed mean (SD)",
-                (f"{g}: managed mean", f"{g}: managed SD"),
-                fmt_mean_sd(decimals["mean"]),
-            )
-        )
+    columns += per_group(
+        level_labels,
+        lambda g: Column(
+            f"{g}: % experienced", (f"{g}: experienced (%)",), fmt_percent(decimals["percent"])
+        ),
+        lambda g: Column(
+            f"{g}: managed mean (SD)",
+            (f"{g}: managed mean", f"{g}: managed SD"),
+            fmt_mean_sd(decimals["mean"]),
+        ),
+    )
     counts, complements = share_counts(level_labels, "experienced")
     counts += [f"{g}: managed (n)" for g in level_labels]
     notes = [

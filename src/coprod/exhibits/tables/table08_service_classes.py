@@ -12,20 +12,13 @@ estimates stay in ``results/compare/``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from coprod.exhibits.labels import Labels
-from coprod.exhibits.model import Exhibit
-from coprod.exhibits.tables.common import (
-    contrast_table,
-)
+from coprod.exhibits.model import Exhibit, Inputs, Settings
+from coprod.exhibits.tables.common import contrast_table
 from coprod.resources import Study
 
 
-def service_class_contrast(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> list[Exhibit]:
+def service_class_contrast(study: Study, inputs: Inputs, settings: Settings) -> list[Exhibit]:
     """Table 8: the two service classes compared on every barrier and risk score.
 
     Reads ``contrast`` (``results/compare/<contrast>.parquet``) and ``scores``

@@ -6,20 +6,13 @@ The job of the rule ``table09_case_outcomes`` (:mod:`coprod.exhibits.registry`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from coprod.exhibits.labels import Labels
-from coprod.exhibits.model import Exhibit
-from coprod.exhibits.tables.common import (
-    contrast_table,
-)
+from coprod.exhibits.model import Exhibit, Inputs, Settings
+from coprod.exhibits.tables.common import contrast_table
 from coprod.resources import Study
 
 
-def case_outcome_contrast(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> list[Exhibit]:
+def case_outcome_contrast(study: Study, inputs: Inputs, settings: Settings) -> list[Exhibit]:
     """Table 9: cases by their strategy outcome compared on every barrier and risk score.
 
     Parameters and returns as :func:`service_class_contrast` (the contrast of a case

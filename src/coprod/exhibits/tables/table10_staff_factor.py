@@ -5,36 +5,17 @@ The job of the rule ``table10_staff_factor`` (:mod:`coprod.exhibits.registry`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import pandas as pd
 
-from coprod.exhibits.formatting import (
-    decimals_of,
-    fmt_count,
-    fmt_estimate_ci,
-    fmt_number,
-    fmt_p,
-)
+from coprod.exhibits.formatting import decimals_of, fmt_count, fmt_estimate_ci, fmt_number, fmt_p
 from coprod.exhibits.labels import Labels, bracketed, humanise, listing
-from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-)
-from coprod.exhibits.tables.common import (
-    as_count,
-    as_float,
-    cell,
-    one_row,
-    read,
-)
+from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.protection import Protector
+from coprod.exhibits.tables.common import as_count, as_float, cell, one_row, read
 from coprod.resources import Study
 
 
-def staff_factor(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> list[Exhibit]:
+def staff_factor(study: Study, inputs: Inputs, settings: Settings) -> list[Exhibit]:
     """Table 10: the staff predictors of the outcomes, with fixed effects.
 
     Reads ``staff`` (``results/compare/staff_factor.parquet``); settings: config

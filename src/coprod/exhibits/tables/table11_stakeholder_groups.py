@@ -5,7 +5,7 @@ The job of the rule ``table11_stakeholder_groups`` (:mod:`coprod.exhibits.regist
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -19,11 +19,8 @@ from coprod.exhibits.formatting import (
     number_text,
 )
 from coprod.exhibits.labels import Labels, listing
-from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-)
+from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import (
     EFFECT_SYMBOLS,
     STATISTIC_SYMBOLS,
@@ -39,9 +36,7 @@ from coprod.exhibits.tables.common import (
 from coprod.resources import Study
 
 
-def stakeholder_groups(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> list[Exhibit]:
+def stakeholder_groups(study: Study, inputs: Inputs, settings: Settings) -> list[Exhibit]:
     """Table 11: the stakeholder groups compared on every barrier and risk score.
 
     Reads ``tests`` (``results/compare/stakeholder_groups.parquet``) and ``scores``;

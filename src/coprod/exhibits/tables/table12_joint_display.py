@@ -6,7 +6,6 @@ The job of the rule ``table12_joint_display`` (:mod:`coprod.exhibits.registry`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -21,12 +20,8 @@ from coprod.exhibits.formatting import (
     number_text,
 )
 from coprod.exhibits.labels import Labels
-from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import (
-    Protector,
-    masking_note,
-    protect_groups,
-)
+from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import (
     as_count,
     as_float,
@@ -34,15 +29,16 @@ from coprod.exhibits.tables.common import (
     correction_of,
     group_levels,
     one_at,
+    per_group,
+    protect_by_group,
     read,
     rows_of,
+    with_counts,
 )
 from coprod.resources import Study
 
 
-def joint_display(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> list[Exhibit]:
+def joint_display(study: Study, inputs: Inputs, settings: Settings) -> list[Exhibit]:
     """Table 12: survey ranking of the barriers beside their focus-group prevalence.
 
     Reads ``display`` (``results/compare/joint_display.parquet``) and ``correlation``
@@ -81,37 +77,37 @@ def joint_display(
             record[f"{label}: turns with code (%)"] = 100 * as_float(cell(row, "fg_prevalence"))
             record[f"{label}: focus-group rank"] = as_float(cell(row, "fg_rank"))
         records.append(record)
-    table = pd.DataFrame(records)
-    for label in level_labels:
-        for column in (f"{label}: survey n", f"{label}: turns with code", f"{label}: turns"):
-            table[column] = table[column].astype("Int64")
+    table = with_counts(
+        pd.DataFrame(records),
+        [
+            c
+            for label in level_labels
+            for c in (f"{label}: survey n", f"{label}: turns with code", f"{label}: turns")
+        ],
+    )
     protector = Protector(table, min_cell)
-    protect_groups(
+    protect_by_group(
         protector,
-        table.index,
-        level_labels[:-1],
-        level_labels[-1],
+        level_labels,
         n=lambda g: f"{g}: survey n",
         n_derived=lambda g: [f"{g}: survey mean", f"{g}: survey rank"],
     )
     columns = [
         Column("Barrier", ("Barrier",), numeric=False),
-    ]
-    for label in level_labels:
-        columns.append(
-            Column(
-                f"{label}: survey mean (rank)",
-                (f"{label}: survey mean", f"{label}: survey rank"),
+        *per_group(
+            level_labels,
+            lambda g: Column(
+                f"{g}: survey mean (rank)",
+                (f"{g}: survey mean", f"{g}: survey rank"),
                 fmt_value_rank(decimals["mean"], decimals["rank"]),
-            )
-        )
-        columns.append(
-            Column(
-                f"{label}: % of turns (rank)",
-                (f"{label}: turns with code (%)", f"{label}: focus-group rank"),
+            ),
+            lambda g: Column(
+                f"{g}: % of turns (rank)",
+                (f"{g}: turns with code (%)", f"{g}: focus-group rank"),
                 fmt_value_rank(decimals["percent"], decimals["rank"]),
-            )
-        )
+            ),
+        ),
+    ]
     rho_text = []
     for level, label in zip(levels, level_labels, strict=True):
         row = one_at(correlation, by, level)
