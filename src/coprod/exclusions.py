@@ -4,20 +4,17 @@ data-quality exclusions of :mod:`coprod.clean`, with the flow table as Parquet a
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from typing import Any
 
 import pandas as pd
 
 from coprod.clean import ALL, STEPS, ExclusionSettings, apply_exclusions
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 
 __all__ = ["exclusions"]
 
 
-def exclusions(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> dict[str, pd.DataFrame]:
+def exclusions(study: Study, inputs: Inputs, settings: Settings) -> dict[str, pd.DataFrame]:
     """The included responses, every flag, and the flow table (Parquet and CSV); the
     settings and the pooled flow go to the log."""
     responses = pd.read_parquet(inputs["survey"])

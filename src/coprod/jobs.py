@@ -64,6 +64,10 @@ from coprod.vocabulary import RESOURCE_KEYS
 
 Config = Mapping[str, Any]
 FromConfig = Callable[[Config], Mapping[str, Any]]
+Inputs = Mapping[str, Any]
+"""A job's named input files (paths, or lists of paths)."""
+Settings = Mapping[str, Any]
+"""The config values a job reads."""
 
 TABLE_DIR = "results/exhibits/tables"
 FIGURE_DIR = "results/exhibits/figures"

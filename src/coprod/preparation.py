@@ -23,15 +23,6 @@ __all__ = ["PREPARATION", "SCREEN"]
 
 SCREEN = "results/screening/anonymity_screen.csv"
 SCHEMAS = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
-EXCLUSION_STEPS = (
-    "preview_test",
-    "duplicate",
-    "incomplete",
-    "speeder",
-    "straightliner",
-    "attention_fail",
-)
-"""The keys of config ``exclusions`` the exclusions job reads (coprod.clean.STEPS)."""
 SEGMENTS = "results/ingest/focus_group_segments.parquet"
 CODINGS = "results/ingest/focus_group_codings.parquet"
 
@@ -115,7 +106,7 @@ PREPARATION: tuple[Job, ...] = (
         function="coprod.exclusions:exclusions",
         stage="clean",
         inputs=lambda config: {"survey": "results/ingest/survey.parquet"},
-        settings=lambda config: _pick(config["exclusions"], *EXCLUSION_STEPS),
+        settings=lambda config: dict(config["exclusions"]),
         outputs_of=lambda config: {
             "clean": "results/clean/survey_clean.parquet",
             "exclusions": "results/clean/exclusions.parquet",
@@ -140,9 +131,10 @@ PREPARATION: tuple[Job, ...] = (
         function="coprod.reliability.jobs:scale_reliability",
         stage="reliability",
         inputs=lambda config: {"item_data": "results/scoring/items.parquet"},
-        settings=lambda config: _pick(
-            config["reliability"], "by", "scale_threshold", "ci", "n_boot", "seed"
-        ),
+        settings=lambda config: {
+            "threshold": config["reliability"]["scale_threshold"],
+            **_pick(config["reliability"], "by", "ci", "n_boot", "seed"),
+        },
         outputs_of=lambda config: {
             "scales": "results/reliability/scale_reliability.parquet",
             "item_statistics": "results/reliability/item_statistics.parquet",

@@ -29,13 +29,13 @@ Example
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
 from coprod.clean import add_design, design_columns
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Codebook, Study
 
 __all__ = [
@@ -239,9 +239,7 @@ def score_responses(
     )
 
 
-def scoring_job(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> dict[str, pd.DataFrame]:
+def scoring_job(study: Study, inputs: Inputs, settings: Settings) -> dict[str, pd.DataFrame]:
     """The scoring stage as a job (:mod:`coprod.jobs`): scores, keyed items and the
     prorated scores (CSV, and in the log)."""
     responses = pd.read_parquet(inputs["survey"])

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
+from coprod.jobs import Inputs, Settings
 from coprod.raw.focus_groups import read_focus_groups
 from coprod.raw.screen import check_anonymity
 from coprod.raw.survey import read_survey_export, stack_samples
@@ -26,36 +26,26 @@ def sample_output(sample: Any) -> str:
     return f"sample_{sample}"
 
 
-def instrument(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> dict[str, pd.DataFrame]:
+def instrument(study: Study, inputs: Inputs, settings: Settings) -> dict[str, pd.DataFrame]:
     """The instrument as the pipeline reads it (loading the study validated it)."""
     return {"instrument": study.codebook.instrument_table()}
 
 
-def anonymity_screen(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> dict[str, pd.DataFrame]:
+def anonymity_screen(study: Study, inputs: Inputs, settings: Settings) -> dict[str, pd.DataFrame]:
     """Screen every text column of the raw files; raise on any hit of personal data."""
     exports = [
         {"path": path, "form": form}
         for path, form in zip(inputs["exports"], settings["forms"], strict=True)
     ]
-    summary = check_anonymity(
-        exports,
-        inputs["segments"],
-        inputs["codings"],
-        study.codebook,
-        kinds=settings["kinds"],
-        deny_list=inputs["deny_list"],
-        max_listed=settings["max_listed"],
+    files = (inputs["segments"], inputs["codings"])
+    limits = {"kinds": settings["kinds"], "max_listed": settings["max_listed"]}
+    screen = check_anonymity(
+        exports, *files, study.codebook, deny_list=inputs["deny_list"], **limits
     )
-    return {"screen": summary}
+    return {"screen": screen}
 
 
-def survey(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> dict[str, pd.DataFrame]:
+def survey(study: Study, inputs: Inputs, settings: Settings) -> dict[str, pd.DataFrame]:
     """Every survey export read into the survey frame: per sample, and stacked."""
     warnings.simplefilter("always")  # repeated rows dropped: say so in the log
     frames = {
@@ -75,9 +65,7 @@ def survey(
     return {"survey": stacked, **samples}
 
 
-def focus_groups(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> dict[str, pd.DataFrame]:
+def focus_groups(study: Study, inputs: Inputs, settings: Settings) -> dict[str, pd.DataFrame]:
     """The focus-group segments (without their text) and codings, checked."""
     segments, codings = read_focus_groups(
         inputs["segments"], inputs["codings"], study, settings["samples"]

@@ -3,12 +3,10 @@ focus-group coders' agreement, and the consensus codes later stages count."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import pandas as pd
 
 from coprod.coding import consensus_codes, presence_matrix, read_adjudication
+from coprod.jobs import Inputs, Settings
 from coprod.reliability.tables import (
     intercoder_table,
     item_statistics_table,
@@ -19,27 +17,17 @@ from coprod.resources import Study
 __all__ = ["consensus", "intercoder_reliability", "scale_reliability"]
 
 
-def scale_reliability(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> dict[str, pd.DataFrame]:
+def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> dict[str, pd.DataFrame]:
     """Reliability of every survey scale, pooled and per level of ``settings["by"]``,
-    and the statistics of each item."""
+    and the statistics of each item; ``settings`` are the keywords of
+    :func:`coprod.reliability.tables.scale_reliability_table`."""
     codebook = study.codebook
     items = pd.read_parquet(inputs["item_data"])
-    scales = scale_reliability_table(
-        items,
-        codebook.scores,
-        codebook.constructs,
-        by=settings["by"],
-        threshold=settings["scale_threshold"],
-        ci=settings["ci"],
-        n_boot=settings["n_boot"],
-        seed=settings["seed"],
-    )
+    scales = scale_reliability_table(items, codebook.scores, codebook.constructs, **settings)
     return {"scales": scales, "item_statistics": item_statistics_table(items, codebook.scores)}
 
 
-def _presence(study: Study, inputs: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _presence(study: Study, inputs: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The segments, and which coder applied which code to each (0/1)."""
     segments = pd.read_parquet(inputs["segments"])
     codings = pd.read_parquet(inputs["codings"])
@@ -48,27 +36,15 @@ def _presence(study: Study, inputs: Mapping[str, Any]) -> tuple[pd.DataFrame, pd
 
 
 def intercoder_reliability(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
+    study: Study, inputs: Inputs, settings: Settings
 ) -> dict[str, pd.DataFrame]:
-    """Agreement of the focus-group coders on every code and over all codes."""
+    """Agreement of the focus-group coders on every code and over all codes; ``settings``
+    are the keywords of :func:`coprod.reliability.tables.intercoder_table`."""
     _, presence = _presence(study, inputs)
-    table = intercoder_table(
-        presence,
-        study.focus_group_codes,
-        levels=settings["levels"],
-        default_level=settings["default_level"],
-        n_boot=settings["n_boot"],
-        ci=settings["ci"],
-        seed=settings["seed"],
-        unreliable_below=settings["unreliable_below"],
-        reliable_from=settings["reliable_from"],
-    )
-    return {"intercoder": table}
+    return {"intercoder": intercoder_table(presence, study.focus_group_codes, **settings)}
 
 
-def consensus(
-    study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]
-) -> dict[str, pd.DataFrame]:
+def consensus(study: Study, inputs: Inputs, settings: Settings) -> dict[str, pd.DataFrame]:
     """The codes later stages count: agreed by the coders, or decided by adjudication."""
     segments, presence = _presence(study, inputs)
     adjudication = None
