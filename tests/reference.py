@@ -1,9 +1,10 @@
 """Load the published reference statistics that the tests compare the project with.
 
-The file ``published_statistics.json`` lives in the ``shared/reference`` folder next to
-the repository (``../shared/reference`` from the repository root). Set the environment
-variable ``COPROD_REFERENCE`` to the file, or to the folder holding it, to use another copy.
-A missing file raises FileNotFoundError: tests that need it fail, they are never skipped.
+The file ``published_statistics.json`` is kept in the repository, in
+``tests/data/reference/`` with a README that names the sources of its values. Set the
+environment variable ``COPROD_REFERENCE`` to the file, or to the folder holding it, to
+use another copy. A missing file raises FileNotFoundError: tests that need it fail, they
+are never skipped.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def reference_path() -> Path:
     if override:
         path = Path(override)
         return path / FILE_NAME if path.is_dir() else path
-    return Path(__file__).resolve().parents[2] / "shared" / "reference" / FILE_NAME
+    return Path(__file__).resolve().parent / "data" / "reference" / FILE_NAME
 
 
 def reference_cases(*statistics: str) -> list[dict[str, Any]]:
@@ -32,9 +33,8 @@ def reference_cases(*statistics: str) -> list[dict[str, Any]]:
     if not path.is_file():
         raise FileNotFoundError(
             f"published reference file not found at {path}. Tests compare results with "
-            f"published values and cannot run without it: place the shared/ folder next to "
-            f"the repository (../shared/reference/{FILE_NAME}) or set {ENV_VAR} to the file "
-            "or its folder."
+            f"published values and cannot run without it: restore tests/data/reference/"
+            f"{FILE_NAME} from git, or set {ENV_VAR} to the file or its folder."
         )
     cases = json.loads(path.read_text(encoding="utf-8"))
     return [case for case in cases if not statistics or case["statistic"] in statistics]
