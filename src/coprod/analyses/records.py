@@ -42,6 +42,7 @@ from coprod.stats.multiplicity import adjust_p
 from coprod.vocabulary import DESCRIPTIVE, ID_COLUMNS, POOLED, RECORD_COLUMNS, TAIL_COLUMNS
 
 __all__ = [
+    "adjusted",
     "apply_families",
     "attempt",
     "column_levels",
@@ -221,3 +222,15 @@ def apply_families(frame: pd.DataFrame, families: Mapping[str, Mapping[str, str]
         out.loc[tested, "correction"] = adjusted["correction"].to_numpy()
         out.loc[tested, "role"] = [families[f]["role"] for f in frame.loc[tested, "family"]]
     return finalise(out)
+
+
+def adjusted(
+    tables: Mapping[str, pd.DataFrame], families: Mapping[str, Mapping[str, str]]
+) -> dict[str, pd.DataFrame]:
+    """A job's tables by name, each with its p adjusted in its families (:func:`apply_families`).
+
+    >>> frame = pd.DataFrame({"family": ["descriptive"], "p": [np.nan]})
+    >>> adjusted({"shares": frame}, {})["shares"]["correction"].tolist()
+    ['none']
+    """
+    return {name: apply_families(table, families) for name, table in tables.items()}
