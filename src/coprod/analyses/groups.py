@@ -19,6 +19,7 @@ from coprod.analyses.records import (
     attempt,
     column_levels,
     finalise,
+    monte_carlo,
     outcome_labels,
     read_frame,
 )
@@ -153,7 +154,6 @@ def group_differences(
     """
     scores, catalogue = scored_survey(study, inputs)
     outcomes = scores_of(catalogue, settings["kinds"])
-    monte_carlo = {"n_mc": settings["n_mc"], "seed": settings["seed"]}
     tables = {}
     for name in ("across_cases", "stakeholder_groups"):
         spec = settings[name]
@@ -164,7 +164,7 @@ def group_differences(
             column=spec["column"],
             family=spec["family"],
             pairwise_family=spec["pairwise_family"],
-            **monte_carlo,
+            **monte_carlo(settings),
         )
     cases, items_of = settings["across_cases"], settings["items_of"]
     labels = item_catalogue(study.codebook, items_of["kind"], items_of["measure"])
@@ -175,7 +175,7 @@ def group_differences(
         column=cases["column"],
         family=cases["item_family"],
         analysis=f"items_across_{cases['column']}",
-        **monte_carlo,
+        **monte_carlo(settings),
     )
     tables["across_cases"] = pd.concat([tables["across_cases"], by_item], ignore_index=True)
     return adjusted(tables, settings["families"])

@@ -48,6 +48,7 @@ __all__ = [
     "column_levels",
     "empty_record",
     "finalise",
+    "monte_carlo",
     "outcome_labels",
     "read_frame",
     "share_record",
@@ -150,6 +151,15 @@ def subsets(data: pd.DataFrame, by: Sequence[str]) -> Iterator[tuple[str, str, p
     for column in by:
         for level in column_levels(data[column]):
             yield column, str(level), data[(data[column] == level).fillna(False).to_numpy()]
+
+
+def monte_carlo(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """A job's Monte Carlo settings (``n_mc``, ``seed``), as keywords of the tests taking them.
+
+    >>> monte_carlo({"n_mc": 2000, "seed": 1, "by": ["case"]})
+    {'n_mc': 2000, 'seed': 1}
+    """
+    return {"n_mc": settings["n_mc"], "seed": settings["seed"]}
 
 
 def finalise(frame: pd.DataFrame) -> pd.DataFrame:

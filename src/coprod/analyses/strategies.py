@@ -10,7 +10,7 @@ import pandas as pd
 
 from coprod.analyses.catalogue import role_scores, scored_survey
 from coprod.analyses.describe import share_at_least
-from coprod.analyses.records import adjusted, attempt, finalise, outcome_labels
+from coprod.analyses.records import adjusted, attempt, finalise, monte_carlo, outcome_labels
 from coprod.resources import Study
 from coprod.stats.contingency import chi_square
 from coprod.stats.group_tests import mann_whitney
@@ -162,8 +162,7 @@ def strategy_tables(
         catalogue,
         by=settings["by"],
         family=settings["family"],
-        n_mc=settings["n_mc"],
-        seed=settings["seed"],
+        **monte_carlo(settings),
     )
     links = strategy_barrier_links(
         scores, overcome, strategies, catalogue, family=settings["link_family"]
