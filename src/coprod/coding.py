@@ -90,26 +90,15 @@ def read_adjudication(path: str, segments: pd.DataFrame, codes: Sequence[str]) -
         )
     known_segments = set(segments["segment_id"])
     for index, row in enumerate(table.itertuples(index=False)):
-        spreadsheet_row = index + 2
-        if row.segment_id not in known_segments:
-            raise StudyInputError(
-                path,
+        checks = {
+            "segment_id": (
+                row.segment_id in known_segments,
                 f"segment '{row.segment_id}' is not a segment of the focus groups.",
-                row=spreadsheet_row,
-                column="segment_id",
-            )
-        if row.code not in codes:
-            raise StudyInputError(
-                path,
-                f"code '{row.code}' is not in the focus-group codebook.",
-                row=spreadsheet_row,
-                column="code",
-            )
-        if row.present not in (0, 1):
-            raise StudyInputError(
-                path,
-                f"found {row.present!r}; present must be 1 or 0.",
-                row=spreadsheet_row,
-                column="present",
-            )
+            ),
+            "code": (row.code in codes, f"code '{row.code}' is not in the focus-group codebook."),
+            "present": (row.present in (0, 1), f"found {row.present!r}; present must be 1 or 0."),
+        }
+        for column, (ok, problem) in checks.items():
+            if not ok:
+                raise StudyInputError(path, problem, row=index + 2, column=column)
     return table

@@ -184,6 +184,15 @@ class Codebook:
         return table.reset_index(drop=True)
 
 
+def _registry(name: str) -> property:
+    """A read-only attribute of :class:`Study`: its registry ``name``, indexed by id."""
+
+    def registry(study: Study) -> pd.DataFrame:
+        return study.registries[name]
+
+    return property(registry, doc=f"The {name} registry, indexed by its id.")
+
+
 @dataclass(frozen=True)
 class Study:
     """All resources of one study, validated and cross-checked."""
@@ -193,21 +202,10 @@ class Study:
     focus_group_codes: pd.DataFrame
     paths: dict[str, Path]
 
-    @property
-    def cases(self) -> pd.DataFrame:
-        return self.registries["cases"]
-
-    @property
-    def services(self) -> pd.DataFrame:
-        return self.registries["services"]
-
-    @property
-    def stakeholder_groups(self) -> pd.DataFrame:
-        return self.registries["stakeholder_groups"]
-
-    @property
-    def service_classes(self) -> pd.DataFrame:
-        return self.registries["service_classes"]
+    cases = _registry("cases")
+    services = _registry("services")
+    stakeholder_groups = _registry("stakeholder_groups")
+    service_classes = _registry("service_classes")
 
 
 def load_registry(name: str, path: str | Path) -> pd.DataFrame:

@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.analyses.catalogue import role_scores, score_catalogue
-from coprod.analyses.records import apply_families, attempt, finalise, read_frame, subsets
+from coprod.analyses.catalogue import role_scores, scored_survey
+from coprod.analyses.records import adjusted, attempt, finalise, subsets
 from coprod.resources import Study
 from coprod.stats.group_tests import wilcoxon_signed_rank
 
@@ -116,28 +116,11 @@ def side_differences(
 ) -> dict[str, pd.DataFrame]:
     """The job ``compare_barrier_sides``: the two sides of the barriers, pooled and per group.
 
-    Parameters
-    ----------
-    study : Study
-        The study's resources.
-    inputs : mapping
-        ``scores``.
-    settings : mapping
-        ``barriers`` (the role of the barrier scores), ``by``, ``family`` and
-        ``families`` (config ``compare.barrier_sides``, ``compare.families``).
-
-    Returns
-    -------
-    dict of pandas.DataFrame
-        ``barrier_sides``.
+    Reads ``scores``; settings: ``barriers`` (the role of the barrier scores), ``by``,
+    ``family`` (config ``compare.barrier_sides``) and ``families``. Its records:
+    ``barrier_sides``.
     """
-    catalogue = score_catalogue(study.codebook)
+    scores, catalogue = scored_survey(study, inputs)
     barriers = role_scores(catalogue, settings["barriers"])
-    table = barrier_sides(
-        read_frame(inputs, "scores"),
-        barriers,
-        catalogue,
-        by=settings["by"],
-        family=settings["family"],
-    )
-    return {"barrier_sides": apply_families(table, settings["families"])}
+    table = barrier_sides(scores, barriers, catalogue, by=settings["by"], family=settings["family"])
+    return adjusted({"barrier_sides": table}, settings["families"])

@@ -14,10 +14,18 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.resources import Codebook
+from coprod.analyses.records import read_frame
+from coprod.resources import Codebook, Study
 from coprod.vocabulary import BINARY_TYPES
 
-__all__ = ["add_mean_scores", "item_catalogue", "role_scores", "score_catalogue", "scores_of"]
+__all__ = [
+    "add_mean_scores",
+    "item_catalogue",
+    "role_scores",
+    "score_catalogue",
+    "scored_survey",
+    "scores_of",
+]
 
 
 def score_catalogue(codebook: Codebook) -> pd.DataFrame:
@@ -186,3 +194,12 @@ def add_mean_scores(
             )
         )
     return data, pd.concat([catalogue, *rows]) if rows else catalogue
+
+
+def scored_survey(study: Study, inputs: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A comparison job's scored responses (its input ``scores``) and their catalogue.
+
+    The input is a Parquet path (the workflow) or a frame (the validation study),
+    read with :func:`coprod.analyses.records.read_frame`.
+    """
+    return read_frame(inputs, "scores"), score_catalogue(study.codebook)

@@ -31,14 +31,13 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.analyses.catalogue import score_catalogue, scores_of
+from coprod.analyses.catalogue import scored_survey, scores_of
 from coprod.analyses.records import (
-    apply_families,
+    adjusted,
     attempt,
     column_levels,
     finalise,
     outcome_labels,
-    read_frame,
 )
 from coprod.resources import Study
 from coprod.stats.effect_sizes import hedges_g
@@ -225,25 +224,13 @@ def contrast_tables(
 ) -> dict[str, pd.DataFrame]:
     """The job ``compare_contrasts``: every contrast of config ``compare.contrasts``.
 
-    Parameters
-    ----------
-    study : Study
-        The study's resources.
-    inputs : mapping
-        ``scores``.
-    settings : mapping
-        ``contrasts``, ``families``, ``kinds`` (``compare.outcome_kinds``) and
-        ``ordinal`` (fit the proportional-odds model).
-
-    Returns
-    -------
-    dict of pandas.DataFrame
-        One table per contrast, by its name in the config.
+    Reads ``scores``; settings: ``contrasts``, ``families``, ``kinds``
+    (``compare.outcome_kinds``) and ``ordinal`` (fit the proportional-odds model). Its
+    records: one table per contrast, by its name in the config.
     """
-    catalogue = score_catalogue(study.codebook)
-    scores = read_frame(inputs, "scores")
+    scores, catalogue = scored_survey(study, inputs)
     outcomes = scores_of(catalogue, settings["kinds"])
     tables = contrasts(
         scores, outcomes, catalogue, settings["contrasts"], ordinal=settings["ordinal"]
     )
-    return {name: apply_families(table, settings["families"]) for name, table in tables.items()}
+    return adjusted(tables, settings["families"])

@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 import scipy.stats as st
 
-from coprod.analyses.catalogue import item_catalogue, role_scores, score_catalogue
+from coprod.analyses.catalogue import item_catalogue, role_scores, scored_survey
 from coprod.analyses.records import (
-    apply_families,
+    adjusted,
     empty_record,
     finalise,
     outcome_labels,
@@ -200,25 +200,14 @@ def descriptives(
 ) -> dict[str, pd.DataFrame]:
     """The job ``compare_describe``: barriers met (scales and items), overcome, and risks.
 
-    Parameters
-    ----------
-    study : Study
-        The study's resources.
-    inputs : mapping
-        ``scores`` and ``item_data`` (the scoring stage's scores and keyed items).
-    settings : mapping
-        ``by`` (config ``compare.describe_by``), ``high_rating``,
-        ``overcome_threshold`` and ``scores`` (the roles of config ``compare.scores``).
-
-    Returns
-    -------
-    dict of pandas.DataFrame
-        ``barriers`` (the barriers met, per scale), ``item_table`` (per item, with its
-        ``scale`` and ``reverse_keyed``), ``overcome`` (shares overcome, then mean
-        levels) and ``risks`` (shares experienced, then how well each was managed).
+    Reads ``scores`` and ``item_data`` (the scoring stage's scores and keyed items);
+    settings: ``by`` (config ``compare.describe_by``), ``high_rating``,
+    ``overcome_threshold`` and ``scores`` (the roles of config ``compare.scores``). Its
+    records: ``barriers`` (the barriers met, per scale), ``item_table`` (per item, with
+    its ``scale`` and ``reverse_keyed``), ``overcome`` (shares overcome, then mean
+    levels) and ``risks`` (shares experienced, then how well each was managed).
     """
-    catalogue = score_catalogue(study.codebook)
-    scores = read_frame(inputs, "scores")
+    scores, catalogue = scored_survey(study, inputs)
     items = read_frame(inputs, "item_data")
     by, high = settings["by"], settings["high_rating"]
     roles = settings["scores"]
@@ -259,4 +248,4 @@ def descriptives(
         "overcome": pd.concat([shares, overcome_levels], ignore_index=True),
         "risks": pd.concat([experienced, managed], ignore_index=True),
     }
-    return {name: apply_families(table, {}) for name, table in tables.items()}
+    return adjusted(tables, {})

@@ -37,9 +37,9 @@ import numpy as np
 import pandas as pd
 import scipy.stats as st
 
-from coprod.analyses.catalogue import role_scores, score_catalogue
+from coprod.analyses.catalogue import role_scores, scored_survey
 from coprod.analyses.records import (
-    apply_families,
+    adjusted,
     attempt,
     column_levels,
     empty_record,
@@ -387,25 +387,16 @@ def focus_group_tables(
     The turns break down by the case registry's attributes too (e.g. a region): they
     are added to the consensus codes from the registry.
 
-    Parameters
-    ----------
-    study : Study
-        The study's resources (its focus-group codebook).
-    inputs : mapping
-        ``scores`` and ``consensus`` (the consensus codes, one row per turn).
-    settings : mapping
-        ``focus_groups`` (config ``compare.focus_groups``), ``barriers`` (the role
-        of the ranked survey scores) and ``families``.
-
-    Returns
-    -------
-    dict of pandas.DataFrame
-        ``prevalence``, ``cooccurrence``, ``display`` and ``correlation``.
+    Reads ``scores`` and ``consensus`` (the consensus codes, one row per turn) and the
+    study's focus-group codebook; settings: ``focus_groups`` (config
+    ``compare.focus_groups``), ``barriers`` (the role of the ranked survey scores) and
+    ``families``. Its records: ``prevalence``, ``cooccurrence``, ``display`` and
+    ``correlation``.
     """
     codes = study.focus_group_codes
     consensus = read_frame(inputs, "consensus")
     consensus = consensus.assign(**case_attribute_values(consensus["case"].astype(str), study))
-    spec, families = settings["focus_groups"], settings["families"]
+    spec = settings["focus_groups"]
     pairs = cooccurrence(
         consensus,
         codes,
@@ -413,9 +404,9 @@ def focus_group_tables(
         column_kind=spec["column_kind"],
         family=spec["cooccurrence_family"],
     )
-    catalogue = score_catalogue(study.codebook)
+    scores, catalogue = scored_survey(study, inputs)
     display, correlation = joint_display(
-        read_frame(inputs, "scores"),
+        scores,
         consensus,
         catalogue,
         codes,
@@ -423,9 +414,10 @@ def focus_group_tables(
         outcomes=role_scores(catalogue, settings["barriers"]),
         family=spec["joint_family"],
     )
-    return {
-        "prevalence": apply_families(code_prevalence(consensus, codes, by=spec["by"]), {}),
-        "cooccurrence": apply_families(pairs, families),
-        "display": apply_families(display, {}),
-        "correlation": apply_families(correlation, families),
+    tables = {
+        "prevalence": code_prevalence(consensus, codes, by=spec["by"]),
+        "cooccurrence": pairs,
+        "display": display,
+        "correlation": correlation,
     }
+    return adjusted(tables, settings["families"])

@@ -13,12 +13,13 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.analyses.catalogue import item_catalogue, score_catalogue, scores_of
+from coprod.analyses.catalogue import item_catalogue, scored_survey, scores_of
 from coprod.analyses.records import (
-    apply_families,
+    adjusted,
     attempt,
     column_levels,
     finalise,
+    monte_carlo,
     outcome_labels,
     read_frame,
 )
@@ -145,26 +146,14 @@ def group_differences(
     groups (omnibus and pairwise), and the items of the barriers-met scales across the
     cases (omnibus only).
 
-    Parameters
-    ----------
-    study : Study
-        The study's resources.
-    inputs : mapping
-        ``scores`` and ``item_data``.
-    settings : mapping
-        ``across_cases`` and ``stakeholder_groups`` (config ``compare``: the column and
-        the families), ``kinds`` (``compare.outcome_kinds``), ``items_of`` (the role
-        whose items are tested), ``families``, ``n_mc`` and ``seed``.
-
-    Returns
-    -------
-    dict of pandas.DataFrame
-        ``across_cases`` (scores, then items) and ``stakeholder_groups``.
+    Reads ``scores`` and ``item_data``; settings: ``across_cases`` and
+    ``stakeholder_groups`` (config ``compare``: the column and the families), ``kinds``
+    (``compare.outcome_kinds``), ``items_of`` (the role whose items are tested),
+    ``families``, ``n_mc`` and ``seed``. Its records: ``across_cases`` (scores, then
+    items) and ``stakeholder_groups``.
     """
-    catalogue = score_catalogue(study.codebook)
-    scores = read_frame(inputs, "scores")
+    scores, catalogue = scored_survey(study, inputs)
     outcomes = scores_of(catalogue, settings["kinds"])
-    monte_carlo = {"n_mc": settings["n_mc"], "seed": settings["seed"]}
     tables = {}
     for name in ("across_cases", "stakeholder_groups"):
         spec = settings[name]
@@ -175,7 +164,7 @@ def group_differences(
             column=spec["column"],
             family=spec["family"],
             pairwise_family=spec["pairwise_family"],
-            **monte_carlo,
+            **monte_carlo(settings),
         )
     cases, items_of = settings["across_cases"], settings["items_of"]
     labels = item_catalogue(study.codebook, items_of["kind"], items_of["measure"])
@@ -186,7 +175,7 @@ def group_differences(
         column=cases["column"],
         family=cases["item_family"],
         analysis=f"items_across_{cases['column']}",
-        **monte_carlo,
+        **monte_carlo(settings),
     )
     tables["across_cases"] = pd.concat([tables["across_cases"], by_item], ignore_index=True)
-    return {name: apply_families(table, settings["families"]) for name, table in tables.items()}
+    return adjusted(tables, settings["families"])

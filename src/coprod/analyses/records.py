@@ -42,11 +42,13 @@ from coprod.stats.multiplicity import adjust_p
 from coprod.vocabulary import DESCRIPTIVE, ID_COLUMNS, POOLED, RECORD_COLUMNS, TAIL_COLUMNS
 
 __all__ = [
+    "adjusted",
     "apply_families",
     "attempt",
     "column_levels",
     "empty_record",
     "finalise",
+    "monte_carlo",
     "outcome_labels",
     "read_frame",
     "share_record",
@@ -151,6 +153,15 @@ def subsets(data: pd.DataFrame, by: Sequence[str]) -> Iterator[tuple[str, str, p
             yield column, str(level), data[(data[column] == level).fillna(False).to_numpy()]
 
 
+def monte_carlo(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """A job's Monte Carlo settings (``n_mc``, ``seed``), as keywords of the tests taking them.
+
+    >>> monte_carlo({"n_mc": 2000, "seed": 1, "by": ["case"]})
+    {'n_mc': 2000, 'seed': 1}
+    """
+    return {"n_mc": settings["n_mc"], "seed": settings["seed"]}
+
+
 def finalise(frame: pd.DataFrame) -> pd.DataFrame:
     """Order columns: identifiers, analysis-specific columns, the record, family and p_adj.
 
@@ -221,3 +232,15 @@ def apply_families(frame: pd.DataFrame, families: Mapping[str, Mapping[str, str]
         out.loc[tested, "correction"] = adjusted["correction"].to_numpy()
         out.loc[tested, "role"] = [families[f]["role"] for f in frame.loc[tested, "family"]]
     return finalise(out)
+
+
+def adjusted(
+    tables: Mapping[str, pd.DataFrame], families: Mapping[str, Mapping[str, str]]
+) -> dict[str, pd.DataFrame]:
+    """A job's tables by name, each with its p adjusted in its families (:func:`apply_families`).
+
+    >>> frame = pd.DataFrame({"family": ["descriptive"], "p": [np.nan]})
+    >>> adjusted({"shares": frame}, {})["shares"]["correction"].tolist()
+    ['none']
+    """
+    return {name: apply_families(table, families) for name, table in tables.items()}

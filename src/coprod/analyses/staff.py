@@ -10,14 +10,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coprod.analyses.catalogue import add_mean_scores, role_scores, score_catalogue
+from coprod.analyses.catalogue import add_mean_scores, role_scores, scored_survey
 from coprod.analyses.records import (
-    apply_families,
+    adjusted,
     attempt,
     empty_record,
     finalise,
     outcome_labels,
-    read_frame,
 )
 from coprod.resources import Study
 from coprod.stats.correlation import partial_correlation
@@ -186,24 +185,12 @@ def staff_factor(
 ) -> dict[str, pd.DataFrame]:
     """The job ``compare_staff_factor``: the staff models of every outcome set.
 
-    Parameters
-    ----------
-    study : Study
-        The study's resources.
-    inputs : mapping
-        ``scores``.
-    settings : mapping
-        ``derived`` (config ``compare.derived``: means added as outcomes), ``staff``
-        (config ``compare.staff``) and ``families``.
-
-    Returns
-    -------
-    dict of pandas.DataFrame
-        ``staff_factor``: :func:`staff_models` of each of :func:`staff_outcome_sets`.
+    Reads ``scores``; settings: ``derived`` (config ``compare.derived``: means added as
+    outcomes), ``staff`` (config ``compare.staff``) and ``families``. Its records:
+    ``staff_factor``, :func:`staff_models` of each of :func:`staff_outcome_sets`.
     """
     staff = settings["staff"]
-    scores = read_frame(inputs, "scores")
-    data, catalogue = add_mean_scores(scores, score_catalogue(study.codebook), settings["derived"])
+    data, catalogue = add_mean_scores(*scored_survey(study, inputs), settings["derived"])
     model = {key: staff[key] for key in ("predictors", "covariates", "fixed_effects", "cov_type")}
     tables = [
         staff_models(
@@ -220,4 +207,4 @@ def staff_factor(
         )
     ]
     table = pd.concat(tables, ignore_index=True)
-    return {"staff_factor": apply_families(table, settings["families"])}
+    return adjusted({"staff_factor": table}, settings["families"])

@@ -8,9 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.analyses.catalogue import role_scores, score_catalogue
+from coprod.analyses.catalogue import role_scores, scored_survey
 from coprod.analyses.describe import share_at_least
-from coprod.analyses.records import apply_families, attempt, finalise, outcome_labels, read_frame
+from coprod.analyses.records import adjusted, attempt, finalise, monte_carlo, outcome_labels
 from coprod.resources import Study
 from coprod.stats.contingency import chi_square
 from coprod.stats.group_tests import mann_whitney
@@ -148,24 +148,12 @@ def strategy_tables(
 ) -> dict[str, pd.DataFrame]:
     """The job ``compare_strategies``: strategy use, and the strategy-barrier links.
 
-    Parameters
-    ----------
-    study : Study
-        The study's resources.
-    inputs : mapping
-        ``scores``.
-    settings : mapping
-        ``strategies`` and ``overcome`` (roles of config ``compare.scores``), ``by``,
-        ``family``, ``link_family`` (config ``compare.strategies``), ``families``,
-        ``n_mc`` and ``seed``.
-
-    Returns
-    -------
-    dict of pandas.DataFrame
-        ``use`` (:func:`strategy_use`) and ``links`` (:func:`strategy_barrier_links`).
+    Reads ``scores``; settings: ``strategies`` and ``overcome`` (roles of config
+    ``compare.scores``), ``by``, ``family``, ``link_family`` (config
+    ``compare.strategies``), ``families``, ``n_mc`` and ``seed``. Its records: ``use``
+    (:func:`strategy_use`) and ``links`` (:func:`strategy_barrier_links`).
     """
-    catalogue = score_catalogue(study.codebook)
-    scores = read_frame(inputs, "scores")
+    scores, catalogue = scored_survey(study, inputs)
     strategies = role_scores(catalogue, settings["strategies"])
     overcome = role_scores(catalogue, settings["overcome"])
     use = strategy_use(
@@ -174,11 +162,9 @@ def strategy_tables(
         catalogue,
         by=settings["by"],
         family=settings["family"],
-        n_mc=settings["n_mc"],
-        seed=settings["seed"],
+        **monte_carlo(settings),
     )
     links = strategy_barrier_links(
         scores, overcome, strategies, catalogue, family=settings["link_family"]
     )
-    families = settings["families"]
-    return {"use": apply_families(use, families), "links": apply_families(links, families)}
+    return adjusted({"use": use, "links": links}, settings["families"])

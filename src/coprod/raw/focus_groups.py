@@ -111,17 +111,16 @@ def read_focus_group_segments(
             cells[column], layout, column, 1, 2**53, "a whole number (1 or more)"
         ).astype("int64")
     if samples is not None:
-        bad = ~out["sample"].isin(list(samples))
-        if bad.any():
-            row = first_bad(bad)
-            raise layout.error(
-                f"sample {out.loc[row, 'sample']} is not a sample of the study; the config "
-                f"lists samples {', '.join(str(s) for s in samples)}.",
-                row,
-                "sample",
-                fix="Correct the sample, or add the sample's survey export to raw.survey in "
-                "config/config.yaml.",
-            )
+        layout.reject(
+            ~out["sample"].isin(list(samples)),
+            "sample",
+            lambda row: (
+                f"sample {out.loc[row, 'sample']} is not a sample of the study; the "
+                f"config lists samples {', '.join(str(s) for s in samples)}."
+            ),
+            fix="Correct the sample, or add the sample's survey export to raw.survey in "
+            "config/config.yaml.",
+        )
     for column in SEGMENT_REGISTRY_COLUMNS:
         registry = COLUMN_REGISTRIES[column]
         known = list(study.registries[registry].index)
@@ -209,28 +208,26 @@ def read_focus_group_codings(
     out = table.cells[list(CODING_COLUMNS)].map(lambda v: str(v).strip())
     layout = Layout(table.path, "csv", study.codebook)
     known_segments = set(segments["segment_id"])
-    bad = ~out["segment_id"].isin(known_segments)
-    if bad.any():
-        row = first_bad(bad)
-        raise layout.error(
-            f"segment {shown(out.loc[row, 'segment_id'])} is not a segment of the focus-group "
-            "segments file.",
-            row,
-            "segment_id",
-            fix="Correct the segment id, or add the segment to the segments file.",
-        )
+    layout.reject(
+        ~out["segment_id"].isin(known_segments),
+        "segment_id",
+        lambda row: (
+            f"segment {shown(out.loc[row, 'segment_id'])} is not a segment of the "
+            "focus-group segments file."
+        ),
+        fix="Correct the segment id, or add the segment to the segments file.",
+    )
     codes = list(study.focus_group_codes.index)
-    bad = ~out["code"].isin(codes)
-    if bad.any():
-        row = first_bad(bad)
-        where = study.paths.get("focus_group_codebook", "the focus-group codebook")
-        raise layout.error(
-            f"{shown(out.loc[row, 'code'])} is not a code of the focus-group codebook {where}; "
-            f"allowed codes: {', '.join(codes)}.",
-            row,
-            "code",
-            fix="Correct the code, or add it to the focus-group codebook.",
-        )
+    where = study.paths.get("focus_group_codebook", "the focus-group codebook")
+    layout.reject(
+        ~out["code"].isin(codes),
+        "code",
+        lambda row: (
+            f"{shown(out.loc[row, 'code'])} is not a code of the focus-group codebook "
+            f"{where}; allowed codes: {', '.join(codes)}."
+        ),
+        fix="Correct the code, or add it to the focus-group codebook.",
+    )
     repeated = out.duplicated(keep="first")
     if repeated.any():
         row = first_bad(repeated)

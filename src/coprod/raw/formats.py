@@ -71,6 +71,9 @@ CODING_COLUMNS = ("segment_id", "coder", "code")
 SEGMENT_REGISTRY_COLUMNS = tuple(c for c in SEGMENT_COLUMNS if c in COLUMN_REGISTRIES)
 """Segment columns checked against a registry (:data:`coprod.vocabulary.COLUMN_REGISTRIES`)."""
 SEGMENT_INTEGERS = ("sample", "turn")
+SEGMENT_CHECKED = (*SEGMENT_REGISTRY_COLUMNS, *SEGMENT_INTEGERS)
+"""Segment columns the reader checks against a registry or as whole numbers: not screened
+for personal data (:mod:`coprod.raw.screen`)."""
 REEXPORT = "Re-export the file from the survey tool"
 
 

@@ -52,9 +52,8 @@ import pandas as pd
 from coprod.errors import StudyInputError
 from coprod.raw.formats import (
     CODING_COLUMNS,
+    SEGMENT_CHECKED,
     SEGMENT_COLUMNS,
-    SEGMENT_INTEGERS,
-    SEGMENT_REGISTRY_COLUMNS,
     SEGMENT_TEXT,
     RawTable,
     classify_columns,
@@ -189,11 +188,10 @@ def screen_raw_files(
         columns = survey_text_columns(table, codebook)
         results.append(screen_columns(table, columns, screen, _survey_names(table, codebook)))
     table, _ = read_csv_table(segments, 1, "a focus-group segments file")
-    structured = {*SEGMENT_REGISTRY_COLUMNS, *SEGMENT_INTEGERS}
     columns = {
         c: _fg_content(c, SEGMENT_COLUMNS + (SEGMENT_TEXT,))
         for c in table.cells.columns
-        if c not in structured
+        if c not in SEGMENT_CHECKED
     }
     results.append(screen_columns(table, columns, screen))
     table, _ = read_csv_table(codings, 1, "a focus-group codings file")

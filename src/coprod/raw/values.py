@@ -23,6 +23,7 @@ coprod.errors.StudyInputError: export.csv, row 3, column 'n': found 'x'; expecte
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +76,21 @@ class Layout:
         self, problem: str, row: Any | None = None, column: str | None = None, fix: str = ""
     ) -> StudyInputError:
         return StudyInputError(self.path, problem, fix=fix or None, **self.where(row, column))
+
+    def reject(
+        self,
+        bad: pd.Series,
+        column: str | None,
+        problem: Callable[[Any], str],
+        fix: str = "",
+    ) -> None:
+        """Raise :meth:`error` at the first row where ``bad`` holds, if any.
+
+        ``problem(row)`` says what is wrong in that row (it is called only then).
+        """
+        if bad.any():
+            row = first_bad(bad)
+            raise self.error(problem(row), row, column, fix)
 
 
 # ---- cells -----------------------------------------------------------------------------------
@@ -209,28 +225,26 @@ def parse_item_text(values: pd.Series, layout: Layout, column: str, item: str) -
     n_codes = int((answered & numeric).sum())
     use_labels = n_labels >= n_codes if layout.form == "qualtrics_csv" else n_labels > n_codes
     if use_labels:
-        bad = answered & as_label.isna()
-        if bad.any():
-            row = first_bad(bad)
-            raise layout.error(
-                f"{shown(text.loc[row])} is not a label of the response set "
-                f"'{response_set.id}'; allowed labels: {quoted(labels)}.",
-                row,
-                column,
-                fix=f"Export choice text exactly as in {codebook.path}, or correct the label "
-                "in the codebook.",
-            )
-        return as_label.astype("Int64")
-    bad = answered & ~numeric
-    if bad.any():
-        row = first_bad(bad)
-        raise layout.error(
-            f"{shown(text.loc[row])} is not a code of the response set '{response_set.id}'; "
-            f"allowed codes: {allowed_codes(response_set)}.",
-            row,
+        layout.reject(
+            answered & as_label.isna(),
             column,
-            fix="Export numeric values or choice text for the whole column.",
+            lambda row: (
+                f"{shown(text.loc[row])} is not a label of the response set "
+                f"'{response_set.id}'; allowed labels: {quoted(labels)}."
+            ),
+            fix=f"Export choice text exactly as in {codebook.path}, or correct the label "
+            "in the codebook.",
         )
+        return as_label.astype("Int64")
+    layout.reject(
+        answered & ~numeric,
+        column,
+        lambda row: (
+            f"{shown(text.loc[row])} is not a code of the response set "
+            f"'{response_set.id}'; allowed codes: {allowed_codes(response_set)}."
+        ),
+        fix="Export numeric values or choice text for the whole column.",
+    )
     numbers = text.where(answered, "nan").map(float)
     return check_codes(numbers, layout, column, response_set)
 

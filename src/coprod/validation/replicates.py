@@ -287,14 +287,8 @@ def condition_batch(
     study : Study
     model_path, truth_path : str or Path
         The bundled generative model and the condition's population values.
-    name : str
-        The condition's name.
-    condition : mapping
-        Its settings (``effect_scale``, ``respondents_per_case_sample``, ...).
-    baseline : sequence of str
-        Config ``validation.baseline``.
-    settings : mapping
-        :meth:`AnalysisSettings.from_params` keywords.
+    name, condition, baseline, settings
+        The condition, as :func:`coprod.validation.truth.condition_truth` takes them.
     replicates, seeds : sequence of int
         The batch's replicates and their seeds.
 

@@ -10,7 +10,7 @@ criteria.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -247,6 +247,26 @@ def _fmt(value: float, se: float | None = None, digits: int = 3) -> str:
     return text
 
 
+def _markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A Markdown table's lines: the header, its rule, then one line per row.
+
+    >>> _markdown_table(["a", "b"], [["1", "2"]])
+    ['| a | b |', '|---|---|', '| 1 | 2 |']
+    """
+    lines = ["| " + " | ".join(cells) + " |" for cells in (header, *rows)]
+    return [lines[0], "|" + "---|" * len(header), *lines[1:]]
+
+
+def _check(row: Any, max_type_i_error: float, min_coverage: float) -> str:
+    """``ok``, or which criterion a method's row over all its estimands fails."""
+    problems = []
+    if np.isfinite(row.type_i_error) and row.type_i_error > max_type_i_error:
+        problems.append("type I error")
+    if np.isfinite(row.coverage) and row.coverage < min_coverage:
+        problems.append("coverage")
+    return "fails: " + ", ".join(problems) if problems else "ok"
+
+
 def summary_markdown(
     summary: pd.DataFrame,
     *,
@@ -285,74 +305,41 @@ def summary_markdown(
         lines += _bullets(key, value)
     if settings:
         lines.append("")
-    columns = [
-        "method",
-        "n_replicates",
-        "n_estimands",
-        "bias",
-        "rmse",
-        "coverage",
-        "type I error",
-        "power",
-        "check",
-    ]
+    measures = ["n_estimands", "bias", "rmse", "coverage", "type I error", "power"]
+    columns = ["method", "n_replicates", *measures, "check"]
+    family_columns = ["method", "family", *measures]
     for condition, part in summary.groupby("condition", sort=False):
         lines += [f"## Condition `{condition}`", ""]
-        lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        overall = part[part["family"] == "all"]
-        for row in overall.itertuples():
-            problems = []
-            if np.isfinite(row.type_i_error) and row.type_i_error > max_type_i_error:
-                problems.append("type I error")
-            if np.isfinite(row.coverage) and row.coverage < min_coverage:
-                problems.append("coverage")
-            check = "fails: " + ", ".join(problems) if problems else "ok"
-            lines.append(
-                "| "
-                + " | ".join(
-                    [
-                        row.method,
-                        str(row.n_replicates),
-                        str(row.n_estimands),
-                        _fmt(row.bias, row.bias_mcse, 4),
-                        _fmt(row.rmse, row.rmse_mcse, 4),
-                        _fmt(row.coverage, row.coverage_mcse),
-                        _fmt(row.type_i_error, row.type_i_error_mcse),
-                        _fmt(row.power, row.power_mcse),
-                        check,
-                    ]
-                )
-                + " |"
-            )
-        lines += ["", f"### `{condition}` by family of estimands", ""]
-        family_columns = [
-            "method",
-            "family",
-            "n_estimands",
-            "bias",
-            "rmse",
-            "coverage",
-            "type I error",
-            "power",
+        overall = [
+            [
+                row.method,
+                str(row.n_replicates),
+                str(row.n_estimands),
+                _fmt(row.bias, row.bias_mcse, 4),
+                _fmt(row.rmse, row.rmse_mcse, 4),
+                _fmt(row.coverage, row.coverage_mcse),
+                _fmt(row.type_i_error, row.type_i_error_mcse),
+                _fmt(row.power, row.power_mcse),
+                _check(row, max_type_i_error, min_coverage),
+            ]
+            for row in part[part["family"] == "all"].itertuples()
         ]
-        lines += ["| " + " | ".join(family_columns) + " |", "|" + "---|" * len(family_columns)]
-        for row in part[part["family"] != "all"].itertuples():
-            lines.append(
-                "| "
-                + " | ".join(
-                    [
-                        row.method,
-                        row.family,
-                        str(row.n_estimands),
-                        _fmt(row.bias, None, 4),
-                        _fmt(row.rmse, None, 4),
-                        _fmt(row.coverage),
-                        _fmt(row.type_i_error),
-                        _fmt(row.power),
-                    ]
-                )
-                + " |"
-            )
+        lines += _markdown_table(columns, overall)
+        lines += ["", f"### `{condition}` by family of estimands", ""]
+        by_family = [
+            [
+                row.method,
+                row.family,
+                str(row.n_estimands),
+                _fmt(row.bias, None, 4),
+                _fmt(row.rmse, None, 4),
+                _fmt(row.coverage),
+                _fmt(row.type_i_error),
+                _fmt(row.power),
+            ]
+            for row in part[part["family"] != "all"].itertuples()
+        ]
+        lines += _markdown_table(family_columns, by_family)
         lines.append("")
     lines += ["## Methods", ""]
     for method in dict.fromkeys(summary["method"]):

@@ -70,10 +70,9 @@ def population_frame(
     study : Study
     model : mapping
         A condition's model.
-    seed : int
-        Seed of the draw.
-    size : int
-        Respondents drawn (spread evenly over the cases and samples).
+    seed, size : int
+        The draw's seed and size, as :func:`coprod.synthetic.truth.draw_population` takes
+        them.
 
     Returns
     -------
