@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from coprod.exhibits import table_number
 from coprod.jobs import FIGURE_STYLE_KEYS, TABLE_DIR, Config, FromConfig, Job, Part
 
 # ---- tables -------------------------------------------------------------------------------
@@ -63,7 +64,7 @@ FLOW_LABELS = {"step_labels": "exhibits.step_labels", "exclusions": "exclusions"
 def table(
     name: str,
     section: str,
-    parts: str | tuple[tuple[str, str, str], ...],
+    parts: str | tuple[tuple[str, str], ...],
     inputs: Mapping[str, str],
     settings: Mapping[str, str],
     *,
@@ -72,14 +73,15 @@ def table(
 ) -> Job:
     """A table job: rule ``name`` (``table<NN>_<topic>``) runs ``tables.<name>:<function>``.
 
-    ``function`` defaults to the topic; ``parts`` is the one part's title (stem ``name``,
-    number ``NN``) or the parts as (stem, number, title); ``inputs`` are fixed paths;
+    ``function`` defaults to the topic; ``parts`` is the one part's title (stem ``name``)
+    or the parts as (stem, title); a part's number is the one its stem names
+    (:func:`~coprod.exhibits.table_number`); ``inputs`` are fixed paths;
     ``settings`` are config paths (:func:`from_config`), after :data:`PROTECTED` unless
     ``protect`` is false.
     """
-    number, _, topic = name.removeprefix("table").partition("_")
+    topic = name.partition("_")[2]
     if isinstance(parts, str):
-        parts = ((name, str(int(number)), parts),)
+        parts = ((name, parts),)
     return Job(
         name=name,
         function=f"{TABLE_MODULES}.{name}:{function or topic}",
@@ -87,7 +89,7 @@ def table(
         inputs=lambda config: dict(inputs),
         settings=from_config({**(PROTECTED if protect else {}), **settings}),
         kind="table",
-        parts=tuple(Part(*part) for part in parts),
+        parts=tuple(Part(stem, table_number(stem), title) for stem, title in parts),
         section=section,
     )
 
@@ -156,9 +158,9 @@ TABLES: tuple[Job, ...] = (
         "table06_barriers_overcome_strategies",
         BARRIERS,
         (
-            ("table06a_barriers_overcome", "6a", "Barriers overcome"),
-            ("table06b_strategies_used", "6b", "Strategies used"),
-            ("table06c_barrier_strategy_crosswalk", "6c", "Barrier-strategy crosswalk"),
+            ("table06a_barriers_overcome", "Barriers overcome"),
+            ("table06b_strategies_used", "Strategies used"),
+            ("table06c_barrier_strategy_crosswalk", "Barrier-strategy crosswalk"),
         ),
         {
             "overcome": compare_result("barriers_overcome"),
@@ -211,8 +213,8 @@ TABLES: tuple[Job, ...] = (
         "table12_joint_display",
         "Joint display",
         (
-            ("table12a_joint_display", "12a", "Joint display"),
-            ("table12b_rank_correlation", "12b", "Rank correlation"),
+            ("table12a_joint_display", "Joint display"),
+            ("table12b_rank_correlation", "Rank correlation"),
         ),
         {
             "display": compare_result("joint_display"),
