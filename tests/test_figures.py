@@ -34,6 +34,7 @@ from coprod.exhibits.figures.figure7_data_quality_flow import flow_diagram
 from coprod.exhibits.figures.labels import level_labels
 from coprod.exhibits.figures.style import (
     PALETTES,
+    Look,
     overflow,
     size,
     style_from_config,
@@ -255,7 +256,7 @@ def draw(name: str) -> plt.Figure:
             item_labels={i: f"Item {i.upper()}" + (" (R)" if i == "b" else "") for i in "abcdef"},
             code_labels={1: "one", 2: "two", 3: "three", 4: "four", 5: "five"},
             missing_label="Don't know",
-            style=STYLE,
+            look=Look(style=STYLE),
         )
     if name == "heatmap":
         return mean_heatmap(
@@ -268,7 +269,7 @@ def draw(name: str) -> plt.Figure:
             panel_labels={"p1": "Panel"},
             min_cell=5,
             scale=(1, 5),
-            style=STYLE,
+            look=Look(style=STYLE),
         )
     if name == "forest":
         return forest_plot(
@@ -278,7 +279,7 @@ def draw(name: str) -> plt.Figure:
             effect_labels={"rank_biserial": "r (primary)", "hedges_g": "g (robustness)"},
             level_labels=("X", "Y"),
             alpha=0.05,
-            style=STYLE,
+            look=Look(style=STYLE),
         )
     if name == "risks":
         return risk_scatter(
@@ -288,7 +289,7 @@ def draw(name: str) -> plt.Figure:
             risk_labels={"k1": "Risk one", "k2": "Risk two", "k3": "Risk three"},
             min_cell=5,
             reference=(3, "midpoint"),
-            style=STYLE,
+            look=Look(style=STYLE),
         )
     if name == "codes":
         prevalence, pairs = focus_group_frames()
@@ -306,7 +307,7 @@ def draw(name: str) -> plt.Figure:
             column_codes=["s1", "s2"],
             flags={"c2": " †"},
             notes=["† unreliable"],
-            style=STYLE,
+            look=Look(style=STYLE),
         )
     if name == "coefficients":
         return coefficient_plot(
@@ -314,7 +315,7 @@ def draw(name: str) -> plt.Figure:
             sections=[("Main", ["m1", "m2"]), ("Each", ["e1"])],
             outcome_labels={"m1": "M1", "m2": "M2", "e1": "E1"},
             term_labels={"t1": "T1", "t2": "T2"},
-            style=STYLE,
+            look=Look("single", STYLE),
         )
     if name == "flow":
         return flow_diagram(
@@ -324,7 +325,7 @@ def draw(name: str) -> plt.Figure:
             included_label="Included",
             breakdowns={"case": ("By case", {"c1": "Case 1", "c2": "Case 2"})},
             min_cell=5,
-            style=STYLE,
+            look=Look(style=STYLE),
         )
     raise ValueError(name)
 

@@ -22,8 +22,9 @@ from typing import Any
 
 import pandas as pd
 
+from coprod.analyses.catalogue import score_catalogue
 from coprod.resources import Study
-from coprod.vocabulary import BINARY_TYPES, POOLED
+from coprod.vocabulary import POOLED
 
 STEP_LABELS = {
     "received": "Responses received",
@@ -137,21 +138,8 @@ class Labels:
     @cached_property
     def catalogue(self) -> pd.DataFrame:
         """The codebook's scores: ``construct``, ``measure``, ``kind``, ``side``, ``label``,
-        ``binary`` (as :func:`coprod.compare.score_catalogue`, without importing the
-        statistics that module needs: a table rule starts in a second, not three)."""
-        codebook = self.study.codebook
-        scores = codebook.scores
-        constructs = codebook.constructs
-        side = constructs["side"] if "side" in constructs else pd.Series(pd.NA, constructs.index)
-        out = pd.DataFrame(index=scores.index)
-        out["construct"] = scores["construct"]
-        out["measure"] = scores["measure"]
-        out["kind"] = scores["kind"]
-        out["side"] = scores["construct"].map(side)
-        out["label"] = scores["construct"].map(constructs["label"])
-        types = {key: spec.type for key, spec in codebook.response_sets.items()}
-        out["binary"] = [types[rs] in BINARY_TYPES for rs in scores["response_set"]]
-        return out
+        ``binary`` and more (:func:`coprod.analyses.catalogue.score_catalogue`)."""
+        return score_catalogue(self.study.codebook)
 
     def scores_of(self, kinds: Sequence[str], measures: Sequence[str] | None = None) -> list[str]:
         """Score ids of the construct ``kinds`` (and ``measures``), in codebook order."""

@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +89,10 @@ def write_numbers(
 class _Numbers:
     """Collects cited numbers (:func:`number` entries) by key."""
 
-    def __init__(self, min_cell: int) -> None:
+    def __init__(self, min_cell: int, percent_digits: int) -> None:
         self.entries: dict[str, dict[str, Any]] = {}
         self.min_cell = min_cell
+        self.percent_digits = percent_digits
 
     def add(self, key: str, value: Any, text: str, description: str, source: str) -> None:
         if key in self.entries:
@@ -122,6 +123,10 @@ class _Numbers:
         text = "NA" if value is None else number_text(value, digits) + suffix
         self.add(key, value, text, description, source)
 
+    def percent(self, key: str, share: Any, description: str, source: str) -> None:
+        """A share (0 to 1) cited as a percentage."""
+        self.value(key, 100 * as_float(share), self.percent_digits, description, source, "%")
+
     def ci(self, key: str, low: Any, high: Any, digits: int, description: str, source: str) -> None:
         if is_missing(low) or is_missing(high):
             self.add(key, None, "NA", description, source)
@@ -140,6 +145,21 @@ class _Numbers:
         self.ci(f"{stem}_ci", row["ci_low"], row["ci_high"], digits, f"95% CI of: {what}", source)
         correction = str(row.get("correction", "adjusted"))
         self.p(f"{stem}_padj", row["p_adj"], f"p ({correction}-adjusted) of: {what}", source)
+
+
+def sourced(inputs: Inputs, name: str) -> tuple[str, pd.DataFrame]:
+    """The input file ``name`` (the source a number cites) and its records."""
+    return str(inputs[name]), read(inputs, name)
+
+
+def pooled_rows(
+    frame: pd.DataFrame, outcomes: Sequence[str], **criteria: Any
+) -> Iterator[tuple[str, pd.Series]]:
+    """Each outcome with its pooled row of ``frame`` (matching ``criteria``), where it has one."""
+    for outcome in outcomes:
+        row = one_row(frame, outcome=outcome, by=POOLED, group=POOLED, **criteria)
+        if row is not None:
+            yield outcome, row
 
 
 def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str, dict[str, Any]]:
@@ -176,11 +196,10 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
     labels = Labels(study)
     decimals = decimals_of(settings)
     alpha = float(settings["significance"])
-    numbers = _Numbers(settings["min_cell"])
+    numbers = _Numbers(settings["min_cell"], decimals["percent"])
 
     # responses: received, excluded, included (total and per sample), exclusions by step
-    source = str(inputs["flow"])
-    flow = read(inputs, "flow")
+    source, flow = sourced(inputs, "flow")
     pooled = flow[as_text(flow["case"]) == POOLED]
     steps = list(pooled.sort_values("step_number")["step"].astype(str).unique())
     for sample in dict.fromkeys(as_text(pooled["sample"])):
@@ -213,8 +232,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             )
 
     # focus groups
-    source = str(inputs["segments"])
-    segments = read(inputs, "segments")
+    source, segments = sourced(inputs, "segments")
     numbers.other_count(
         "count_focus_groups", segments["focus_group"].nunique(), "Focus groups held", source
     )
@@ -228,8 +246,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
     )
 
     # scale reliability
-    source = str(inputs["reliability"])
-    reliability = read(inputs, "reliability")
+    source, reliability = sourced(inputs, "reliability")
     scales = reliability[as_text(reliability["level"]) == "pooled"]
     digits = decimals["reliability"]
     for row in scales.itertuples(index=False):
@@ -268,8 +285,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
         )
 
     # intercoder reliability
-    source = str(inputs["intercoder"])
-    intercoder = read(inputs, "intercoder")
+    source, intercoder = sourced(inputs, "intercoder")
     codes = study.focus_group_codes.index
     for flag in ("unreliable", "tentative"):
         chosen = intercoder[(intercoder["flag"] == flag) & intercoder["code"].isin(codes)]
@@ -304,12 +320,8 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
     numbers.other_count("count_codes", len(codes), "Focus-group codes", source)
 
     # barriers met: pooled mean and % rating high
-    source = str(inputs["describe"])
-    describe = read(inputs, "describe")
-    for outcome in outcome_rows(labels, settings["barriers"]):
-        row = one_row(describe, outcome=outcome, by=POOLED, group=POOLED)
-        if row is None:
-            continue
+    source, describe = sourced(inputs, "describe")
+    for outcome, row in pooled_rows(describe, outcome_rows(labels, settings["barriers"])):
         name = labels.outcome(outcome)
         numbers.value(
             f"mean_{key_part(outcome)}",
@@ -318,18 +330,15 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             f"Mean score, all respondents: {name}",
             source,
         )
-        numbers.value(
+        numbers.percent(
             f"pct_high_{key_part(outcome)}",
-            100 * as_float(row["share_high"]),
-            decimals["percent"],
+            row["share_high"],
             f"% rating it high (mean >= threshold): {name}",
             source,
-            "%",
         )
 
     # across-case tests: significant effects
-    source = str(inputs["across_cases"])
-    tests = read(inputs, "across_cases")
+    source, tests = sourced(inputs, "across_cases")
     tests = tests[tests["family"] == settings["across_family"]]
     by = key_part(str(tests["by"].iloc[0])) if len(tests) else "groups"
     significant = tests[tests["p_adj"].astype(float) < alpha]
@@ -351,8 +360,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
 
     # contrasts: significant primary effects
     for name, family in settings["contrasts"].items():
-        source = str(inputs[f"contrast_{name}"])
-        contrast = read(inputs, f"contrast_{name}")
+        source, contrast = sourced(inputs, f"contrast_{name}")
         primary = contrast[contrast["family"] == family]
         significant = primary[primary["p_adj"].astype(float) < alpha]
         numbers.other_count(
@@ -375,8 +383,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             )
 
     # the staff factor
-    source = str(inputs["staff"])
-    staff = read(inputs, "staff")
+    source, staff = sourced(inputs, "staff")
     spec = settings["staff"]
     models = staff[
         (staff["analysis"] == "standardised_ols")
@@ -406,24 +413,18 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
         )
 
     # strategies used (pooled share of respondents)
-    source = str(inputs["strategies"])
-    strategies = read(inputs, "strategies")
-    for outcome in outcome_rows(labels, settings["strategies"]):
-        row = one_row(strategies, analysis="strategy_use", outcome=outcome, by=POOLED, group=POOLED)
-        if row is None:
-            continue
-        numbers.value(
+    source, strategies = sourced(inputs, "strategies")
+    used = outcome_rows(labels, settings["strategies"])
+    for outcome, row in pooled_rows(strategies, used, analysis="strategy_use"):
+        numbers.percent(
             f"pct_used_{key_part(outcome)}",
-            100 * as_float(row["estimate"]),
-            decimals["percent"],
+            row["estimate"],
             f"% of respondents using: {labels.score(outcome)}",
             source,
-            "%",
         )
 
     # organisational vs citizen barriers
-    source = str(inputs["barrier_sides"])
-    sides = read(inputs, "barrier_sides")
+    source, sides = sourced(inputs, "barrier_sides")
     row = one_row(sides, by=POOLED, group=POOLED)
     if row is not None:
         numbers.effect(
@@ -435,8 +436,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
         )
 
     # joint display
-    source = str(inputs["joint_correlation"])
-    correlation = read(inputs, "joint_correlation")
+    source, correlation = sourced(inputs, "joint_correlation")
     for row in correlation.itertuples(index=False):
         group = POOLED if row.group == POOLED else row.group
         what = (

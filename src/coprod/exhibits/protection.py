@@ -46,6 +46,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from coprod.exhibits import table_number
 from coprod.exhibits.model import DASH, Exhibit
 
 MASK_STATES = ("visible", "primary", "secondary")
@@ -352,21 +353,9 @@ class Protector:
         secondary: str = "none",
         by: Sequence[str] | None = None,
     ) -> None:
-        """Suppress the small ``counts`` of ``rows`` (a block whose totals are visible).
-
-        Parameters
-        ----------
-        rows : sequence
-            Index labels of the block (inner cells only: totals are protected separately).
-        counts : sequence of str
-            Count columns of the block.
-        derived : mapping, optional
-            Count column -> columns computed from it (masked with it).
-        secondary : str
-            As :func:`suppress_small_cells`.
-        by : sequence of str, optional
-            Columns splitting the block's rows into groups for the column rule.
-        """
+        """Suppress the small ``counts`` of ``rows`` (index labels of a block of inner
+        cells, whose totals are visible and protected separately) by
+        :func:`suppress_small_cells` with its ``derived``, ``secondary`` and ``by``."""
         rows = list(rows)
         if not rows or not counts:
             return
@@ -439,10 +428,13 @@ class Protector:
             small[column] = under & self.masked[column].to_numpy(dtype=bool)
         return small
 
-    def exhibit(self, **kwargs: Any) -> Exhibit:
-        """The :class:`Exhibit` of the protected table (``kwargs``: its other fields)."""
+    def exhibit(self, stem: str, **kwargs: Any) -> Exhibit:
+        """The :class:`Exhibit` ``stem`` of the protected table (``kwargs``: its other
+        fields); its ``number`` defaults to the one the stem names (:func:`table_number`)."""
         counts = list(kwargs.get("counts", []))
+        kwargs.setdefault("number", table_number(stem))
         return Exhibit(
+            stem=stem,
             table=self.table,
             masked=self.masked,
             small=self.small(counts),

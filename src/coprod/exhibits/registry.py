@@ -6,8 +6,10 @@ see :class:`coprod.jobs.Job` for what an entry says.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from coprod.exhibits import table_number
 from coprod.jobs import FIGURE_STYLE_KEYS, TABLE_DIR, Config, FromConfig, Job, Part
 
 # ---- tables -------------------------------------------------------------------------------
@@ -22,209 +24,203 @@ def compare_result(name: str) -> str:
     return f"results/compare/{name}.parquet"
 
 
-def protected(config: Config) -> dict[str, Any]:
-    """What every table reads: its decimals and the minimum cell size."""
-    return {
-        "decimals": config["exhibits"]["decimals"],
-        "min_cell": config["disclosure"]["min_cell"],
-    }
+def config_at(config: Config, path: str) -> Any:
+    """The config value at a dotted ``path``.
+
+    >>> config_at({"disclosure": {"min_cell": 5}}, "disclosure.min_cell")
+    5
+    """
+    value: Any = config
+    for key in path.split("."):
+        value = value[key]
+    return value
 
 
-def flow_labels(config: Config) -> dict[str, Any]:
-    """The exclusion steps' labels (config ``exhibits.step_labels``) and the values they name."""
-    return {"step_labels": config["exhibits"]["step_labels"], "exclusions": config["exclusions"]}
+def from_config(paths: Mapping[str, str]) -> FromConfig:
+    """Settings read from the config: each key gets the value at its dotted path, and a
+    key ``"*..."`` spreads the mapping at its path, in the order given.
+
+    >>> settings = from_config({"min_cell": "disclosure.min_cell", "*staff": "staff"})
+    >>> settings({"disclosure": {"min_cell": 5}, "staff": {"ci": 0.95}})
+    {'min_cell': 5, 'ci': 0.95}
+    """
+
+    def settings(config: Config) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for key, path in paths.items():
+            value = config_at(config, path)
+            values.update(value if key.startswith("*") else {key: value})
+        return values
+
+    return settings
 
 
-def table(number: str, name: str, function: str, section: str, parts: tuple, **job: Any) -> Job:
-    """A table job: rule ``table<number>_<name>`` runs ``tables.<module>:<function>``."""
-    module = f"table{number}_{name}"
+PROTECTED = {"decimals": "exhibits.decimals", "min_cell": "disclosure.min_cell"}
+"""What every table but the first two reads: its decimals and the minimum cell size."""
+FLOW_LABELS = {"step_labels": "exhibits.step_labels", "exclusions": "exclusions"}
+"""The exclusion steps' labels (config ``exhibits.step_labels``) and the values they name."""
+
+
+def table(
+    name: str,
+    section: str,
+    parts: str | tuple[tuple[str, str], ...],
+    inputs: Mapping[str, str],
+    settings: Mapping[str, str],
+    *,
+    function: str = "",
+    protect: bool = True,
+) -> Job:
+    """A table job: rule ``name`` (``table<NN>_<topic>``) runs ``tables.<name>:<function>``.
+
+    ``function`` defaults to the topic; ``parts`` is the one part's title (stem ``name``)
+    or the parts as (stem, title); a part's number is the one its stem names
+    (:func:`~coprod.exhibits.table_number`); ``inputs`` are fixed paths;
+    ``settings`` are config paths (:func:`from_config`), after :data:`PROTECTED` unless
+    ``protect`` is false.
+    """
+    topic = name.partition("_")[2]
+    if isinstance(parts, str):
+        parts = ((name, parts),)
     return Job(
-        name=module,
-        function=f"{TABLE_MODULES}.{module}:{function}",
+        name=name,
+        function=f"{TABLE_MODULES}.{name}:{function or topic}",
         stage="exhibits",
+        inputs=lambda config: dict(inputs),
+        settings=from_config({**(PROTECTED if protect else {}), **settings}),
         kind="table",
-        parts=tuple(Part(*part) for part in parts),
+        parts=tuple(Part(stem, table_number(stem), title) for stem, title in parts),
         section=section,
-        **job,
     )
 
 
+def contrast_table(name: str, contrast: str, title: str) -> Job:
+    """A two-group contrast's table (tables 8 and 9): the contrast's config entry, the
+    outcome kinds, and the function ``<contrast>_contrast``."""
+    return table(
+        name,
+        "Comparisons",
+        title,
+        {"contrast": compare_result(contrast), "scores": SCORES},
+        {"*contrast": f"compare.contrasts.{contrast}", "kinds": "compare.outcome_kinds"},
+        function=f"{contrast}_contrast",
+    )
+
+
+BARRIERS = "Barriers and risks"
 TABLES: tuple[Job, ...] = (
     table(
-        "01",
-        "sample_composition",
-        "sample_composition",
+        "table01_sample_composition",
         "Sample",
-        (("table01_sample_composition", "1", "Sample composition"),),
-        inputs=lambda config: {"scores": SCORES, "segments": SEGMENTS},
-        settings=lambda config: {"min_cell": config["disclosure"]["min_cell"]},
+        "Sample composition",
+        {"scores": SCORES, "segments": SEGMENTS},
+        {"min_cell": "disclosure.min_cell"},
+        protect=False,
     ),
     table(
-        "02",
-        "data_quality_flow",
-        "data_quality_flow",
+        "table02_data_quality_flow",
         "Sample",
-        (("table02_data_quality_flow", "2", "Data-quality flow"),),
-        inputs=lambda config: {"flow": "results/clean/flow.parquet"},
-        settings=lambda config: {
-            **flow_labels(config),
-            "min_cell": config["disclosure"]["min_cell"],
-        },
+        "Data-quality flow",
+        {"flow": "results/clean/flow.parquet"},
+        {**FLOW_LABELS, "min_cell": "disclosure.min_cell"},
+        protect=False,
     ),
     table(
-        "03",
-        "scale_reliability",
-        "scale_reliability",
+        "table03_scale_reliability",
         "Reliability",
-        (("table03_scale_reliability", "3", "Scale reliability"),),
-        inputs=lambda config: {"reliability": "results/reliability/scale_reliability.parquet"},
-        settings=lambda config: {
-            **protected(config),
-            "by": config["exhibits"]["by"],
-            "threshold": config["reliability"]["scale_threshold"],
-            "ci": config["reliability"]["ci"],
-        },
+        "Scale reliability",
+        {"reliability": "results/reliability/scale_reliability.parquet"},
+        {"by": "exhibits.by", "threshold": "reliability.scale_threshold", "ci": "reliability.ci"},
     ),
     table(
-        "04",
-        "intercoder_reliability",
-        "intercoder_reliability",
+        "table04_intercoder_reliability",
         "Reliability",
-        (("table04_intercoder_reliability", "4", "Intercoder reliability"),),
-        inputs=lambda config: {"intercoder": "results/reliability/intercoder_reliability.parquet"},
-        settings=lambda config: {
-            **protected(config),
-            **{
-                key: config["intercoder"][key]
-                for key in ("unreliable_below", "reliable_from", "ci")
-            },
-        },
+        "Intercoder reliability",
+        {"intercoder": "results/reliability/intercoder_reliability.parquet"},
+        {key: f"intercoder.{key}" for key in ("unreliable_below", "reliable_from", "ci")},
     ),
     table(
-        "05",
-        "barriers_met",
-        "barriers_met",
-        "Barriers and risks",
-        (("table05_barriers_met", "5", "Barriers met"),),
-        inputs=lambda config: {
+        "table05_barriers_met",
+        BARRIERS,
+        "Barriers met",
+        {
             "describe": compare_result("barriers_by_case"),
             "tests": compare_result("across_case_tests"),
         },
-        settings=lambda config: {
-            **protected(config),
-            "by": config["exhibits"]["by"],
-            "scores": config["compare"]["scores"]["barriers_met"],
-            "high_rating": config["compare"]["high_rating"],
-            "family": config["compare"]["across_cases"]["family"],
+        {
+            "by": "exhibits.by",
+            "scores": "compare.scores.barriers_met",
+            "high_rating": "compare.high_rating",
+            "family": "compare.across_cases.family",
         },
     ),
     table(
-        "06",
-        "barriers_overcome_strategies",
-        "barriers_overcome_and_strategies",
-        "Barriers and risks",
+        "table06_barriers_overcome_strategies",
+        BARRIERS,
         (
-            ("table06a_barriers_overcome", "6a", "Barriers overcome"),
-            ("table06b_strategies_used", "6b", "Strategies used"),
-            ("table06c_barrier_strategy_crosswalk", "6c", "Barrier-strategy crosswalk"),
+            ("table06a_barriers_overcome", "Barriers overcome"),
+            ("table06b_strategies_used", "Strategies used"),
+            ("table06c_barrier_strategy_crosswalk", "Barrier-strategy crosswalk"),
         ),
-        inputs=lambda config: {
+        {
             "overcome": compare_result("barriers_overcome"),
             "strategies": compare_result("strategy_use"),
             "cooccurrence": compare_result("fg_cooccurrence"),
         },
-        settings=lambda config: {
-            **protected(config),
-            "by": config["exhibits"]["by"],
-            "overcome": config["compare"]["scores"]["barriers_overcome"],
-            "strategies": config["compare"]["scores"]["strategies_used"],
-            "overcome_threshold": config["compare"]["overcome_threshold"],
-            "strategy_family": config["compare"]["strategies"]["family"],
-            "cooccurrence_family": config["compare"]["focus_groups"]["cooccurrence_family"],
-            "significance": config["exhibits"]["significance"],
+        {
+            "by": "exhibits.by",
+            "overcome": "compare.scores.barriers_overcome",
+            "strategies": "compare.scores.strategies_used",
+            "overcome_threshold": "compare.overcome_threshold",
+            "strategy_family": "compare.strategies.family",
+            "cooccurrence_family": "compare.focus_groups.cooccurrence_family",
+            "significance": "exhibits.significance",
         },
+        function="barriers_overcome_and_strategies",
     ),
     table(
-        "07",
-        "risks",
-        "risks",
-        "Barriers and risks",
-        (("table07_risks", "7", "Risks"),),
-        inputs=lambda config: {"risks": compare_result("risks")},
-        settings=lambda config: {
-            **protected(config),
-            "by": config["exhibits"]["by"],
-            "experienced": config["compare"]["scores"]["risks_experienced"],
-            "managed": config["compare"]["scores"]["risks_managed"],
+        "table07_risks",
+        BARRIERS,
+        "Risks",
+        {"risks": compare_result("risks")},
+        {
+            "by": "exhibits.by",
+            "experienced": "compare.scores.risks_experienced",
+            "managed": "compare.scores.risks_managed",
         },
     ),
+    contrast_table("table08_service_classes", "service_class", "Service-class contrast"),
+    contrast_table("table09_case_outcomes", "case_outcome", "Case-outcome contrast"),
     table(
-        "08",
-        "service_classes",
-        "service_class_contrast",
-        "Comparisons",
-        (("table08_service_classes", "8", "Service-class contrast"),),
-        inputs=lambda config: {"contrast": compare_result("service_class"), "scores": SCORES},
-        settings=lambda config: {
-            **protected(config),
-            **config["compare"]["contrasts"]["service_class"],
-            "kinds": config["compare"]["outcome_kinds"],
-        },
-    ),
-    table(
-        "09",
-        "case_outcomes",
-        "case_outcome_contrast",
-        "Comparisons",
-        (("table09_case_outcomes", "9", "Case-outcome contrast"),),
-        inputs=lambda config: {"contrast": compare_result("case_outcome"), "scores": SCORES},
-        settings=lambda config: {
-            **protected(config),
-            **config["compare"]["contrasts"]["case_outcome"],
-            "kinds": config["compare"]["outcome_kinds"],
-        },
-    ),
-    table(
-        "10",
-        "staff_factor",
-        "staff_factor",
+        "table10_staff_factor",
         "Staff factor",
-        (("table10_staff_factor", "10", "Staff factor"),),
-        inputs=lambda config: {"staff": compare_result("staff_factor")},
-        settings=lambda config: {**protected(config), **config["compare"]["staff"]},
+        "Staff factor",
+        {"staff": compare_result("staff_factor")},
+        {"*staff": "compare.staff"},
     ),
     table(
-        "11",
-        "stakeholder_groups",
-        "stakeholder_groups",
+        "table11_stakeholder_groups",
         "Comparisons",
-        (("table11_stakeholder_groups", "11", "Stakeholder groups"),),
-        inputs=lambda config: {"tests": compare_result("stakeholder_groups"), "scores": SCORES},
-        settings=lambda config: {
-            **protected(config),
-            "column": config["compare"]["stakeholder_groups"]["column"],
-            "family": config["compare"]["stakeholder_groups"]["family"],
-            "kinds": config["compare"]["outcome_kinds"],
+        "Stakeholder groups",
+        {"tests": compare_result("stakeholder_groups"), "scores": SCORES},
+        {
+            "column": "compare.stakeholder_groups.column",
+            "family": "compare.stakeholder_groups.family",
+            "kinds": "compare.outcome_kinds",
         },
     ),
     table(
-        "12",
-        "joint_display",
-        "joint_display",
+        "table12_joint_display",
         "Joint display",
         (
-            ("table12a_joint_display", "12a", "Joint display"),
-            ("table12b_rank_correlation", "12b", "Rank correlation"),
+            ("table12a_joint_display", "Joint display"),
+            ("table12b_rank_correlation", "Rank correlation"),
         ),
-        inputs=lambda config: {
+        {
             "display": compare_result("joint_display"),
             "correlation": compare_result("joint_display_correlation"),
         },
-        settings=lambda config: {
-            **protected(config),
-            "by": config["compare"]["focus_groups"]["joint_by"],
-            "family": config["compare"]["focus_groups"]["joint_family"],
-        },
+        {"by": "compare.focus_groups.joint_by", "family": "compare.focus_groups.joint_family"},
     ),
 )
 
@@ -246,8 +242,7 @@ NUMBERS = Job(
         "joint_correlation": compare_result("joint_display_correlation"),
     },
     settings=lambda config: {
-        **protected(config),
-        **flow_labels(config),
+        **from_config({**PROTECTED, **FLOW_LABELS})(config),
         "contrasts": {
             contrast: spec["family"] for contrast, spec in config["compare"]["contrasts"].items()
         },
@@ -276,7 +271,7 @@ DISCLOSURE_CHECK = Job(
         ],
         "numbers": NUMBERS.outputs(config)["json"],
     },
-    settings=lambda config: {"min_cell": config["disclosure"]["min_cell"]},
+    settings=from_config({"min_cell": "disclosure.min_cell"}),
     outputs_of=lambda config: {"report": "results/exhibits/disclosure_check.txt"},
     write="coprod.exhibits.disclosure_check:write_report",
 )
@@ -286,43 +281,37 @@ DISCLOSURE_CHECK = Job(
 # ---- figures ------------------------------------------------------------------------------
 
 
-def _figure(name: str, number: str, title: str, inputs: FromConfig, settings: FromConfig) -> Job:
-    """A figure job: its module is named ``name``, its function ``name`` without the
-    figure's number; its settings are ``settings(config)``, the figure's own config
-    entry (``figure``) and the shared ``style``."""
-    module = f"coprod.exhibits.figures.{name}"
-    function = name.partition("_")[2]
+def _figure(
+    name: str,
+    title: str,
+    inputs: Mapping[str, str] | FromConfig,
+    settings: Mapping[str, str] | FromConfig,
+) -> Job:
+    """A figure job: its module is named ``name`` (``figure<N>_<topic>``), its function
+    ``topic``; ``inputs`` are fixed paths or a function of the config; its settings are
+    ``settings`` (config paths, :func:`from_config`, or a function of the config), the
+    figure's own config entry (``figure``) and the shared ``style``."""
+    number, _, function = name.removeprefix("figure").partition("_")
+    own = from_config(settings) if isinstance(settings, Mapping) else settings
 
     def figure_settings(config: Config) -> dict[str, Any]:
         figures = config["figures"]
         style = {key: figures[key] for key in FIGURE_STYLE_KEYS}
-        return {"figure": figures[name], **settings(config), "style": style}
+        return {"figure": figures[name], **own(config), "style": style}
 
     return Job(
         name=name,
-        function=f"{module}:{function}",
+        function=f"coprod.exhibits.figures.{name}:{function}",
         stage="exhibits",
-        inputs=inputs,
+        inputs=inputs if callable(inputs) else lambda config: dict(inputs),
         settings=figure_settings,
         kind="figure",
         parts=(Part(name, f"Figure {number}", title),),
     )
 
 
-def _min_cell(config: Config) -> int:
-    return config["disclosure"]["min_cell"]
-
-
-def _alpha(config: Config) -> float:
-    return config["figures"]["alpha"]
-
-
-def _score(config: Config, role: str) -> dict[str, str]:
-    return config["compare"]["scores"][role]
-
-
-def _barriers(config: Config) -> dict[str, Any]:
-    return {"barriers": _score(config, "barriers_met"), "min_cell": _min_cell(config)}
+BARRIER_FIGURE = {"barriers": "compare.scores.barriers_met", "min_cell": "disclosure.min_cell"}
+"""What figures 1 and 2 read: the barrier scores and the minimum cell size."""
 
 
 def _contrast(config: Config) -> str:
@@ -332,51 +321,46 @@ def _contrast(config: Config) -> str:
 FIGURES: tuple[Job, ...] = (
     _figure(
         "figure1_barrier_items",
-        "1",
         "Barrier items: answers per level",
-        inputs=lambda config: {"survey": "results/clean/survey_clean.parquet"},
-        settings=_barriers,
+        {"survey": "results/clean/survey_clean.parquet"},
+        BARRIER_FIGURE,
     ),
     _figure(
         "figure2_barrier_heatmap",
-        "2",
         "Mean barrier scores, small cells masked",
-        inputs=lambda config: {"cells": "results/figure_data/barrier_heatmap_cells.parquet"},
-        settings=_barriers,
+        {"cells": "results/figure_data/barrier_heatmap_cells.parquet"},
+        BARRIER_FIGURE,
     ),
     _figure(
         "figure3_contrast_forest",
-        "3",
         "Effect sizes of a two-level contrast",
-        inputs=lambda config: {"effects": f"results/compare/{_contrast(config)}.parquet"},
-        settings=lambda config: {
-            "alpha": _alpha(config),
+        lambda config: {"effects": compare_result(_contrast(config))},
+        lambda config: {
+            "alpha": config["figures"]["alpha"],
             "contrast": config["compare"]["contrasts"][_contrast(config)],
             "scores": config["compare"]["scores"],
         },
     ),
     _figure(
         "figure4_risk_matrix",
-        "4",
         "Risks experienced against how well managed",
-        inputs=lambda config: {"risks": "results/compare/risks.parquet"},
-        settings=lambda config: {
-            "experienced": _score(config, "risks_experienced"),
-            "managed": _score(config, "risks_managed"),
-            "min_cell": _min_cell(config),
+        {"risks": compare_result("risks")},
+        {
+            "experienced": "compare.scores.risks_experienced",
+            "managed": "compare.scores.risks_managed",
+            "min_cell": "disclosure.min_cell",
         },
     ),
     _figure(
         "figure5_focus_groups",
-        "5",
         "Focus-group codes: prevalence and co-occurrence",
-        inputs=lambda config: {
-            "prevalence": "results/compare/fg_prevalence.parquet",
-            "cooccurrence": "results/compare/fg_cooccurrence.parquet",
+        {
+            "prevalence": compare_result("fg_prevalence"),
+            "cooccurrence": compare_result("fg_cooccurrence"),
             "intercoder": "results/reliability/intercoder_reliability.parquet",
         },
-        settings=lambda config: {
-            "alpha": _alpha(config),
+        lambda config: {
+            "alpha": config["figures"]["alpha"],
             "intercoder": {
                 key: config["intercoder"][key] for key in ("unreliable_below", "reliable_from")
             },
@@ -386,20 +370,15 @@ FIGURES: tuple[Job, ...] = (
     ),
     _figure(
         "figure6_staff_factor",
-        "6",
         "Staff models: standardised coefficients",
-        inputs=lambda config: {"coefficients": "results/compare/staff_factor.parquet"},
-        settings=lambda config: {"alpha": _alpha(config), "staff": config["compare"]["staff"]},
+        {"coefficients": compare_result("staff_factor")},
+        {"alpha": "figures.alpha", "staff": "compare.staff"},
     ),
     _figure(
         "figure7_data_quality_flow",
-        "7",
         "Data-quality flow of the responses",
-        inputs=lambda config: {"flow": "results/clean/flow.parquet"},
-        settings=lambda config: {
-            "exclusions": config["exclusions"],
-            "min_cell": _min_cell(config),
-        },
+        {"flow": "results/clean/flow.parquet"},
+        {"exclusions": "exclusions", "min_cell": "disclosure.min_cell"},
     ),
 )
 

@@ -34,14 +34,7 @@ import numpy as np
 import pandas as pd
 
 from coprod.exhibits.figures.drawing import panel_title
-from coprod.exhibits.figures.style import (
-    MARKERS,
-    WIDTHS,
-    figure_style,
-    overflow,
-    plt,
-    style_colours,
-)
+from coprod.exhibits.figures.style import DOUBLE, MARKERS, Look, overflow, plt, style_colours
 from coprod.validation.design import METHOD_LABELS
 
 __all__ = [
@@ -66,12 +59,11 @@ _Z = 1.959964
 def operating_characteristics(
     summary: pd.DataFrame,
     *,
+    look: Look = DOUBLE,
     alpha: float,
     max_type_i_error: float,
     min_coverage: float,
     condition_labels: Mapping[str, str] | None = None,
-    width: str = "double",
-    style: Mapping[str, Any] | None = None,
 ) -> plt.Figure:
     """Type I error, coverage, power and bias per method and condition.
 
@@ -89,10 +81,8 @@ def operating_characteristics(
     condition_labels : mapping, optional
         Legend label per condition (default: its name); conditions in this order,
         then any others in the summary's order.
-    width : {"single", "double"}
-        Journal width.
-    style : mapping, optional
-        :func:`coprod.exhibits.figures.style.style_from_config`.
+    look : Look
+        Journal width and style (:class:`coprod.exhibits.figures.style.Look`).
 
     Returns
     -------
@@ -135,12 +125,12 @@ def operating_characteristics(
     rows = np.arange(len(methods))
     dodge = 0.5 / max(len(conditions), 1)
     offsets = (np.arange(len(conditions)) - (len(conditions) - 1) / 2) * dodge
-    with figure_style(style):
+    with look.drawing():
         colours = style_colours()
         fig, axes = plt.subplots(
             1,
             len(PANELS),
-            figsize=(WIDTHS[width], 0.32 * len(methods) + 1.3),
+            figsize=look.size(0.32 * len(methods) + 1.3),
             sharey=True,
             layout="constrained",
         )
@@ -202,11 +192,10 @@ def operating_characteristics(
 def recovery(
     estimands: pd.DataFrame,
     *,
+    look: Look = DOUBLE,
     method_labels: Mapping[str, str],
     condition_labels: Mapping[str, str] | None = None,
     columns: int = 3,
-    width: str = "double",
-    style: Mapping[str, Any] | None = None,
 ) -> plt.Figure:
     """Mean estimate against population value, per estimand, one panel per method.
 
@@ -246,12 +235,12 @@ def recovery(
     labels = dict(condition_labels or {})
     conditions = _in_order(labels, data["condition"])
     rows = -(-len(methods) // columns)
-    with figure_style(style):
+    with look.drawing():
         colours = style_colours()
         fig, axes = plt.subplots(
             rows,
             columns,
-            figsize=(WIDTHS[width], 2.0 * rows + 0.5),
+            figsize=look.size(2.0 * rows + 0.5),
             squeeze=False,
             layout="constrained",
         )
@@ -385,12 +374,13 @@ def validation_figures(
     dict of matplotlib.figure.Figure
     """
     legend = condition_legend(conditions)
+    look = Look(style=style)
     figures = {
         "methods": operating_characteristics(
-            summary, alpha=alpha, **criteria, condition_labels=legend, style=style
+            summary, alpha=alpha, **criteria, condition_labels=legend, look=look
         ),
         "estimands": recovery(
-            estimands, method_labels=METHOD_LABELS, condition_labels=legend, style=style
+            estimands, method_labels=METHOD_LABELS, condition_labels=legend, look=look
         ),
     }
     for name, figure in figures.items():

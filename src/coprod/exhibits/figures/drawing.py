@@ -70,17 +70,20 @@ def masked_patch(label: str) -> Patch:
 def cell_grid(
     ax: plt.Axes,
     values: np.ndarray,
-    masked: np.ndarray,
+    masked: np.ndarray | None = None,
     *,
     cmap: str,
     norm: Normalize,
     fmt: str,
     annotate: np.ndarray | None = None,
 ) -> AxesImage:
-    """Draw ``values`` (NaN where empty) cell by cell, each printed; hatch the masked cells.
+    """Draw ``values`` (NaN where empty) cell by cell, each printed; hatch the masked cells
+    (none when ``masked`` is None).
 
     ``annotate`` (same shape, strings) overrides the printed text of visible cells.
     """
+    if masked is None:
+        masked = np.zeros(values.shape, dtype=bool)
     shown = np.where(masked, np.nan, values.astype(float))
     image = ax.imshow(
         np.ma.masked_invalid(shown),
@@ -153,3 +156,18 @@ def significance_handles(alpha: float, size: float) -> list[Line2D]:
         )
         for face, sign in ((MUTED, "<"), ("white", "≥"))
     ]
+
+
+def n_heading(ax: plt.Axes, x: float, transform: Any, offset: float) -> None:
+    """The italic "n" heading a column of counts drawn at ``x`` (in ``transform``) right of
+    the first row, in the base font size plus ``offset``."""
+    ax.text(
+        x,
+        -0.9,
+        "n",
+        transform=transform,
+        ha="left",
+        va="bottom",
+        fontsize=text_size(offset),
+        style="italic",
+    )

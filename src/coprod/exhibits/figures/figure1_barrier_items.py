@@ -23,10 +23,10 @@ import pandas as pd
 from coprod.analyses.catalogue import score_catalogue
 from coprod.exhibits.figures.labels import level_labels, role_scores
 from coprod.exhibits.figures.style import (
+    DOUBLE,
     NEUTRAL,
-    WIDTHS,
+    Look,
     drawn_as,
-    figure_style,
     plt,
     style_colours,
     text_size,
@@ -69,7 +69,7 @@ def barrier_items(
         item_labels=likert_item_labels(codebook, items),
         code_labels=response_set.values,
         missing_label=" / ".join(label for label, _ in response_set.missing.values()),
-        **drawn_as(settings),
+        look=drawn_as(settings),
     )
 
 
@@ -129,21 +129,20 @@ def likert_distribution(
 def diverging_bars(
     distribution: pd.DataFrame,
     *,
+    look: Look = DOUBLE,
     by: str,
     panel_labels: Mapping[str, str],
     item_labels: Mapping[str, str],
     code_labels: Mapping[int, str],
     missing_label: str,
-    width: str = "double",
-    style: Mapping[str, Any] | None = None,
 ) -> plt.Figure:
     """Diverging stacked bars of Likert items, one panel per level of ``by``.
 
     The neutral (middle) category is centred on zero, disagreement to the left,
     agreement to the right; items are sorted by agreement pooled over panels; n
     is printed beside each bar; the missing code ("don't know") is drawn apart at
-    the right; every panel has the same x-range so that panels compare. ``style``:
-    rcParams overrides (:func:`coprod.exhibits.figures.style.style_from_config`).
+    the right; every panel has the same x-range so that panels compare. ``look``: the
+    journal width and style (:class:`coprod.exhibits.figures.style.Look`).
     """
     codes = list(code_labels)
     middle = len(codes) // 2
@@ -158,11 +157,11 @@ def diverging_bars(
     panels = list(panel_labels)
     colours = _diverging_colours(len(codes))
     height = max(2.0, 0.15 * len(order) + 1.1)
-    with figure_style(style):
+    with look.drawing():
         fig, axes = plt.subplots(
             1,
             len(panels) + 1,
-            figsize=(WIDTHS[width], height),
+            figsize=look.size(height),
             sharey=True,
             gridspec_kw={"width_ratios": [4] * len(panels) + [1]},
         )

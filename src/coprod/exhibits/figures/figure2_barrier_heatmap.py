@@ -18,9 +18,9 @@ from matplotlib import transforms
 from matplotlib.colors import Normalize
 
 from coprod.analyses.catalogue import score_catalogue
-from coprod.exhibits.figures.drawing import cell_grid, masked_patch, panel_title
+from coprod.exhibits.figures.drawing import cell_grid, masked_patch, n_heading, panel_title
 from coprod.exhibits.figures.labels import level_labels, role_scores, scale_ends, score_response_set
-from coprod.exhibits.figures.style import LETTERS, WIDTHS, drawn_as, figure_style, plt, text_size
+from coprod.exhibits.figures.style import DOUBLE, LETTERS, Look, drawn_as, plt, text_size
 from coprod.exhibits.protection import suppress_small_cells
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
@@ -52,7 +52,7 @@ def barrier_heatmap(
         scale=(codes[0], codes[-1]),
         colorbar_label=f"Mean score: {scale_ends(response_set)}",
         cmap=figure["cmap"],
-        **drawn_as(settings),
+        look=drawn_as(settings),
     )
 
 
@@ -126,6 +126,7 @@ def _masked_cells(
 def mean_heatmap(
     cells: pd.DataFrame,
     *,
+    look: Look = DOUBLE,
     row: str,
     panel: str | None,
     outcome_labels: Mapping[str, str],
@@ -138,8 +139,6 @@ def mean_heatmap(
     scale: tuple[float, float] | None = None,
     colorbar_label: str = "Mean score",
     cmap: str = "cividis",
-    width: str = "double",
-    style: Mapping[str, Any] | None = None,
 ) -> plt.Figure:
     """Heatmap of mean scores: outcomes across, row levels x groups down, one panel per level.
 
@@ -204,12 +203,12 @@ def mean_heatmap(
         if scale is not None:
             limits = (max(limits[0], scale[0]), min(limits[1], scale[1]))
     norm = Normalize(*limits)
-    with figure_style(style):
+    with look.drawing():
         height = 0.15 * n_rows + 1.9
         fig, axes = plt.subplots(
             1,
             len(panels),
-            figsize=(WIDTHS[width], height),
+            figsize=look.size(height),
             sharey=True,
             squeeze=False,
             layout="constrained",
@@ -237,16 +236,7 @@ def mean_heatmap(
                 x=3,
                 units="points",
             )
-            ax.text(
-                1,
-                -0.9,
-                "n",
-                transform=at_right,
-                ha="left",
-                va="bottom",
-                fontsize=text_size(-2),
-                style="italic",
-            )
+            n_heading(ax, 1, at_right, -2)
             for r, row_level in enumerate(rows):
                 for g, group in enumerate(block):
                     i = r * len(block) + g

@@ -17,13 +17,18 @@ from matplotlib import ticker, transforms
 from matplotlib.lines import Line2D
 
 from coprod.analyses.catalogue import score_catalogue
-from coprod.exhibits.figures.drawing import estimate_with_ci, is_significant, significance_handles
+from coprod.exhibits.figures.drawing import (
+    estimate_with_ci,
+    is_significant,
+    n_heading,
+    significance_handles,
+)
 from coprod.exhibits.figures.labels import known_level_labels, role_scores
 from coprod.exhibits.figures.style import (
+    DOUBLE,
     MARKERS,
-    WIDTHS,
+    Look,
     drawn_as,
-    figure_style,
     plt,
     style_colours,
     text_size,
@@ -56,20 +61,19 @@ def contrast_forest(
         effect_labels=figure["effects"],
         level_labels=(labels.get(str(x), str(x)), labels.get(str(y), str(y))),
         alpha=settings["alpha"],
-        **drawn_as(settings),
+        look=drawn_as(settings),
     )
 
 
 def forest_plot(
     effects: pd.DataFrame,
     *,
+    look: Look = DOUBLE,
+    level_labels: tuple[str, str],
     sections: Sequence[tuple[str, Sequence[str]]],
     outcome_labels: Mapping[str, str],
     effect_labels: Mapping[str, str],
-    level_labels: tuple[str, str],
     alpha: float = 0.05,
-    width: str = "double",
-    style: Mapping[str, Any] | None = None,
 ) -> plt.Figure:
     """Forest plot of a two-level contrast: one column per effect size, outcomes in sections.
 
@@ -78,14 +82,14 @@ def forest_plot(
     effects : pandas.DataFrame
         Rows of a contrast table (``results/compare/<contrast>.parquet``): ``outcome``,
         ``effect``, ``estimate``, ``ci_low``, ``ci_high``, ``p_adj``, ``correction``, ``n``.
+    level_labels : (str, str)
+        Labels of the two levels x and y (positive effects: x higher).
     sections : sequence of (title, outcome ids)
         Blocks of rows, drawn top to bottom with their titles.
     outcome_labels : mapping
         Outcome id -> row label.
     effect_labels : mapping
         Effect name (the ``effect`` column) -> axis label, one panel each, in order.
-    level_labels : (str, str)
-        Labels of the two levels x and y (positive effects: x higher).
     alpha : float
         Estimates with an adjusted p under this are drawn filled.
     """
@@ -101,12 +105,12 @@ def forest_plot(
     n_rows = len(y_labels)
     table = effects.set_index(["outcome", "effect"])
     corrections = {}
-    with figure_style(style):
+    with look.drawing():
         colours = style_colours()
         fig, axes = plt.subplots(
             1,
             len(effect_names),
-            figsize=(WIDTHS[width], 0.13 * n_rows + 1.3),
+            figsize=look.size(0.13 * n_rows + 1.3),
             sharey=True,
             squeeze=False,
             layout="constrained",
@@ -170,16 +174,7 @@ def forest_plot(
         last = axes[-1]
         primary = effect_names[0]
         transform = transforms.blended_transform_factory(last.transAxes, last.transData)
-        last.text(
-            1.03,
-            -0.9,
-            "n",
-            transform=transform,
-            ha="left",
-            va="bottom",
-            fontsize=text_size(-1),
-            style="italic",
-        )
+        n_heading(last, 1.03, transform, -1)
         for y, outcome in enumerate(y_outcome):
             if outcome is None or (outcome, primary) not in table.index:
                 continue

@@ -18,9 +18,10 @@ from matplotlib.lines import Line2D
 from coprod.analyses.catalogue import score_catalogue
 from coprod.exhibits.figures.labels import level_labels, role_scores, scale_ends, score_response_set
 from coprod.exhibits.figures.style import (
+    DOUBLE,
     MARKERS,
+    Look,
     drawn_as,
-    figure_style,
     plt,
     size,
     style_colours,
@@ -62,7 +63,7 @@ def risk_matrix(study: Study, inputs: Mapping[str, str], settings: Mapping[str, 
         x_label=figure["x_label"],
         y_label=f"{figure['y_label']}\n{scale_ends(response_set)}",
         reference=(middle, response_set.values[middle].lower()),
-        **drawn_as(settings),
+        look=drawn_as(settings),
     )
 
 
@@ -164,16 +165,15 @@ def _place_labels(
 def risk_scatter(
     points: pd.DataFrame,
     *,
+    look: Look = DOUBLE,
+    risk_labels: Mapping[str, str],
     by: str,
     group_labels: Mapping[str, str],
-    risk_labels: Mapping[str, str],
     short_labels: Mapping[str, str] | None = None,
     min_cell: int = 5,
     x_label: str = "Experienced (% of respondents answering yes or no)",
     y_label: str = "How well managed (mean, 1-5)",
     reference: tuple[float, str] | None = None,
-    width: str = "double",
-    style: Mapping[str, Any] | None = None,
 ) -> plt.Figure:
     """Share of respondents who experienced each risk against how well it was managed.
 
@@ -188,10 +188,10 @@ def risk_scatter(
         ``experienced`` (share, 0-1), ``experienced_count`` (respondents who experienced
         it), ``experienced_n`` (who answered), ``managed`` (mean), ``managed_ci_low``,
         ``managed_ci_high`` and ``managed_n`` (who rated it).
-    group_labels : mapping
-        Level -> label (colour and marker of each, in order).
     risk_labels : mapping
         Risk id -> label, in order.
+    group_labels : mapping
+        Level -> label (colour and marker of each, in order).
     short_labels : mapping, optional
         Risk id -> the short label printed at its markers (default: the id).
     min_cell : int
@@ -232,10 +232,10 @@ def risk_scatter(
         for g in groups
         if (r, g) in data.index and hidden_any.loc[r, g]
     ]
-    with figure_style(style):
+    with look.drawing():
         colours = style_colours()
         fig, ax = plt.subplots(
-            figsize=size(width, 0.5 if width == "double" else 0.95), layout="constrained"
+            figsize=size(look.width, 0.5 if look.width == "double" else 0.95), layout="constrained"
         )
         handles = []
         anchors, texts = [], []

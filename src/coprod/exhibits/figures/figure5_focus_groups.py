@@ -20,7 +20,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from coprod.exhibits.figures.drawing import cell_grid, is_significant, panel_title
 from coprod.exhibits.figures.labels import has_level_labels, level_labels
-from coprod.exhibits.figures.style import LETTERS, WIDTHS, drawn_as, figure_style, plt, text_size
+from coprod.exhibits.figures.style import DOUBLE, LETTERS, Look, drawn_as, plt, text_size
 from coprod.resources import Study
 
 
@@ -71,7 +71,7 @@ def focus_groups(
         alpha=settings["alpha"],
         cmap=figure["cmap"],
         diverging_cmap=figure["diverging_cmap"],
-        **drawn_as(settings),
+        look=drawn_as(settings),
     )
 
 
@@ -89,6 +89,7 @@ def focus_group_codes(
     prevalence: pd.DataFrame,
     cooccurrence: pd.DataFrame,
     *,
+    look: Look = DOUBLE,
     code_labels: Mapping[str, str],
     code_kinds: Mapping[str, str],
     kind_labels: Mapping[str, str],
@@ -100,8 +101,6 @@ def focus_group_codes(
     alpha: float = 0.05,
     cmap: str = "cividis",
     diverging_cmap: str = "PuOr_r",
-    width: str = "double",
-    style: Mapping[str, Any] | None = None,
 ) -> plt.Figure:
     """Focus-group code prevalence per level of some columns, and a co-occurrence matrix.
 
@@ -146,11 +145,9 @@ def focus_group_codes(
     top = float(np.ceil(max(shares) / 5) * 5) if shares else 100.0
     norm = Normalize(0, top)
     pairs = cooccurrence.set_index(["outcome", "code_2"])
-    with figure_style(style):
+    with look.drawing():
         widths = [len(levels) for _, _, levels in panels] + [len(column_codes)]
-        fig = plt.figure(
-            figsize=(WIDTHS[width], max(3.4, 0.135 * len(rows) + 1.8)), layout="constrained"
-        )
+        fig = plt.figure(figsize=look.size(max(3.4, 0.135 * len(rows) + 1.8)), layout="constrained")
         grid = fig.add_gridspec(
             1, 2, width_ratios=[sum(widths[:-1]) + 4.6, widths[-1] + 3.9], wspace=0.02
         )
@@ -173,15 +170,7 @@ def focus_group_codes(
                 lambda v: "" if np.isnan(v) else f"{v:.0f}" if v >= 9.95 else f"{v:.1f}",
                 otypes=[object],
             )(values)
-            image = cell_grid(
-                ax,
-                values,
-                np.zeros(values.shape, dtype=bool),
-                cmap=cmap,
-                norm=norm,
-                fmt=".1f",
-                annotate=text,
-            )
+            image = cell_grid(ax, values, cmap=cmap, norm=norm, fmt=".1f", annotate=text)
             ax.set_xticks(
                 range(len(levels)),
                 [f"{label} ({turns.get(level, 0)})" for level, label in levels.items()],
@@ -224,15 +213,7 @@ def focus_group_codes(
         bound = min(2.0, float(np.ceil(np.abs(np.log2(finite)).max()))) if finite.size else 1.0
         log_lift = np.log2(np.clip(lift, 2.0**-bound, 2.0**bound))
         cnorm = TwoSlopeNorm(0, -bound, bound)
-        image2 = cell_grid(
-            ax,
-            log_lift,
-            np.zeros(lift.shape, dtype=bool),
-            cmap=diverging_cmap,
-            norm=cnorm,
-            fmt="",
-            annotate=counts,
-        )
+        image2 = cell_grid(ax, log_lift, cmap=diverging_cmap, norm=cnorm, fmt="", annotate=counts)
         for i, j in significant:
             ax.add_patch(
                 Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=1.2)

@@ -19,9 +19,9 @@ from coprod.exhibits.figures.drawing import estimate_with_ci, is_significant, si
 from coprod.exhibits.figures.style import (
     LETTERS,
     MARKERS,
-    WIDTHS,
+    SINGLE,
+    Look,
     drawn_as,
-    figure_style,
     plt,
     style_colours,
 )
@@ -65,20 +65,19 @@ def staff_factor(
         outcome_labels=labels,
         term_labels=term_labels,
         alpha=settings["alpha"],
-        **drawn_as(settings),
+        look=drawn_as(settings),
     )
 
 
 def coefficient_plot(
     coefficients: pd.DataFrame,
     *,
+    look: Look = SINGLE,
     sections: Sequence[tuple[str, Sequence[str]]],
     outcome_labels: Mapping[str, str],
     term_labels: Mapping[str, str],
-    alpha: float = 0.05,
     x_label: str = "Standardised coefficient (95% CI)",
-    width: str = "single",
-    style: Mapping[str, Any] | None = None,
+    alpha: float = 0.05,
 ) -> plt.Figure:
     """Coefficients with CIs: one panel per section of outcomes, terms dodged by colour.
 
@@ -97,12 +96,12 @@ def coefficient_plot(
     table = coefficients.set_index(["outcome", "term"])
     heights = [len(outcomes) for _, outcomes in sections]
     dodge = 0.62 / max(len(terms), 1)
-    with figure_style(style):
+    with look.drawing():
         colours = style_colours()
         fig, axes = plt.subplots(
             len(sections),
             1,
-            figsize=(WIDTHS[width], 0.31 * sum(heights) + 0.45 * len(sections) + 0.9),
+            figsize=look.size(0.31 * sum(heights) + 0.45 * len(sections) + 0.9),
             sharex=True,
             squeeze=False,
             gridspec_kw={"height_ratios": [h + 0.6 for h in heights]},

@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
 from coprod.exhibits.figures.labels import has_level_labels, known_level_labels
-from coprod.exhibits.figures.style import WIDTHS, drawn_as, figure_style, plt, text_size
+from coprod.exhibits.figures.style import DOUBLE, Look, drawn_as, plt, text_size
 from coprod.exhibits.protection import suppress_small_cells
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
@@ -51,7 +51,7 @@ def data_quality_flow(
         breakdowns=breakdowns,
         flagged_label=figure["flagged_label"],
         min_cell=settings["min_cell"],
-        **drawn_as(settings),
+        look=drawn_as(settings),
     )
 
 
@@ -90,6 +90,7 @@ def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float]) -
 def flow_diagram(
     flow: pd.DataFrame,
     *,
+    look: Look = DOUBLE,
     step_labels: Mapping[str, str],
     received_label: str,
     included_label: str,
@@ -98,8 +99,6 @@ def flow_diagram(
     flagged_label: str = "flagged but kept",
     min_cell: int = 5,
     wrap: int = 48,
-    width: str = "double",
-    style: Mapping[str, Any] | None = None,
 ) -> plt.Figure:
     """CONSORT-style flow of the responses: received, each exclusion, included.
 
@@ -205,7 +204,7 @@ def flow_diagram(
         else True
         for step in steps
     }
-    with figure_style(style):
+    with look.drawing():
         n_steps = len(steps)
         small = text_size(-1)
         main_texts = [
@@ -232,7 +231,7 @@ def flow_diagram(
         line_in = small * 1.3 / 72
         box_in = n_lines * line_in + 0.12
         rows = n_steps + 2
-        fig, ax = plt.subplots(figsize=(WIDTHS[width], rows * (box_in + 0.1)))
+        fig, ax = plt.subplots(figsize=look.size(rows * (box_in + 0.1)))
         fig.subplots_adjust(0.004, 0.004, 0.996, 0.996)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
@@ -247,7 +246,7 @@ def flow_diagram(
             (x0, y0), (x1, y1) = to_axes.transform([(box.x0, box.y0), (box.x1, box.y1)])
             return x1 - x0, y1 - y0
 
-        pad_x = 0.08 / WIDTHS[width]  # 0.08 in either side of the text
+        pad_x = 0.08 / look.inches  # 0.08 in either side of the text
         sizes = [extent(t, fontweight="bold") for t in main_texts]
         w_main = max(w for w, _ in sizes) + 2 * pad_x
         side_sizes = [extent(t) for t in side_texts]

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -138,18 +139,50 @@ def style_from_config(
     }
 
 
-def drawn_as(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """The width and style a figure job draws in: ``width`` from the figure's own config
-    entry (``settings["figure"]``), ``style`` from the config's shared style.
+@dataclass(frozen=True)
+class Look:
+    """How a figure is drawn: its journal ``width`` ("single" or "double", :data:`WIDTHS`)
+    and the rcParams overrides ``style`` (:func:`style_from_config`) of :func:`figure_style`.
 
-    >>> options = drawn_as({"figure": {"width": "single"}, "style": {"font_size": 9}})
-    >>> options["width"], options["style"]["font.size"]
+    >>> look = Look("single")
+    >>> look.size(2.0), look.inches
+    ((3.5, 2.0), 3.5)
+    """
+
+    width: str = "double"
+    style: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.width not in WIDTHS:
+            raise ValueError(f"width must be one of {', '.join(WIDTHS)}; got {self.width!r}")
+
+    @property
+    def inches(self) -> float:
+        """The width in inches."""
+        return WIDTHS[self.width]
+
+    def size(self, height: float) -> tuple[float, float]:
+        """The figure size (inches) at this width and ``height``."""
+        return self.inches, height
+
+    def drawing(self) -> contextlib.AbstractContextManager[None]:
+        """The context to draw in: :func:`figure_style` with this look's ``style``."""
+        return figure_style(self.style)
+
+
+SINGLE = Look("single")
+DOUBLE = Look("double")
+
+
+def drawn_as(settings: Mapping[str, Any]) -> Look:
+    """The look a figure job draws in: ``width`` from the figure's own config entry
+    (``settings["figure"]``), ``style`` from the config's shared style.
+
+    >>> look = drawn_as({"figure": {"width": "single"}, "style": {"font_size": 9}})
+    >>> look.width, look.style["font.size"]
     ('single', 9)
     """
-    return {
-        "width": settings["figure"]["width"],
-        "style": style_from_config(**settings["style"]),
-    }
+    return Look(settings["figure"]["width"], style_from_config(**settings["style"]))
 
 
 @contextlib.contextmanager

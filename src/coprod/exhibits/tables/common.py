@@ -28,6 +28,7 @@ from coprod.exhibits.formatting import (
     fmt_estimate_ci,
     fmt_number,
     fmt_p,
+    fmt_percent,
     is_missing,
     mean_or_percent,
 )
@@ -256,6 +257,19 @@ def protect_by_group(
     )
 
 
+def protect_counts(
+    protector: Protector, level_labels: Sequence[str], count: str, derived: Sequence[str]
+) -> None:
+    """:func:`protect_by_group` of each group's count ``"<group>: <count>"`` and the
+    columns ``"<group>: <derived>"`` computed from it."""
+    protect_by_group(
+        protector,
+        level_labels,
+        n=lambda g: f"{g}: {count}",
+        n_derived=lambda g: [f"{g}: {column}" for column in derived],
+    )
+
+
 def per_group(level_labels: Sequence[str], *columns: Callable[[str], Column]) -> list[Column]:
     """Each group's printed columns, group by group: ``column(label)`` for each of ``columns``.
 
@@ -281,6 +295,49 @@ def protect_shares(
     )
 
 
+def share_panel(
+    labels: Labels,
+    source: pd.DataFrame,
+    outcomes: Sequence[str],
+    names: tuple[str, str, str],
+    settings: Mapping[str, Any],
+    extra: pd.DataFrame | None = None,
+) -> tuple[Protector, list[Column], dict[str, Any]]:
+    """A :func:`share_table` of ``outcomes`` per level of ``settings["by"]`` (``names``:
+    its analysis, row label and share name) with the columns of ``extra`` beside it,
+    protected (:func:`protect_shares`); its printed columns (the row label, the pooled n
+    and each group's %) and the exhibit's ``counts``, ``complements`` and ``hidden``."""
+    analysis, row_label, share_name = names
+    table, level_labels = share_table(
+        labels,
+        source,
+        outcomes,
+        str(settings["by"]),
+        analysis=analysis,
+        row_label=row_label,
+        share_name=share_name,
+    )
+    if extra is not None:
+        table = pd.concat([table, extra], axis=1)
+    protector = Protector(table, settings["min_cell"])
+    protect_shares(protector, level_labels, share_name)
+    percent = fmt_percent(decimals_of(settings)["percent"])
+    columns = [
+        Column(row_label, (row_label,), numeric=False),
+        Column("n", (f"{level_labels[-1]}: n",), fmt_count),
+        *(
+            Column(f"{g}: % {share_name}", (f"{g}: {share_name} (%)",), percent)
+            for g in level_labels
+        ),
+    ]
+    counts, complements = share_counts(level_labels, share_name)
+    return (
+        protector,
+        columns,
+        {"counts": counts, "complements": complements, "hidden": ["_outcome"]},
+    )
+
+
 def share_counts(level_labels: Sequence[str], share_name: str) -> tuple[list[str], dict]:
     counts = [c for g in level_labels for c in (f"{g}: n", f"{g}: {share_name} (n)")]
     return counts, {f"{g}: {share_name} (n)": f"{g}: n" for g in level_labels}
@@ -298,6 +355,22 @@ def ordered_outcomes(labels: Labels, kinds: Sequence[str]) -> list[str]:
         outcomes,
         key=lambda o: order[(catalogue.loc[o, "kind"], catalogue.loc[o, "measure"])],
     )
+
+
+def tested_groups(
+    labels: Labels,
+    inputs: Mapping[str, Any],
+    tested: pd.DataFrame,
+    kinds: Sequence[str],
+    column: str,
+    levels: Sequence[str],
+) -> tuple[list[str], list[str], pd.DataFrame]:
+    """The scores of ``kinds`` that ``tested`` has rows of (:func:`ordered_outcomes`), the
+    labels of ``levels`` of ``column`` and the :func:`groups_frame` of the ``scores`` input."""
+    level_labels = [labels.level(column, level) for level in levels]
+    outcomes = [o for o in ordered_outcomes(labels, kinds) if o in set(tested["outcome"])]
+    table = groups_frame(labels, read(inputs, "scores"), outcomes, column, levels, level_labels)
+    return outcomes, level_labels, table
 
 
 def groups_frame(
@@ -357,9 +430,8 @@ def contrast_table(
     study: Study,
     inputs: Mapping[str, Any],
     settings: Mapping[str, Any],
-    *,
     stem: str,
-    number: str,
+    *,
     title: str,
     design_note: str,
 ) -> list[Exhibit]:
@@ -380,11 +452,9 @@ def contrast_table(
     correction = correction_of(primary)
     first = primary.iloc[0]
     levels = [str(first["group_1"]), str(first["group_2"])]
-    level_labels = [labels.level(column, level) for level in levels]
-    outcomes = [
-        o for o in ordered_outcomes(labels, settings["kinds"]) if o in set(primary["outcome"])
-    ]
-    table = groups_frame(labels, read(inputs, "scores"), outcomes, column, levels, level_labels)
+    outcomes, level_labels, table = tested_groups(
+        labels, inputs, primary, settings["kinds"], column, levels
+    )
     stats = []
     for outcome in outcomes:
         test = one_row(primary, outcome=outcome)
@@ -434,8 +504,7 @@ def contrast_table(
     ]
     return [
         protector.exhibit(
-            stem=stem,
-            number=number,
+            stem,
             title=title,
             columns=columns,
             notes=[note for note in notes if note],

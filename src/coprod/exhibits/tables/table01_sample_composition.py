@@ -127,8 +127,7 @@ def sample_composition(study: Study, inputs: Inputs, settings: Settings) -> list
     ]
     return [
         protector.exhibit(
-            stem="table01_sample_composition",
-            number="1",
+            "table01_sample_composition",
             title="Sample composition: included respondents by case, stakeholder group and "
             "sample; focus groups and participants",
             columns=columns,

@@ -144,8 +144,7 @@ def data_quality_flow(study: Study, inputs: Inputs, settings: Settings) -> list[
     ]
     return [
         protector.exhibit(
-            stem="table02_data_quality_flow",
-            number="2",
+            "table02_data_quality_flow",
             title="Data-quality flow: responses excluded by each rule, per case",
             columns=columns,
             notes=notes,

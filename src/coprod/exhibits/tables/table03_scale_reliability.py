@@ -107,8 +107,7 @@ def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[
     ]
     return [
         protector.exhibit(
-            stem="table03_scale_reliability",
-            number="3",
+            "table03_scale_reliability",
             title="Scale reliability: Cronbach's alpha, McDonald's omega and item-total "
             f"correlations, pooled and per {labels.design(by).lower()}",
             columns=columns,

@@ -101,8 +101,7 @@ def intercoder_reliability(study: Study, inputs: Inputs, settings: Settings) -> 
     protector = Protector(table, min_cell)
     return [
         protector.exhibit(
-            stem="table04_intercoder_reliability",
-            number="4",
+            "table04_intercoder_reliability",
             title="Intercoder reliability per focus-group code",
             columns=columns,
             notes=notes,

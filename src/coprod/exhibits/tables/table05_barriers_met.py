@@ -123,8 +123,7 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
     complements = {f"{label}: rating ≥ {high} (n)": f"{label}: n" for label in level_labels}
     return [
         protector.exhibit(
-            stem="table05_barriers_met",
-            number="5",
+            "table05_barriers_met",
             title="Barriers met: mean (SD) and % rating the barrier high, "
             f"per {labels.design(by).lower()} and pooled, with the across-case test",
             columns=columns,

@@ -14,7 +14,6 @@ import pandas as pd
 from coprod.exhibits.formatting import (
     decimals_of,
     fmt_count,
-    fmt_percent,
     is_missing,
 )
 from coprod.exhibits.labels import Labels
@@ -27,11 +26,9 @@ from coprod.exhibits.tables.common import (
     correction_of,
     one_row,
     outcome_rows,
-    protect_shares,
     read,
     rows_of,
-    share_counts,
-    share_table,
+    share_panel,
     test_columns,
     test_printed,
 )
@@ -65,26 +62,9 @@ def barriers_overcome_and_strategies(
     # (a) barriers overcome
     overcome = read(inputs, "overcome")
     outcomes = outcome_rows(labels, settings["overcome"])
-    table_a, level_labels = share_table(
-        labels,
-        overcome,
-        outcomes,
-        by,
-        analysis="share_overcome",
-        row_label="Barrier",
-        share_name="overcome",
+    protector_a, columns_a, fields_a = share_panel(
+        labels, overcome, outcomes, ("share_overcome", "Barrier", "overcome"), settings
     )
-    protector_a = Protector(table_a, min_cell)
-    protect_shares(protector_a, level_labels, "overcome")
-    columns_a = [
-        Column("Barrier", ("Barrier",), numeric=False),
-        Column("n", (f"{level_labels[-1]}: n",), fmt_count),
-        *(
-            Column(f"{g}: % overcome", (f"{g}: overcome (%)",), fmt_percent(decimals["percent"]))
-            for g in level_labels
-        ),
-    ]
-    counts_a, complements_a = share_counts(level_labels, "overcome")
     spec = labels.catalogue.loc[outcomes[0]]
     scale = labels.anchors(outcomes[0])
     notes_a = [
@@ -96,48 +76,32 @@ def barriers_overcome_and_strategies(
         masking_note(min_cell),
     ]
     exhibit_a = protector_a.exhibit(
-        stem="table06a_barriers_overcome",
-        number="6a",
+        "table06a_barriers_overcome",
         title=f"Barriers overcome: % of respondents who rated each barrier "
         f"{labels.at_least(outcomes[0], threshold)}, per {labels.design(by).lower()} and pooled",
         columns=columns_a,
         notes=notes_a,
-        counts=counts_a,
-        complements=complements_a,
-        hidden=["_outcome"],
+        **fields_a,
     )
 
     # (b) strategies used
     strategies = read(inputs, "strategies")
     used = outcome_rows(labels, settings["strategies"])
-    table_b, level_labels_b = share_table(
-        labels,
-        strategies,
-        used,
-        by,
-        analysis="strategy_use",
-        row_label="Strategy",
-        share_name="used",
-    )
     tests = strategies[
         (strategies["family"] == settings["strategy_family"]) & (as_text(strategies["by"]) == by)
     ]
     correction = correction_of(tests)
     test_records = [test_columns(one_row(tests, outcome=outcome), correction) for outcome in used]
-    table_b = pd.concat([table_b, pd.DataFrame(test_records)], axis=1)
-    protector_b = Protector(table_b, min_cell)
-    protect_shares(protector_b, level_labels_b, "used")
-    columns_b = [
-        Column("Strategy", ("Strategy",), numeric=False),
-        Column("n", (f"{level_labels_b[-1]}: n",), fmt_count),
-        *(
-            Column(f"{g}: % used", (f"{g}: used (%)",), fmt_percent(decimals["percent"]))
-            for g in level_labels_b
-        ),
-        *test_printed("χ²", "V", correction, decimals),
-    ]
-    counts_b, complements_b = share_counts(level_labels_b, "used")
-    dfs = sorted({int(d) for d in table_b["df"].dropna()})
+    protector_b, columns_b, fields_b = share_panel(
+        labels,
+        strategies,
+        used,
+        ("strategy_use", "Strategy", "used"),
+        settings,
+        pd.DataFrame(test_records),
+    )
+    columns_b += test_printed("χ²", "V", correction, decimals)
+    dfs = sorted({int(d) for d in protector_b.table["df"].dropna()})
     notes_b = [
         f"% of respondents whose initiative used each strategy (multiple answers), per "
         f"{labels.design(by).lower()} and over all cases.",
@@ -147,15 +111,12 @@ def barriers_overcome_and_strategies(
         masking_note(min_cell),
     ]
     exhibit_b = protector_b.exhibit(
-        stem="table06b_strategies_used",
-        number="6b",
+        "table06b_strategies_used",
         title=f"Strategies used to overcome the barriers, per {labels.design(by).lower()} "
         "and pooled",
         columns=columns_b,
         notes=notes_b,
-        counts=counts_b,
-        complements=complements_b,
-        hidden=["_outcome"],
+        **fields_b,
     )
 
     # (c) barrier x strategy in the focus groups
@@ -206,8 +167,7 @@ def barriers_overcome_and_strategies(
         "The table counts speaker turns, not people: no cell is masked.",
     ]
     exhibit_c = Protector(table_c, min_cell).exhibit(
-        stem="table06c_barrier_strategy_crosswalk",
-        number="6c",
+        "table06c_barrier_strategy_crosswalk",
         title="Barrier-by-strategy crosswalk: focus-group turns coded with both",
         columns=columns_c,
         notes=notes_c,

@@ -22,7 +22,7 @@ from coprod.exhibits.tables.common import (
     one_at,
     outcome_rows,
     per_group,
-    protect_by_group,
+    protect_counts,
     protect_shares,
     read,
     share_counts,
@@ -80,12 +80,7 @@ def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) 
         "experienced",
         extra=lambda g: [f"{g}: managed (n)", f"{g}: managed mean", f"{g}: managed SD"],
     )
-    protect_by_group(
-        protector,
-        level_labels,
-        n=lambda g: f"{g}: managed (n)",
-        n_derived=lambda g: [f"{g}: managed mean", f"{g}: managed SD"],
-    )
+    protect_counts(protector, level_labels, "managed (n)", ["managed mean", "managed SD"])
     columns = [
         Column("Risk", ("Risk",), numeric=False),
         Column("n", (f"{level_labels[-1]}: n",), fmt_count),
@@ -114,8 +109,7 @@ def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) 
     ]
     return [
         protector.exhibit(
-            stem="table07_risks",
-            number="7",
+            "table07_risks",
             title="Risks experienced and how well they were managed, "
             f"per {labels.design(by).lower()} and pooled",
             columns=columns,

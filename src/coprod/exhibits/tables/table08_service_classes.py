@@ -43,8 +43,7 @@ def service_class_contrast(study: Study, inputs: Inputs, settings: Settings) -> 
         study,
         inputs,
         settings,
-        stem="table08_service_classes",
-        number="8",
+        "table08_service_classes",
         title=f"Barriers and risks by {labels.design(column).lower()}: effect sizes with "
         "95% CI and adjusted p",
         design_note=note,

@@ -39,8 +39,7 @@ def case_outcome_contrast(study: Study, inputs: Inputs, settings: Settings) -> l
         study,
         inputs,
         settings,
-        stem="table09_case_outcomes",
-        number="9",
+        "table09_case_outcomes",
         title=f"Barriers and risks by the cases' {labels.design(column).lower()}: effect "
         "sizes with 95% CI and adjusted p",
         design_note=note,

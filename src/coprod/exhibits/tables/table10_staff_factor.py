@@ -91,8 +91,7 @@ def staff_factor(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
     ]
     return [
         protector.exhibit(
-            stem="table10_staff_factor",
-            number="10",
+            "table10_staff_factor",
             title="The staff factor: "
             f"{listing(table.loc[table['Role'] == 'Predictor', 'Term'], lower=True)} as "
             f"predictors of {listing(table['Outcome'], lower=True)}",

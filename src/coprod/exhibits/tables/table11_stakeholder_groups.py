@@ -26,12 +26,11 @@ from coprod.exhibits.tables.common import (
     STATISTIC_SYMBOLS,
     correction_of,
     group_counts,
-    groups_frame,
     one_row,
-    ordered_outcomes,
     protect_group_means,
     read,
     test_columns,
+    tested_groups,
 )
 from coprod.resources import Study
 
@@ -55,11 +54,9 @@ def stakeholder_groups(study: Study, inputs: Inputs, settings: Settings) -> list
     tests = tests[tests["family"] == settings["family"]]
     correction = correction_of(tests)
     levels = labels.levels(column)
-    level_labels = [labels.level(column, level) for level in levels]
-    outcomes = [
-        o for o in ordered_outcomes(labels, settings["kinds"]) if o in set(tests["outcome"])
-    ]
-    table = groups_frame(labels, read(inputs, "scores"), outcomes, column, levels, level_labels)
+    outcomes, level_labels, table = tested_groups(
+        labels, inputs, tests, settings["kinds"], column, levels
+    )
     records = []
     for outcome in outcomes:
         test = one_row(tests, outcome=outcome)
@@ -121,8 +118,7 @@ def stakeholder_groups(study: Study, inputs: Inputs, settings: Settings) -> list
     ]
     return [
         protector.exhibit(
-            stem="table11_stakeholder_groups",
-            number="11",
+            "table11_stakeholder_groups",
             title="Barriers and risks by stakeholder group",
             columns=columns,
             notes=notes,

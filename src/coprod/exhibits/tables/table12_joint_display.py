@@ -30,7 +30,7 @@ from coprod.exhibits.tables.common import (
     group_levels,
     one_at,
     per_group,
-    protect_by_group,
+    protect_counts,
     read,
     rows_of,
     with_counts,
@@ -86,12 +86,7 @@ def joint_display(study: Study, inputs: Inputs, settings: Settings) -> list[Exhi
         ],
     )
     protector = Protector(table, min_cell)
-    protect_by_group(
-        protector,
-        level_labels,
-        n=lambda g: f"{g}: survey n",
-        n_derived=lambda g: [f"{g}: survey mean", f"{g}: survey rank"],
-    )
+    protect_counts(protector, level_labels, "survey n", ["survey mean", "survey rank"])
     columns = [
         Column("Barrier", ("Barrier",), numeric=False),
         *per_group(
@@ -125,8 +120,7 @@ def joint_display(study: Study, inputs: Inputs, settings: Settings) -> list[Exhi
     counts = [f"{g}: survey n" for g in level_labels]
     turn_columns = [c for g in level_labels for c in (f"{g}: turns with code", f"{g}: turns")]
     exhibit_a = protector.exhibit(
-        stem="table12a_joint_display",
-        number="12a",
+        "table12a_joint_display",
         title="Joint display: survey ranking of the barriers beside their focus-group "
         f"prevalence, per {labels.design(by).lower()}",
         columns=columns,
@@ -168,8 +162,7 @@ def joint_display(study: Study, inputs: Inputs, settings: Settings) -> list[Exhi
         f"t approximation, adjusted over the {len(rows_b)} rankings by the {correction} method.",
     ]
     exhibit_b = Protector(table_b, min_cell).exhibit(
-        stem="table12b_rank_correlation",
-        number="12b",
+        "table12b_rank_correlation",
         title="Joint display: agreement of the survey and focus-group rankings of the barriers",
         columns=columns_b,
         notes=notes_b,
