@@ -66,7 +66,7 @@ def test_library_inputs_include_imports_inside_functions(tmp_path, monkeypatch):
     from coprod import imports
 
     monkeypatch.setattr(imports, "SOURCE", package)
-    imports.library_modules.cache_clear()
+    imports.clear_caches()
     try:
         assert imports.library_modules("coprod.outer") == {
             "coprod",
@@ -75,7 +75,7 @@ def test_library_inputs_include_imports_inside_functions(tmp_path, monkeypatch):
             "coprod.deepest",
         }
     finally:
-        imports.library_modules.cache_clear()
+        imports.clear_caches()
 
 
 def test_unknown_module_is_named():

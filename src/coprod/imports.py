@@ -28,6 +28,7 @@ PACKAGE = "coprod"
 SOURCE = Path(__file__).resolve().parent
 
 
+@cache
 def module_file(module: str) -> Path | None:
     """The source file of a ``coprod`` module or package, or None if there is none."""
     parts = module.split(".")
@@ -40,7 +41,8 @@ def module_file(module: str) -> Path | None:
     return None
 
 
-def imported_modules(path: Path, module: str) -> set[str]:
+@cache
+def imported_modules(path: Path, module: str) -> frozenset[str]:
     """The ``coprod`` modules one file imports (``from coprod.x import y`` counts ``x``
     and, where ``y`` is a submodule, ``x.y``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -57,7 +59,7 @@ def imported_modules(path: Path, module: str) -> set[str]:
                 name = node.module or ""
             found.add(name)
             found.update(f"{name}.{alias.name}" for alias in node.names)
-    return {name for name in found if module_file(name) is not None}
+    return frozenset(name for name in found if module_file(name) is not None)
 
 
 def _with_parents(module: str) -> list[str]:
@@ -85,6 +87,12 @@ def library_modules(module: str) -> frozenset[str]:
 def script_modules(path: str | Path) -> set[str]:
     """The ``coprod`` modules a workflow script (or any file outside the package) imports."""
     return imported_modules(Path(path), "")
+
+
+def clear_caches() -> None:
+    """Forget what was read (for a library whose files changed in the same process)."""
+    for cached in (module_file, imported_modules, library_modules):
+        cached.cache_clear()
 
 
 def library_files(*modules: str) -> list[Path]:
