@@ -289,7 +289,7 @@ class Respondents:
             out[item] = rng.choice(values, size=n).astype(float)
             refused = [c for c, (_, why) in response_set.missing.items() if why == "refused"]
             if refused:
-                hit = rng.random(n) < self.model["dont_know"]["refused_age_rate"]
+                hit = rng.random(n) < self.model["dont_know"]["refused_rate"]
                 out.loc[hit, item] = refused[0]
         attention = cb.items_in(role="attention_check")
         for item in attention:
