@@ -85,6 +85,42 @@ WRITERS = {
 KINDS = tuple(WRITERS)
 
 
+def config_at(config: Config, path: str) -> Any:
+    """The config value at a dotted ``path``.
+
+    >>> config_at({"disclosure": {"min_cell": 5}}, "disclosure.min_cell")
+    5
+    """
+    value: Any = config
+    for key in path.split("."):
+        value = value[key]
+    return value
+
+
+def from_config(paths: Mapping[str, str]) -> FromConfig:
+    """Settings read from the config: each key gets the value at its dotted path, and a
+    key ``"*..."`` spreads the mapping at its path, in the order given.
+
+    >>> settings = from_config({"min_cell": "disclosure.min_cell", "*staff": "staff"})
+    >>> settings({"disclosure": {"min_cell": 5}, "staff": {"ci": 0.95}})
+    {'min_cell': 5, 'ci': 0.95}
+    """
+
+    def settings(config: Config) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for key, path in paths.items():
+            value = config_at(config, path)
+            values.update(value if key.startswith("*") else {key: value})
+        return values
+
+    return settings
+
+
+def fixed(paths: Mapping[str, Any]) -> FromConfig:
+    """Inputs or outputs that do not depend on the config."""
+    return lambda config: dict(paths)
+
+
 def nothing(config: Config) -> dict[str, Any]:
     """No settings (or no outputs): the job reads no config value."""
     return {}

@@ -17,17 +17,37 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from coprod.jobs import Config, Job
+from coprod.jobs import Config, FromConfig, Job, fixed, from_config, nothing
 
 __all__ = ["PREPARATION", "SCREEN"]
 
 SCREEN = "results/screening/anonymity_screen.csv"
 SCHEMAS = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
+SURVEY = "results/ingest/survey.parquet"
 SEGMENTS = "results/ingest/focus_group_segments.parquet"
 CODINGS = "results/ingest/focus_group_codings.parquet"
+CLEAN = "results/clean/survey_clean.parquet"
+ITEMS = "results/scoring/items.parquet"
+CODED = {"segments": SEGMENTS, "codings": CODINGS}
+CLEANED = {
+    "clean": CLEAN,
+    "exclusions": "results/clean/exclusions.parquet",
+    "flow": "results/clean/flow.parquet",
+    "flow_csv": "results/clean/flow.csv",
+}
+SCORED = {
+    "scores": "results/scoring/scores.parquet",
+    "item_data": ITEMS,
+    "prorated": "results/scoring/prorated.csv",
+}
+RELIABILITY = {
+    "scales": "results/reliability/scale_reliability.parquet",
+    "item_statistics": "results/reliability/item_statistics.parquet",
+}
 
 
 def _survey(config: Config, key: str) -> list[Any]:
+    """One key of every survey export the config names (``raw.survey``)."""
     return [entry[key] for entry in config["raw"]["survey"]]
 
 
@@ -35,136 +55,140 @@ def _pick(section: Config, *keys: str) -> dict[str, Any]:
     return {key: section[key] for key in keys}
 
 
+def _raw(config: Config) -> dict[str, Any]:
+    """The raw focus-group files."""
+    return {key: config["raw"][f"focus_group_{key}"] for key in ("segments", "codings")}
+
+
 def _coded(config: Config) -> dict[str, Any]:
     """The ingested focus groups, and the adjudication file where the config names one."""
-    inputs: dict[str, Any] = {"segments": SEGMENTS, "codings": CODINGS}
-    if config["intercoder"]["adjudication"]:
-        inputs["adjudication"] = config["intercoder"]["adjudication"]
-    return inputs
+    adjudication = config["intercoder"]["adjudication"]
+    return {**CODED, **({"adjudication": adjudication} if adjudication else {})}
 
+
+def _screen_inputs(config: Config) -> dict[str, Any]:
+    exports = _survey(config, "path")
+    return {"exports": exports, **_raw(config), "deny_list": config["screening"]["deny_list"]}
+
+
+def _screen_settings(config: Config) -> dict[str, Any]:
+    screening = config["screening"]
+    return {"forms": _survey(config, "form"), **_pick(screening, "kinds", "max_listed")}
+
+
+def _ingested(config: Config) -> dict[str, str]:
+    samples = _survey(config, "sample")
+    return {
+        "survey": SURVEY,
+        **{f"sample_{s}": f"results/ingest/survey_sample{s}.parquet" for s in samples},
+    }
+
+
+def _exports(config: Config) -> dict[str, Any]:
+    return {"samples": _survey(config, "sample"), "forms": _survey(config, "form")}
+
+
+def _job(
+    name: str,
+    function: str,
+    stage: str,
+    inputs: FromConfig,
+    outputs: FromConfig,
+    settings: FromConfig = nothing,
+) -> Job:
+    """A preparation job: rule ``name`` runs ``coprod.<function>``."""
+    return Job(name, f"coprod.{function}", stage, inputs, settings, outputs_of=outputs)
+
+
+SCHEMA_FILES = [
+    str(SCHEMAS / f"{name}.schema.yaml")
+    for name in ("codebook", "focus_group_codebook", "registries")
+]
+INTERCODER = (
+    "levels",
+    "default_level",
+    "ci",
+    "n_boot",
+    "seed",
+    "unreliable_below",
+    "reliable_from",
+)
 
 PREPARATION: tuple[Job, ...] = (
-    Job(
-        name="validate_resources",
-        function="coprod.raw.jobs:instrument",
-        stage="ingest",
-        inputs=lambda config: {
-            "schemas": [
-                str(SCHEMAS / f"{name}.schema.yaml")
-                for name in ("codebook", "focus_group_codebook", "registries")
-            ]
-        },
-        outputs_of=lambda config: {"instrument": "results/resources/instrument.csv"},
+    _job(
+        "validate_resources",
+        "raw.jobs:instrument",
+        "ingest",
+        fixed({"schemas": SCHEMA_FILES}),
+        fixed({"instrument": "results/resources/instrument.csv"}),
     ),
-    Job(
-        name="screen_anonymity",
-        function="coprod.raw.jobs:anonymity_screen",
-        stage="ingest",
-        inputs=lambda config: {
-            "exports": _survey(config, "path"),
-            "segments": config["raw"]["focus_group_segments"],
-            "codings": config["raw"]["focus_group_codings"],
-            "deny_list": config["screening"]["deny_list"],
-        },
-        settings=lambda config: {
-            "forms": _survey(config, "form"),
-            **_pick(config["screening"], "kinds", "max_listed"),
-        },
-        outputs_of=lambda config: {"screen": SCREEN},
+    _job(
+        "screen_anonymity",
+        "raw.jobs:anonymity_screen",
+        "ingest",
+        _screen_inputs,
+        fixed({"screen": SCREEN}),
+        _screen_settings,
     ),
-    Job(
-        name="ingest_survey",
-        function="coprod.raw.jobs:survey",
-        stage="ingest",
-        inputs=lambda config: {"screen": SCREEN, "exports": _survey(config, "path")},
-        settings=lambda config: {
-            "samples": _survey(config, "sample"),
-            "forms": _survey(config, "form"),
-        },
-        outputs_of=lambda config: {
-            "survey": "results/ingest/survey.parquet",
-            **{
-                f"sample_{sample}": f"results/ingest/survey_sample{sample}.parquet"
-                for sample in _survey(config, "sample")
-            },
-        },
+    _job(
+        "ingest_survey",
+        "raw.jobs:survey",
+        "ingest",
+        lambda config: {"screen": SCREEN, "exports": _survey(config, "path")},
+        _ingested,
+        _exports,
     ),
-    Job(
-        name="ingest_focus_groups",
-        function="coprod.raw.jobs:focus_groups",
-        stage="ingest",
-        inputs=lambda config: {
-            "screen": SCREEN,
-            "segments": config["raw"]["focus_group_segments"],
-            "codings": config["raw"]["focus_group_codings"],
-        },
-        settings=lambda config: {"samples": _survey(config, "sample")},
-        outputs_of=lambda config: {"segments": SEGMENTS, "codings": CODINGS},
+    _job(
+        "ingest_focus_groups",
+        "raw.jobs:focus_groups",
+        "ingest",
+        lambda config: {"screen": SCREEN, **_raw(config)},
+        fixed(CODED),
+        lambda config: {"samples": _survey(config, "sample")},
     ),
-    Job(
-        name="exclusions",
-        function="coprod.exclusions:exclusions",
-        stage="clean",
-        inputs=lambda config: {"survey": "results/ingest/survey.parquet"},
-        settings=lambda config: dict(config["exclusions"]),
-        outputs_of=lambda config: {
-            "clean": "results/clean/survey_clean.parquet",
-            "exclusions": "results/clean/exclusions.parquet",
-            "flow": "results/clean/flow.parquet",
-            "flow_csv": "results/clean/flow.csv",
-        },
+    _job(
+        "exclusions",
+        "exclusions:exclusions",
+        "clean",
+        fixed({"survey": SURVEY}),
+        fixed(CLEANED),
+        from_config({"*": "exclusions"}),
     ),
-    Job(
-        name="score",
-        function="coprod.scoring:scoring_job",
-        stage="scoring",
-        inputs=lambda config: {"survey": "results/clean/survey_clean.parquet"},
-        settings=lambda config: _pick(config["scoring"], "min_share_answered"),
-        outputs_of=lambda config: {
-            "scores": "results/scoring/scores.parquet",
-            "item_data": "results/scoring/items.parquet",
-            "prorated": "results/scoring/prorated.csv",
-        },
+    _job(
+        "score",
+        "scoring:scoring_job",
+        "scoring",
+        fixed({"survey": CLEAN}),
+        fixed(SCORED),
+        from_config({"min_share_answered": "scoring.min_share_answered"}),
     ),
-    Job(
-        name="scale_reliability",
-        function="coprod.reliability.jobs:scale_reliability",
-        stage="reliability",
-        inputs=lambda config: {"item_data": "results/scoring/items.parquet"},
-        settings=lambda config: {
-            "threshold": config["reliability"]["scale_threshold"],
-            **_pick(config["reliability"], "by", "ci", "n_boot", "seed"),
-        },
-        outputs_of=lambda config: {
-            "scales": "results/reliability/scale_reliability.parquet",
-            "item_statistics": "results/reliability/item_statistics.parquet",
-        },
-    ),
-    Job(
-        name="intercoder_reliability",
-        function="coprod.reliability.jobs:intercoder_reliability",
-        stage="reliability",
-        inputs=lambda config: {"segments": SEGMENTS, "codings": CODINGS},
-        settings=lambda config: _pick(
-            config["intercoder"],
-            "levels",
-            "default_level",
-            "ci",
-            "n_boot",
-            "seed",
-            "unreliable_below",
-            "reliable_from",
+    _job(
+        "scale_reliability",
+        "reliability.jobs:scale_reliability",
+        "reliability",
+        fixed({"item_data": ITEMS}),
+        fixed(RELIABILITY),
+        from_config(
+            {
+                "threshold": "reliability.scale_threshold",
+                **{key: f"reliability.{key}" for key in ("by", "ci", "n_boot", "seed")},
+            }
         ),
-        outputs_of=lambda config: {
-            "intercoder": "results/reliability/intercoder_reliability.parquet"
-        },
     ),
-    Job(
-        name="consensus_codes",
-        function="coprod.reliability.jobs:consensus",
-        stage="reliability",
-        inputs=_coded,
-        settings=lambda config: _pick(config["intercoder"], "consensus"),
-        outputs_of=lambda config: {"consensus": "results/reliability/consensus_codes.parquet"},
+    _job(
+        "intercoder_reliability",
+        "reliability.jobs:intercoder_reliability",
+        "reliability",
+        fixed(CODED),
+        fixed({"intercoder": "results/reliability/intercoder_reliability.parquet"}),
+        from_config({key: f"intercoder.{key}" for key in INTERCODER}),
+    ),
+    _job(
+        "consensus_codes",
+        "reliability.jobs:consensus",
+        "reliability",
+        _coded,
+        fixed({"consensus": "results/reliability/consensus_codes.parquet"}),
+        from_config({"consensus": "intercoder.consensus"}),
     ),
 )

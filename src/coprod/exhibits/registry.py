@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from coprod.exhibits import table_number
-from coprod.jobs import FIGURE_STYLE_KEYS, TABLE_DIR, Config, FromConfig, Job, Part
+from coprod.jobs import FIGURE_STYLE_KEYS, TABLE_DIR, Config, FromConfig, Job, Part, from_config
 
 # ---- tables -------------------------------------------------------------------------------
 
@@ -22,37 +22,6 @@ SEGMENTS = "results/ingest/focus_group_segments.parquet"
 def compare_result(name: str) -> str:
     """A result file of the compare stage."""
     return f"results/compare/{name}.parquet"
-
-
-def config_at(config: Config, path: str) -> Any:
-    """The config value at a dotted ``path``.
-
-    >>> config_at({"disclosure": {"min_cell": 5}}, "disclosure.min_cell")
-    5
-    """
-    value: Any = config
-    for key in path.split("."):
-        value = value[key]
-    return value
-
-
-def from_config(paths: Mapping[str, str]) -> FromConfig:
-    """Settings read from the config: each key gets the value at its dotted path, and a
-    key ``"*..."`` spreads the mapping at its path, in the order given.
-
-    >>> settings = from_config({"min_cell": "disclosure.min_cell", "*staff": "staff"})
-    >>> settings({"disclosure": {"min_cell": 5}, "staff": {"ci": 0.95}})
-    {'min_cell': 5, 'ci': 0.95}
-    """
-
-    def settings(config: Config) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for key, path in paths.items():
-            value = config_at(config, path)
-            values.update(value if key.startswith("*") else {key: value})
-        return values
-
-    return settings
 
 
 PROTECTED = {"decimals": "exhibits.decimals", "min_cell": "disclosure.min_cell"}
