@@ -3,6 +3,9 @@ the pages generated from it, and the library inputs that keep reruns exact."""
 
 from __future__ import annotations
 
+import ast
+import re
+
 import pytest
 
 from coprod import architecture
@@ -88,3 +91,55 @@ def test_pages_list_every_registered_job_and_are_up_to_date():
     page = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
     for job in jobs():
         assert f"`{job.name}`" in page
+
+
+def string_literals(path) -> set[str]:
+    """The string constants of a Python file's code, docstrings (documentation, whose
+    examples run on the bundled study) left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    }
+
+
+def test_no_code_names_a_case_group_service_scale_score_code_or_risk(study):
+    """What exists in the study comes from resources/ and config/, never from code."""
+    names = {
+        *study.cases.index,
+        *study.services.index,
+        *study.stakeholder_groups.index,
+        *study.service_classes.index,
+        *study.codebook.constructs.index,
+        *study.codebook.scores.index,
+        *study.focus_group_codes.index,
+        *study.cases.drop(columns=["case_id", "code", "label", "description"]).stack(),
+    }
+    named = {}
+    for path in [*SOURCE.rglob("*.py"), *(REPO / "workflow").rglob("*.py")]:
+        found = sorted(names & string_literals(path))
+        if found:
+            named[str(path.relative_to(REPO))] = found
+    for path in [*(REPO / "workflow").rglob("*.smk"), REPO / "Snakefile"]:
+        text = path.read_text(encoding="utf-8")
+        found = sorted(n for n in names if re.search(rf"[\"']{re.escape(str(n))}[\"']", text))
+        if found:
+            named[str(path.relative_to(REPO))] = found
+    assert named == {}
+
+
+def test_a_named_study_constant_is_found(tmp_path):
+    code = tmp_path / "code.py"
+    code.write_text('"""Doc naming \'north_city\'."""\n\ndef f():\n    return "north_city"\n')
+    assert string_literals(code) == {"north_city"}

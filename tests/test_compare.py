@@ -4,7 +4,6 @@ the effects planted in the bundled synthetic study (resources/raw/truth.json).""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -712,30 +711,6 @@ def test_joint_display_on_the_bundled_study(study, scores, consensus, catalogue,
     assert correlation["group"].tolist() == ["all", *study.cases.index]
     assert len(display) == 9 * (1 + len(study.cases))
     assert (correlation["estimate"] > 0).all()  # both rankings follow the latent barrier level
-
-
-# --------------------------------------------------------------------------- code hygiene
-
-
-def test_no_study_constants_in_the_comparisons_code(study):
-    names = {
-        *study.cases.index,
-        *study.services.index,
-        *study.stakeholder_groups.index,
-        *study.service_classes.index,
-        *study.codebook.constructs.index,
-        *study.codebook.scores.index,
-        *study.focus_group_codes.index,
-        *study.cases.drop(columns=["case_id", "code", "label", "description"]).stack(),
-    }
-    files = [
-        *sorted((REPO / "src" / "coprod" / "analyses").glob("*.py")),
-        REPO / "workflow" / "rules" / "compare.smk",
-    ]
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        found = sorted(n for n in names if re.search(rf"[\"']{re.escape(str(n))}[\"']", text))
-        assert not found, f"{path.name} names {found}"
 
 
 # --------------------------------------------------------------------------- workflow

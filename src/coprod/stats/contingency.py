@@ -113,19 +113,10 @@ def chi_square(
             f"Monte Carlo p from {n_mc} tables with fixed margins (an expected count "
             f"< {mc_threshold})"
         )
+    test = "Pearson chi-squared test of independence without continuity correction"
+    method = f"{test}, {p_method}; Cramér's V with noncentral chi-squared 95% CI"
     return record(
-        estimate=estimate,
-        ci=ci,
-        effect="cramers_v",
-        statistic=chi2,
-        statistic_name="chi2 (Pearson)",
-        df=df,
-        p=p,
-        n=n,
-        method=(
-            f"Pearson chi-squared test of independence without continuity correction, {p_method}; "
-            "Cramér's V with noncentral chi-squared 95% CI"
-        ),
+        effect=("cramers_v", estimate, ci), test=("chi2 (Pearson)", chi2, df, p), n=n, method=method
     )
 
 

@@ -97,13 +97,8 @@ def partial_correlation(
     with np.errstate(divide="ignore", invalid="ignore"):
         t = r * np.sqrt(dof / (1 - r**2))
     return record(
-        estimate=r,
-        ci=ci,
-        effect="partial_r",
-        statistic=t,
-        statistic_name="t",
-        df=dof,
-        p=p,
+        effect=("partial_r", r, ci),
+        test=("t", t, dof, p),
         n=n,
         method=(
             f"Pearson partial correlation controlling for {list(covariates)} "

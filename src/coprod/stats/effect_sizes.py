@@ -246,13 +246,8 @@ def hedges_g(x: Any, y: Any) -> dict[str, Any]:
     limits = [_root_decreasing(cdf, q, t_pooled - 1, t_pooled + 1) for q in (0.975, 0.025)]
     welch = st.ttest_ind(x, y, equal_var=False)
     return record(
-        estimate=j * d,
-        ci=(j * limits[0] * scale, j * limits[1] * scale),
-        effect="hedges_g",
-        statistic=welch.statistic,
-        statistic_name="t (Welch)",
-        df=welch.df,
-        p=welch.pvalue,
+        effect=("hedges_g", j * d, (j * limits[0] * scale, j * limits[1] * scale)),
+        test=("t (Welch)", welch.statistic, welch.df, welch.pvalue),
         n=n1 + n2,
         method=(
             "Welch two-sample t test, two-sided; Hedges' g (pooled SD, exact J) with "

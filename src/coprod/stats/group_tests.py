@@ -94,13 +94,8 @@ def kruskal_wallis(values: Any, groups: Any) -> dict[str, Any]:
     h = float(_kruskal_h(_value_counts(value_codes, codes, k, distinct.size)))
     estimate, ci = epsilon_squared(h, n, k)
     return record(
-        estimate=estimate,
-        ci=ci,
-        effect="epsilon_squared",
-        statistic=h,
-        statistic_name="H",
-        df=k - 1,
-        p=st.chi2.sf(h, k - 1),
+        effect=("epsilon_squared", estimate, ci),
+        test=("H", h, k - 1, st.chi2.sf(h, k - 1)),
         n=n,
         method=(
             "Kruskal-Wallis H with tie correction, chi-squared p; epsilon-squared H/(n-1) "
@@ -144,13 +139,8 @@ def _mann_whitney_record(u: float, p: float, n1: int, n2: int) -> dict[str, Any]
     """The record of a Mann-Whitney test: U of x, its p, rank-biserial r with its CI."""
     r, ci = rank_biserial(u, n1, n2)
     return record(
-        estimate=r,
-        ci=ci,
-        effect="rank_biserial",
-        statistic=u,
-        statistic_name="W (U of x)",
-        df=np.nan,
-        p=p,
+        effect=("rank_biserial", r, ci),
+        test=("W (U of x)", u, np.nan, p),
         n=n1 + n2,
         method=(
             "Mann-Whitney U, normal approximation with continuity and tie correction, "
@@ -270,14 +260,9 @@ def welch_anova(
         between="group",
     )
     return record(
-        estimate=row["np2"],
-        ci=eta_squared_ci(vals, codes, len(labels), n_boot, seed),
-        effect="eta_squared",
-        statistic=row["F"],
-        statistic_name="F (Welch)",
-        df=row["ddof1"],
+        effect=("eta_squared", row["np2"], eta_squared_ci(vals, codes, len(labels), n_boot, seed)),
+        test=("F (Welch)", row["F"], row["ddof1"], row["p"]),
         df2=row["ddof2"],
-        p=row["p"],
         n=vals.size,
         method=(
             "Welch one-way ANOVA; eta-squared with stratified bootstrap percentile 95% CI "
@@ -334,13 +319,8 @@ def wilcoxon_signed_rank(x: Any, y: Any) -> dict[str, Any]:
     res = st.wilcoxon(nonzero, method="exact" if exact else "asymptotic", correction=not exact)
     p_method = "exact p" if exact else "normal approximation with continuity and tie correction"
     return record(
-        estimate=r,
-        ci=ci,
-        effect="rank_biserial_paired",
-        statistic=v,
-        statistic_name="V",
-        df=np.nan,
-        p=res.pvalue,
+        effect=("rank_biserial_paired", r, ci),
+        test=("V", v, np.nan, res.pvalue),
         n=diff.size,
         method=(
             f"Wilcoxon signed-rank, {p_method}, two-sided, {zeros} zero difference(s) dropped; "

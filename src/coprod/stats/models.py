@@ -287,13 +287,8 @@ def ordinal_logit(
     low, high = fit.conf_int().loc[predictor]
     dropped = f"; unused outcome levels dropped: {unused}" if unused else ""
     return record(
-        estimate=fit.params[predictor],
-        ci=(low, high),
-        effect="log_odds_ratio",
-        statistic=fit.tvalues[predictor],
-        statistic_name="z",
-        df=np.nan,
-        p=fit.pvalues[predictor],
+        effect=("log_odds_ratio", fit.params[predictor], (low, high)),
+        test=("z", fit.tvalues[predictor], np.nan, fit.pvalues[predictor]),
         n=len(data),
         method=(
             f"Proportional-odds logistic regression (statsmodels OrderedModel), Wald z and 95% "
@@ -394,13 +389,12 @@ def ols_standardised(
         {
             "term": name,
             **record(
-                estimate=fit.params[name],
-                ci=(bounds.loc[name, 0], bounds.loc[name, 1]),
-                effect="standardised_beta",
-                statistic=fit.tvalues[name],
-                statistic_name="t",
-                df=fit.df_resid,
-                p=fit.pvalues[name],
+                effect=(
+                    "standardised_beta",
+                    fit.params[name],
+                    (bounds.loc[name, 0], bounds.loc[name, 1]),
+                ),
+                test=("t", fit.tvalues[name], fit.df_resid, fit.pvalues[name]),
                 n=int(fit.nobs),
                 method=(
                     f"OLS, outcome z-scored, {notes[name]}; {cov_type} standard errors, t test "

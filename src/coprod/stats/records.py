@@ -38,23 +38,27 @@ DEFAULT_SEED = 12345  # any fixed value: reruns must give identical bootstrap CI
 
 def record(
     *,
-    estimate: float,
-    ci: tuple[float, float],
-    effect: str,
-    statistic: float,
-    statistic_name: str,
-    df: float,
-    p: float,
+    effect: tuple[str, float, tuple[float, float]],
+    test: tuple[str, float, float, float],
     n: int,
     method: str,
     df2: float = np.nan,
 ) -> dict[str, Any]:
-    """One record: the statistics of a test, as floats, in :data:`RECORD_COLUMNS` order."""
+    """One record: the statistics of a test, as floats, in :data:`RECORD_COLUMNS` order.
+
+    ``effect`` is the effect size's (name, estimate, (ci_low, ci_high)); ``test`` the
+    test's (statistic name, statistic, df, p); ``df2`` the denominator df of an F test.
+
+    >>> record(effect=("r", 0.5, (0.1, 0.8)), test=("t", 2.0, 10, 0.07), n=12, method="m")["df"]
+    10.0
+    """
+    name, estimate, ci = effect
+    statistic_name, statistic, df, p = test
     return {
         "estimate": float(estimate),
         "ci_low": float(ci[0]),
         "ci_high": float(ci[1]),
-        "effect": effect,
+        "effect": name,
         "statistic": float(statistic),
         "statistic_name": statistic_name,
         "df": float(df),
