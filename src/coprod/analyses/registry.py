@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from coprod.jobs import Config, Job
+from coprod.jobs import Config, FromConfig, Job, fixed, from_config
 
 __all__ = [
     "ANALYSES",
@@ -92,161 +92,107 @@ def _contrast_files(config: Config) -> dict[str, str]:
     return _results(**{name: name for name in config["compare"]["contrasts"]})
 
 
-def _describe_settings(config: Config) -> dict[str, Any]:
-    compare = config["compare"]
-    return {
-        "by": compare["describe_by"],
-        "high_rating": compare["high_rating"],
-        "overcome_threshold": compare["overcome_threshold"],
-        "scores": compare["scores"],
-    }
+MONTE_CARLO = {"n_mc": "n_mc", "seed": "seed"}
+"""The Monte Carlo p values' settings (config ``compare.n_mc`` and ``compare.seed``)."""
+WITH_ITEMS = {"scores": SCORES, "item_data": ITEMS}
 
 
-def _groups_settings(config: Config) -> dict[str, Any]:
-    compare = config["compare"]
-    return {
-        "across_cases": compare["across_cases"],
-        "stakeholder_groups": compare["stakeholder_groups"],
-        "kinds": compare["outcome_kinds"],
-        "items_of": compare["scores"]["barriers_met"],
-        "families": families(config, "compare_across_groups"),
-        "n_mc": compare["n_mc"],
-        "seed": compare["seed"],
-    }
+def _compare(
+    name: str, function: str, inputs: Mapping[str, str], outputs: FromConfig, **paths: str
+) -> Job:
+    """A comparison job: rule ``name`` runs ``coprod.analyses.<function>`` on ``inputs``;
+    each setting is the value at its path under config ``compare`` (:func:`from_config`),
+    then the definitions of the families the job writes, if it writes any."""
 
+    def settings(config: Config) -> dict[str, Any]:
+        values = from_config({key: f"compare.{path}" for key, path in paths.items()})(config)
+        written = families(config, name)
+        return {**values, "families": written} if written else values
 
-def _contrasts_settings(config: Config) -> dict[str, Any]:
-    compare = config["compare"]
-    return {
-        "contrasts": compare["contrasts"],
-        "families": families(config, "compare_contrasts"),
-        "kinds": compare["outcome_kinds"],
-        "ordinal": compare["ordinal"],
-    }
-
-
-def _sides_settings(config: Config) -> dict[str, Any]:
-    compare = config["compare"]
-    return {
-        "barriers": compare["scores"]["barriers_met"],
-        "by": compare["barrier_sides"]["by"],
-        "family": compare["barrier_sides"]["family"],
-        "families": families(config, "compare_barrier_sides"),
-    }
-
-
-def _strategies_settings(config: Config) -> dict[str, Any]:
-    compare = config["compare"]
-    return {
-        "strategies": compare["scores"]["strategies_used"],
-        "overcome": compare["scores"]["barriers_overcome"],
-        "by": compare["strategies"]["by"],
-        "family": compare["strategies"]["family"],
-        "link_family": compare["strategies"]["link_family"],
-        "families": families(config, "compare_strategies"),
-        "n_mc": compare["n_mc"],
-        "seed": compare["seed"],
-    }
-
-
-def _staff_settings(config: Config) -> dict[str, Any]:
-    compare = config["compare"]
-    return {
-        "derived": compare["derived"],
-        "staff": compare["staff"],
-        "families": families(config, "compare_staff_factor"),
-    }
-
-
-def _focus_group_settings(config: Config) -> dict[str, Any]:
-    compare = config["compare"]
-    return {
-        "focus_groups": compare["focus_groups"],
-        "barriers": compare["scores"]["barriers_met"],
-        "families": families(config, "compare_focus_groups"),
-    }
-
-
-def _survey(config: Config) -> dict[str, str]:
-    return {"scores": SCORES}
-
-
-def _survey_and_items(config: Config) -> dict[str, str]:
-    return {"scores": SCORES, "item_data": ITEMS}
-
-
-def _survey_and_focus_groups(config: Config) -> dict[str, str]:
-    return {"scores": SCORES, "consensus": CONSENSUS}
+    return Job(
+        name, f"coprod.analyses.{function}", "compare", fixed(inputs), settings, outputs_of=outputs
+    )
 
 
 ANALYSES: tuple[Job, ...] = (
-    Job(
-        name="compare_describe",
-        function="coprod.analyses.describe:descriptives",
-        stage="compare",
-        inputs=_survey_and_items,
-        settings=_describe_settings,
-        outputs_of=lambda config: _results(
-            barriers="barriers_by_case",
-            item_table="barrier_items_by_case",
-            overcome="barriers_overcome",
-            risks="risks",
+    _compare(
+        "compare_describe",
+        "describe:descriptives",
+        WITH_ITEMS,
+        fixed(
+            _results(
+                barriers="barriers_by_case",
+                item_table="barrier_items_by_case",
+                overcome="barriers_overcome",
+                risks="risks",
+            )
         ),
+        by="describe_by",
+        high_rating="high_rating",
+        overcome_threshold="overcome_threshold",
+        scores="scores",
     ),
-    Job(
-        name="compare_across_groups",
-        function="coprod.analyses.groups:group_differences",
-        stage="compare",
-        inputs=_survey_and_items,
-        settings=_groups_settings,
-        outputs_of=lambda config: _results(
-            across_cases="across_case_tests", stakeholder_groups="stakeholder_groups"
+    _compare(
+        "compare_across_groups",
+        "groups:group_differences",
+        WITH_ITEMS,
+        fixed(_results(across_cases="across_case_tests", stakeholder_groups="stakeholder_groups")),
+        across_cases="across_cases",
+        stakeholder_groups="stakeholder_groups",
+        kinds="outcome_kinds",
+        items_of="scores.barriers_met",
+        **MONTE_CARLO,
+    ),
+    _compare(
+        "compare_contrasts",
+        "contrasts:contrast_tables",
+        {"scores": SCORES},
+        _contrast_files,
+        contrasts="contrasts",
+        kinds="outcome_kinds",
+        ordinal="ordinal",
+    ),
+    _compare(
+        "compare_barrier_sides",
+        "barrier_sides:side_differences",
+        {"scores": SCORES},
+        fixed(_results(barrier_sides="barrier_sides")),
+        barriers="scores.barriers_met",
+        by="barrier_sides.by",
+        family="barrier_sides.family",
+    ),
+    _compare(
+        "compare_strategies",
+        "strategies:strategy_tables",
+        {"scores": SCORES},
+        fixed(_results(use="strategy_use", links="strategy_barrier_links")),
+        strategies="scores.strategies_used",
+        overcome="scores.barriers_overcome",
+        **{key: f"strategies.{key}" for key in ("by", "family", "link_family")},
+        **MONTE_CARLO,
+    ),
+    _compare(
+        "compare_staff_factor",
+        "staff:staff_factor",
+        {"scores": SCORES},
+        fixed(_results(staff_factor="staff_factor")),
+        derived="derived",
+        staff="staff",
+    ),
+    _compare(
+        "compare_focus_groups",
+        "focus_groups:focus_group_tables",
+        {"scores": SCORES, "consensus": CONSENSUS},
+        fixed(
+            _results(
+                prevalence="fg_prevalence",
+                cooccurrence="fg_cooccurrence",
+                display="joint_display",
+                correlation="joint_display_correlation",
+            )
         ),
-    ),
-    Job(
-        name="compare_contrasts",
-        function="coprod.analyses.contrasts:contrast_tables",
-        stage="compare",
-        inputs=_survey,
-        settings=_contrasts_settings,
-        outputs_of=lambda config: _contrast_files(config),
-    ),
-    Job(
-        name="compare_barrier_sides",
-        function="coprod.analyses.barrier_sides:side_differences",
-        stage="compare",
-        inputs=_survey,
-        settings=_sides_settings,
-        outputs_of=lambda config: _results(barrier_sides="barrier_sides"),
-    ),
-    Job(
-        name="compare_strategies",
-        function="coprod.analyses.strategies:strategy_tables",
-        stage="compare",
-        inputs=_survey,
-        settings=_strategies_settings,
-        outputs_of=lambda config: _results(use="strategy_use", links="strategy_barrier_links"),
-    ),
-    Job(
-        name="compare_staff_factor",
-        function="coprod.analyses.staff:staff_factor",
-        stage="compare",
-        inputs=_survey,
-        settings=_staff_settings,
-        outputs_of=lambda config: _results(staff_factor="staff_factor"),
-    ),
-    Job(
-        name="compare_focus_groups",
-        function="coprod.analyses.focus_groups:focus_group_tables",
-        stage="compare",
-        inputs=_survey_and_focus_groups,
-        settings=_focus_group_settings,
-        outputs_of=lambda config: _results(
-            prevalence="fg_prevalence",
-            cooccurrence="fg_cooccurrence",
-            display="joint_display",
-            correlation="joint_display_correlation",
-        ),
+        focus_groups="focus_groups",
+        barriers="scores.barriers_met",
     ),
 )
 
