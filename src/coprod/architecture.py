@@ -104,20 +104,31 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def summary(module: str) -> str:
-    """The first line of a module's docstring."""
+    """The first paragraph of a module's docstring, on one line."""
     path = module_file(module)
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) if path else None
-    return (doc or "").strip().splitlines()[0] if doc else ""
+    return " ".join((doc or "").strip().split("\n\n")[0].split())
+
+
+def members(module: str) -> list[str]:
+    """A module, or a package and every module in it, in the order of their files."""
+    path = module_file(module)
+    if path is None or path.name != "__init__.py":
+        return [module]
+    inside = sorted(path.parent.rglob("*.py"))
+    names = [".".join(p.relative_to(SOURCE.parent).with_suffix("").parts) for p in inside]
+    return [name.removesuffix(".__init__") for name in names]
 
 
 def layers_table(layers: Sequence[tuple[str, Sequence[str]]] = ()) -> str:
-    """The layers, in order, with each member's package or module and its summary."""
+    """The layers in order: each package's modules with their docstrings' summaries."""
     rows = [
-        [str(index), name, _code(member), summary(member)]
-        for index, (name, members) in enumerate(layers or LAYERS, start=1)
-        for member in members
+        [str(index), name, _code(module), summary(module)]
+        for index, (name, packages) in enumerate(layers or LAYERS, start=1)
+        for package in packages
+        for module in (members(package) if package != "coprod" else ["coprod"])
     ]
-    return markdown_table(["layer", "stage", "package or module", "what it holds"], rows)
+    return markdown_table(["layer", "stage", "module", "what it holds"], rows)
 
 
 def rulegraph(root: Path = REPO) -> str:
