@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -27,7 +24,7 @@ from coprod.clean import (
     straightliners,
 )
 from coprod.synthetic.study import generate
-from tests.conftest import REPO
+from tests.conftest import REPO, run
 
 # The step of the flow table that should remove each planted problem.
 PLANTED_AT = {
@@ -376,22 +373,12 @@ def test_design_rejects_codes_outside_the_registry(frame, study):
 # --------------------------------------------------------------------------- the rules
 
 
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
 TARGETS = [
     "results/resources/instrument.csv",
     "results/clean/flow.csv",
     "results/scoring/scores.parquet",
     "results/scoring/prorated.csv",
 ]
-
-
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*SNAKEMAKE, "--directory", str(workdir), "--cores", "2", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def jobs_to_run(output: str) -> set[str]:
@@ -407,13 +394,12 @@ def jobs_to_run(output: str) -> set[str]:
 
 
 @pytest.mark.workflow
-def test_changing_an_exclusion_setting_reruns_exactly_the_downstream_rules(study_copy, synthetic):
-    # The real chain in a copy of the study: screen, ingest, exclusions, score.
-    first = snakemake(study_copy, *TARGETS)
-    assert first.returncode == 0, first.stderr
+def test_changing_an_exclusion_setting_reruns_exactly_the_downstream_rules(run_copy, synthetic):
+    # The real chain (screen, ingest, exclusions, score) in a copy of the session's run.
+    study_copy = run_copy
     flow = pd.read_csv(study_copy / "results" / "clean" / "flow.csv", dtype={"sample": str})
     assert_flow_matches_truth(flow, synthetic.truth["quality_problems"])
-    unchanged = snakemake(study_copy, "--dry-run", *TARGETS)
+    unchanged = run(study_copy, "--dry-run", *TARGETS)
     assert unchanged.returncode == 0, unchanged.stderr
     assert jobs_to_run(unchanged.stdout + unchanged.stderr) == set()
 
@@ -422,14 +408,14 @@ def test_changing_an_exclusion_setting_reruns_exactly_the_downstream_rules(study
     switched = re.sub(r"(  speeder:\n    enabled: )true", r"\1false", text, count=1)
     assert switched != text
     config.write_text(switched)
-    dry = snakemake(study_copy, "--dry-run", *TARGETS)
+    dry = run(study_copy, "--dry-run", *TARGETS)
     assert dry.returncode == 0, dry.stderr
     output = dry.stdout + dry.stderr
     assert jobs_to_run(output) == {"exclusions", "score"}, output
     assert "params have changed since last execution" in output
 
     # Running it applies the switch: the speeder step excludes nobody.
-    second = snakemake(study_copy, *TARGETS)
+    second = run(study_copy, *TARGETS)
     assert second.returncode == 0, second.stderr
     flow = pd.read_csv(study_copy / "results" / "clean" / "flow.csv", dtype={"sample": str})
     assert flow.loc[flow["step"].eq("speeder"), "excluded"].eq(0).all()

@@ -1,17 +1,13 @@
 """The paper's tables, the cited numbers and the disclosure check (coprod.exhibits).
 
-The workflow tests run the exhibit rules with Snakemake in a copy of the study, on the
-stage results the repository's own run left in results/ (copied, so only the exhibit
-rules run); without them the copy runs the whole pipeline first (a few minutes).
+The workflow tests read the session's run of the reduced study (``study_run``,
+tests/conftest.py), or run Snakemake again in a copy of it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -35,9 +31,8 @@ from coprod.exhibits.rendering import (
 )
 from coprod.exhibits.tables.table01_sample_composition import sample_composition
 from coprod.exhibits.tables.table02_data_quality_flow import cumulative_mask
-from tests.conftest import REPO
+from tests.conftest import REPO, output, run
 
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
 TABLES = "results/exhibits/tables"
 EXHIBIT_RULES = [
     "table01_sample_composition",
@@ -55,32 +50,6 @@ EXHIBIT_RULES = [
     "cited_numbers",
     "disclosure_check",
 ]
-UPSTREAM = [
-    "results/clean/flow.parquet",
-    "results/ingest/focus_group_segments.parquet",
-    "results/scoring/scores.parquet",
-    "results/reliability/scale_reliability.parquet",
-    "results/reliability/intercoder_reliability.parquet",
-    *(
-        f"results/compare/{name}.parquet"
-        for name in (
-            "barriers_by_case",
-            "across_case_tests",
-            "barriers_overcome",
-            "strategy_use",
-            "fg_cooccurrence",
-            "risks",
-            "service_class",
-            "case_outcome",
-            "samples",
-            "staff_factor",
-            "stakeholder_groups",
-            "barrier_sides",
-            "joint_display",
-            "joint_display_correlation",
-        )
-    ),
-]
 # Planted data-quality problems (truth.json) -> the exclusion step that removes them.
 PLANTED_STEP = {
     "preview": "preview_test",
@@ -92,33 +61,13 @@ PLANTED_STEP = {
 }
 
 
-def run(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*SNAKEMAKE, "--directory", str(workdir), "--cores", "2", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    """A copy of the study in which Snakemake has run every exhibit rule."""
-    root = tmp_path_factory.mktemp("study")
-    shutil.copytree(REPO / "config", root / "config")
-    shutil.copytree(REPO / "resources", root / "resources")
-    args: list[str] = []
-    if all((REPO / path).exists() for path in UPSTREAM):
-        for path in UPSTREAM:
-            (root / path).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / path, root / path)
-        args = ["--allowed-rules", *EXHIBIT_RULES]
-    result = run(root, *args, "--", "results/exhibits/disclosure_check.txt")
-    assert result.returncode == 0, result.stderr[-4000:]
-    return root
+@pytest.fixture
+def published(study_run: Path) -> Path:
+    """The session's run of the reduced study: every table, the numbers, the disclosure check."""
+    return study_run
 
 
 @pytest.fixture(scope="module")
@@ -337,9 +286,8 @@ def test_numbers_tex_defines_every_key_and_counts_agree(published, truth):
 
 
 @pytest.mark.workflow
-def test_disclosure_check_stops_the_run_on_a_planted_small_count(published, tmp_path):
-    root = tmp_path / "planted"
-    shutil.copytree(published, root, symlinks=True)
+def test_disclosure_check_stops_the_run_on_a_planted_small_count(run_copy):
+    root = run_copy
     path = root / TABLES / "table01_sample_composition.csv"
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     table.loc[0, "Frontline staff"] = "3"  # a visible count under the threshold
@@ -370,12 +318,12 @@ def test_changing_min_cell_reruns_every_table(published, tmp_path):
         "--allowed-rules",
         *EXHIBIT_RULES,
         "--configfile",
-        str(REPO / "config" / "config.yaml"),
+        str(published / "config" / "config.yaml"),
         str(stricter),
         "--",
         target,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, output(result)
     for rule in EXHIBIT_RULES:
         assert re.search(rf"rule {rule}:", result.stdout), rule
     assert "Params have changed" in result.stdout

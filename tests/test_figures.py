@@ -40,7 +40,7 @@ from coprod.exhibits.figures.style import (
     style_from_config,
     write_figure,
 )
-from tests.conftest import REPO
+from tests.conftest import REPO, output, run
 
 STYLE = style_from_config()
 
@@ -533,7 +533,6 @@ def test_drawing_every_figure_twice_gives_identical_bytes(tmp_path):
 
 # --------------------------------------------------------------------------- workflow
 
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
 DRAWN = ["figure4_risk_matrix", "figure7_data_quality_flow"]
 # Only changed params may trigger a rerun here: the check is about the config, and the
 # library files may be edited (newer) while it runs.
@@ -543,13 +542,8 @@ TRIGGER = ["--rerun-triggers", "params"]
 def scheduled(workdir: Path, *args: str) -> set[str]:
     """Rules a dry run of the two figures' PDFs would run."""
     targets = [f"results/exhibits/figures/{name}.pdf" for name in DRAWN]
-    result = subprocess.run(
-        [*SNAKEMAKE, *targets, "--directory", str(workdir), "--dry-run", *TRIGGER, *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = run(workdir, *targets, "--dry-run", *TRIGGER, *args)
+    assert result.returncode == 0, output(result)
     if "Nothing to be done" in result.stdout + result.stderr:
         return set()
     table = result.stdout.split("Job stats:")[1].split("total")[0]
@@ -586,17 +580,9 @@ def test_no_analysis_job_reads_the_figures_style():
 
 
 @pytest.mark.workflow
-def test_restyling_one_figure_reruns_only_that_figure(study_copy):
-    # The two figures drawn for real in a copy of the study (with what they need), so
-    # that Snakemake records their params.
-    targets = [f"results/exhibits/figures/{name}.pdf" for name in DRAWN]
-    drawn = subprocess.run(
-        [*SNAKEMAKE, *targets, "--directory", str(study_copy), "--cores", "2", *TRIGGER],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert drawn.returncode == 0, drawn.stderr
+def test_restyling_one_figure_reruns_only_that_figure(run_copy):
+    # A copy of the session's run, in which Snakemake recorded every figure's params.
+    study_copy = run_copy
     assert scheduled(study_copy) == set()
 
     config_path = study_copy / "config" / "config.yaml"

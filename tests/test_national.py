@@ -8,8 +8,6 @@ here the same study runs at 10,000 respondents, through the benchmark's own set-
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -17,9 +15,8 @@ import pytest
 import yaml
 
 from benchmarks.bench_national import prepare
-from tests.conftest import REPO
+from tests.conftest import REPO, output, run
 
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
 STUDY = REPO / "studies" / "national_panel"
 # |population value| of a rank-biserial r above which an effect counts as planted (the
 # model's smallest planted shifts give |r| of about 0.1); under NULL it counts as none.
@@ -29,13 +26,8 @@ SCALE = {"rank_biserial": 1.0, "hedges_g": 2.0}
 
 
 def test_the_panel_runs_from_its_own_folder_and_draws_itself_first():
-    result = subprocess.run(
-        [*SNAKEMAKE, "--directory", str(STUDY), "--dry-run", "--forceall", "--quiet", "rules"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = run(STUDY, "--dry-run", "--forceall", "--quiet", "rules")
+    assert result.returncode == 0, output(result)
     for rule in ("simulate", "screen_anonymity", "ingest_survey", "compare_contrasts", "manifest"):
         assert rule in result.stdout, result.stdout
     config = yaml.safe_load((STUDY / "config" / "config.yaml").read_text(encoding="utf-8"))
@@ -55,13 +47,8 @@ def panel(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("national")
     clean = prepare(workdir, 10_000, population_size=100_000)
     assert clean == 10_000
-    result = subprocess.run(
-        [*SNAKEMAKE, "--directory", str(workdir), "--cores", "2"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    result = run(workdir)  # another study than the bundled one: a run of its own
+    assert result.returncode == 0, output(result, 4000)
     return workdir / "results"
 
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pandas as pd
 import pyreadstat
 import pytest
 
 from coprod.raw.personal_data import Screen, deny_list_from_entries, load_deny_list
 from coprod.raw.screen import Hit, PersonalDataError, check_anonymity
-from tests.conftest import REPO
+from tests.conftest import REPO, run
 from tests.fixtures.raw import CODINGS, QUALTRICS, SAV, SEGMENTS, col, read_rows, write_rows
 
 DENY_LIST = REPO / "resources" / "deny_list.txt"
@@ -233,9 +230,6 @@ def test_missing_deny_list(study, tmp_path):
 
 
 # ---- the workflow: the screen runs first and stops everything --------------------------------
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
-
-
 @pytest.mark.workflow
 def test_workflow_stops_before_reading_raw_data(study_copy):
     planted = "jo.bloggs@example.org"
@@ -243,12 +237,7 @@ def test_workflow_stops_before_reading_raw_data(study_copy):
     rows = read_rows(path)
     rows[30][col(rows, "Q16")] = f"Contact me on {planted} please"
     write_rows(rows, path)
-    result = subprocess.run(
-        [*SNAKEMAKE, "--directory", str(study_copy), "--cores", "2"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run(study_copy)  # stops within seconds, at the screen
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert (
@@ -264,22 +253,8 @@ def test_workflow_stops_before_reading_raw_data(study_copy):
 
 
 @pytest.mark.workflow
-def test_screen_summary_holds_no_personal_data(study_copy):
-    result = subprocess.run(
-        [
-            *SNAKEMAKE,
-            "--directory",
-            str(study_copy),
-            "--cores",
-            "2",
-            "results/screening/anonymity_screen.csv",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    summary = pd.read_csv(study_copy / "results" / "screening" / "anonymity_screen.csv")
+def test_screen_summary_holds_no_personal_data(study_run):
+    summary = pd.read_csv(study_run / "results" / "screening" / "anonymity_screen.csv")
     assert list(summary.columns) == ["file", "column", "content", "rows_screened", "hits"]
     assert summary["hits"].eq(0).all() and len(summary) == 12
     assert set(summary["column"]) == {

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -28,7 +25,7 @@ from coprod.validation.conditions import (
 from coprod.validation.design import ESTIMATE_COLUMNS
 from coprod.validation.summary import cluster_mean, summarise, summary_markdown
 from coprod.validation.truth import attach_truth, staff_population
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_study, output, run
 
 
 @pytest.fixture(scope="module")
@@ -318,7 +315,6 @@ def test_summary_rates_are_cluster_means_of_unbalanced_replicates():
 
 # --------------------------------------------------------------------------- the workflow
 
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
 MIN_COUNT = 100  # tests (or CIs) of a method in the reduced run for its rate to be judged
 REDUCED = {
     "n_replicates": 8,
@@ -333,21 +329,19 @@ REDUCED = {
 
 @pytest.fixture(scope="module")
 def reduced_validation(tmp_path_factory):
-    """A reduced validation run through Snakemake in a copy of the study."""
-    workdir = tmp_path_factory.mktemp("validation")
-    shutil.copytree(REPO / "config", workdir / "config")
-    shutil.copytree(REPO / "resources", workdir / "resources")
+    """A reduced validation run through Snakemake in a copy of the study.
+
+    Not the session's run (tests/conftest.py): `validation` is a target of its own, outside
+    the default one, and it validates the analyses with the study's full-size settings
+    (`compare.n_mc`), which the session's run reduces.
+    """
+    workdir = copy_study(tmp_path_factory.mktemp("validation"))
     path = workdir / "config" / "config.yaml"
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
     config["validation"].update(REDUCED)
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    result = subprocess.run(
-        [*SNAKEMAKE, "--directory", str(workdir), "--cores", "2", "validation"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-4000:]
+    result = run(workdir, "validation")
+    assert result.returncode == 0, output(result, 4000)
     return workdir / "results" / "validation"
 
 

@@ -2,71 +2,44 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.conftest import REPO
+from coprod.imports import imported_modules, library_files, module_file
+from coprod.registry import jobs
+from tests.conftest import REPO, output, reduced_study, run
 
 pytestmark = pytest.mark.workflow
-SNAKEMAKE = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
 
 
-def run(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*SNAKEMAKE, "--directory", str(workdir), "--cores", "2", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def _reduced_study(folder: Path) -> Path:
-    """A copy of the study with fewer bootstrap resamples: the same DAG, faster."""
-    shutil.copytree(REPO / "config", folder / "config")
-    shutil.copytree(REPO / "resources", folder / "resources")
-    path = folder / "config" / "config.yaml"
-    config = yaml.safe_load(path.read_text())
-    config["reliability"]["n_boot"] = 200
-    config["intercoder"]["n_boot"] = 200
-    config["compare"].update({"n_mc": 1000, "ordinal": False})
-    path.write_text(yaml.safe_dump(config, sort_keys=False))
-    return folder
-
-
-@pytest.fixture(scope="module")
-def full_run(tmp_path_factory):
-    """The whole study, run in another working directory than the repository."""
-    work = _reduced_study(tmp_path_factory.mktemp("first_run"))
-    result = run(work)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return work
-
-
-def test_runs_from_another_working_directory(full_run):
-    manifest = (full_run / "results" / "MANIFEST.sha256").read_text().splitlines()
+def test_runs_from_another_working_directory(study_run):
+    manifest = (study_run / "results" / "MANIFEST.sha256").read_text().splitlines()
     paths = [line.split("  ", 1)[1] for line in manifest]
     tables = [p for p in paths if p.startswith("results/exhibits/tables/")]
     figures = [p for p in paths if p.startswith("results/exhibits/figures/")]
     assert len([p for p in tables if p.endswith(".csv")]) >= 12
     assert len([p for p in figures if p.endswith(".png")]) == 7
-    assert all((full_run / p).exists() for p in paths)
-    assert (full_run / "results" / "exhibits" / "numbers.tex").exists()
-    assert (full_run / "results" / "provenance" / "versions.txt").exists()
-    assert not (full_run / "results" / "ingest" / "comment").exists()
+    assert all((study_run / p).exists() for p in paths)
+    assert (study_run / "results" / "exhibits" / "numbers.tex").exists()
+    assert (study_run / "results" / "provenance" / "versions.txt").exists()
+    assert not (study_run / "results" / "ingest" / "comment").exists()
 
 
-def test_two_clean_runs_give_the_same_manifest(full_run, tmp_path):
-    second = _reduced_study(tmp_path)
+def test_two_clean_runs_give_the_same_manifest(study_run, tmp_path):
+    # The one second run of the whole study: reproducibility needs a run of its own.
+    second = reduced_study(tmp_path)
     result = run(second)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    first = (full_run / "results" / "MANIFEST.sha256").read_text()
+    assert result.returncode == 0, output(result)
+    first = (study_run / "results" / "MANIFEST.sha256").read_text()
     assert (second / "results" / "MANIFEST.sha256").read_text() == first
-    manifest = full_run / "results" / "MANIFEST.sha256"
+    manifest = study_run / "results" / "MANIFEST.sha256"
     check = subprocess.run(
         [sys.executable, "-m", "coprod.provenance", "check", str(manifest)],
         cwd=second,
@@ -79,10 +52,10 @@ def test_two_clean_runs_give_the_same_manifest(full_run, tmp_path):
     assert check.stdout.splitlines()[-1] == f"{total} of {total} files identical to {manifest}"
 
 
-def test_report_holds_every_exhibit_with_its_caption(full_run):
-    result = run(full_run, "--report", "results/report.html")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    html = (full_run / "results" / "report.html").read_text(encoding="utf-8")
+def test_report_holds_every_exhibit_with_its_caption(run_copy):
+    result = run(run_copy, "--report", "results/report.html")
+    assert result.returncode == 0, output(result)
+    html = (run_copy / "results" / "report.html").read_text(encoding="utf-8")
     for name in (
         "table01_sample_composition",
         "table08_service_classes",
@@ -94,15 +67,112 @@ def test_report_holds_every_exhibit_with_its_caption(full_run):
         assert name in html, name
 
 
-def test_no_op_rerun_does_nothing(full_run):
-    result = run(full_run, "--dry-run")
-    assert result.returncode == 0
+def test_no_op_rerun_does_nothing(study_run):
+    result = run(study_run, "--dry-run")
+    assert result.returncode == 0, output(result)
     assert "Nothing to be done" in result.stdout + result.stderr
+
+
+# ---- staleness by the import graph -----------------------------------------------------------
+
+# A module some rules run only through another module they import: the table and figure
+# jobs import coprod.exhibits.formatting through model, protection or labels, or directly.
+INDIRECT = Path("coprod", "exhibits", "formatting.py")
+
+
+def written_rules() -> dict[str, Path]:
+    """The rules written by hand in workflow/rules/*.smk, with the script each runs (the
+    registered jobs' rules are generated by a loop and run workflow/scripts/job.py)."""
+    scripts = {}
+    for smk in sorted((REPO / "workflow" / "rules").glob("*.smk")):
+        text = smk.read_text(encoding="utf-8")
+        for name, body in re.findall(r"^rule (\w+):\n(.*?)(?=^\S|\Z)", text, re.M | re.S):
+            script = re.search(r'script:\s*"\.\./scripts/(\w+\.py)"', body)
+            if script:
+                scripts[name] = REPO / "workflow" / "scripts" / script.group(1)
+    return scripts
+
+
+def rules_running(path: Path) -> set[str]:
+    """Every rule whose job imports ``path``, directly or through other modules."""
+    names = {job.name for job in jobs() if path in library_files(*job.modules)}
+    for name, script in written_rules().items():
+        modules = imported_modules(script, f"scripts.{script.stem}")
+        if modules and path in library_files(*modules):
+            names.add(name)
+    return names
+
+
+def reasons(dry_run: str) -> dict[str, str]:
+    """Rule name -> the reason a dry run gives for running its job(s)."""
+    found: dict[str, str] = {}
+    for block in re.split(r"^(?=(?:local)?rule \w+:$)", dry_run, flags=re.M):
+        name = re.match(r"(?:local)?rule (\w+):$", block, re.M)
+        reason = re.search(r"^\s+reason: (.*)$", block, re.M)
+        if name and reason:
+            found[name.group(1)] = found.get(name.group(1), "") + reason.group(1)
+    return found
+
+
+def test_editing_a_module_imported_indirectly_reruns_exactly_the_jobs_that_run_it(
+    study_run, tmp_path
+):
+    target = REPO / "src" / INDIRECT
+    expected = rules_running(target)
+    indirect = {
+        job.name
+        for job in jobs()
+        if job.name in expected
+        and all(
+            target not in {module_file(name) for name in imported_modules(path, module)}
+            for module in job.modules
+            if (path := module_file(module)) != target
+        )
+    }
+    assert indirect, f"no job imports {INDIRECT} only through another module"
+    assert expected != {job.name for job in jobs()}, "every job imports it: nothing to show"
+
+    # The workflow's code, copied (mtimes kept) so the module can be made newer than every
+    # output of the session run without touching the repository.
+    code = tmp_path / "code"
+    code.mkdir()
+    shutil.copy2(REPO / "Snakefile", code / "Snakefile")
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for folder in ("workflow", "src"):
+        shutil.copytree(REPO / folder, code / folder, ignore=ignore)
+    if (REPO / "environment.yml").exists():
+        shutil.copy2(REPO / "environment.yml", code / "environment.yml")
+    env = {**os.environ, "PYTHONPATH": str(code / "src")}
+    now = time.time() + 60
+    os.utime(code / "src" / INDIRECT, (now, now))
+    # mtime only: the library inputs' paths are the copy's, not those the run recorded
+    result = run(
+        study_run, "--dry-run", "--rerun-triggers", "mtime", snakefile=code / "Snakefile", env=env
+    )
+    assert result.returncode == 0, output(result)
+    scheduled = reasons(result.stdout + result.stderr)
+    # Every job that runs the module reruns; Snakemake names the module as the reason of
+    # each, except where an input rewritten by another stale job is reason enough.
+    assert expected <= scheduled.keys(), output(result)
+    changed = f"Updated input files: {code / 'src' / INDIRECT}"
+    for name in expected:
+        assert changed in scheduled[name] or "updated by another job" in scheduled[name], name
+    assert indirect & {name for name, reason in scheduled.items() if changed in reason}
+    # Any other job reruns only because one of its inputs is rewritten by a stale job.
+    for name, reason in scheduled.items():
+        if name not in expected:
+            assert reason.startswith("Input files updated by another job"), (name, reason)
+            assert "Updated input files" not in reason, (name, reason)
+    analyses = {job.name for job in jobs() if job.stage == "compare"}
+    assert not scheduled.keys() & (analyses | {"scale_reliability", "exclusions", "score"})
+
+
+# ---- other targets and bad input: runs of their own ------------------------------------------
 
 
 def test_simulate_target_regenerates_the_bundled_study(study_copy):
     result = run(study_copy, "simulate")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, output(result)
     bundled = sorted((REPO / "resources" / "raw").iterdir())
     assert bundled, "resources/raw/ is empty"
     for path in bundled:
