@@ -137,6 +137,18 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Reported:
+    """An output of a records job shown in the HTML report: its ``output`` name, the
+    report's ``category``, the caption file ``workflow/report/<caption>.rst`` and what
+    it ``shows``."""
+
+    output: str
+    category: str
+    caption: str
+    shows: str
+
+
+@dataclass(frozen=True)
 class Job:
     """One job of the workflow: a rule named ``name`` that runs ``function``.
 
@@ -145,7 +157,8 @@ class Job:
     named data files it reads (the study's resources are added when ``study`` is true);
     ``settings(config)`` the config values it takes; ``kind`` one of :data:`KINDS`.
     A records job names its ``outputs(config)``; an exhibit lists its ``parts`` and its
-    report ``section``. ``write`` names a writer other than its kind's (for outputs that
+    report ``section``; a records job may show one output in the report (``reported``).
+    ``write`` names a writer other than its kind's (for outputs that
     are neither Parquet records nor tables nor figures, such as the cited numbers).
     """
 
@@ -160,6 +173,7 @@ class Job:
     section: str = ""
     study: bool = True
     write: str = ""
+    reported: Reported | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -244,7 +258,8 @@ def write_records(
 def run(snakemake: Any, function: str | None = None) -> None:
     """Run one job inside a Snakemake script: load, call, write, with stderr in the log.
 
-    ``function`` defaults to the rule's ``params.function``; the settings are
+    ``study`` is None for a job registered with ``study=False``. ``function`` defaults
+    to the rule's ``params.function``; the settings are
     ``params.settings``; ``params.writer`` names the function that writes the result
     (:data:`WRITERS`) and ``params.render`` its options (``csv_digits``
     for tables, ``style`` for figures).
@@ -254,7 +269,10 @@ def run(snakemake: Any, function: str | None = None) -> None:
     with logged(snakemake):
         params = snakemake.params
         named = dict(snakemake.input.items())
-        study = load_study({key: named[key] for key in RESOURCE_KEYS})
+        # A job registered with study=False gets no resources as inputs, and no study.
+        study = (
+            load_study({k: named[k] for k in RESOURCE_KEYS}) if RESOURCE_KEYS[0] in named else None
+        )
         job = resolve(function or params.function)
         result = job(study, data_inputs(named), params.settings)
         write = resolve(params.writer)

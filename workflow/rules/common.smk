@@ -66,7 +66,8 @@ def job_inputs(job):
 
 
 def job_outputs(job):
-    """A job's outputs; an exhibit's CSV tables and PNG figures go into the report."""
+    """A job's outputs; an exhibit's CSV tables and PNG figures go into the report, and
+    the one output a records job names (job.reported)."""
     outputs = job.outputs(config)
     for part in job.parts:
         if job.kind == "table":
@@ -79,6 +80,15 @@ def job_outputs(job):
             subcategory=job.section or None,
             caption=f"../report/{part.stem}.rst",
             labels={**labels, "Shows": part.title},
+        )
+    shown = job.reported
+    if shown:
+        path = outputs[shown.output]
+        outputs[shown.output] = report(
+            path,
+            category=shown.category,
+            caption=f"../report/{shown.caption}.rst",
+            labels={"File": Path(path).name, "Shows": shown.shows},
         )
     return outputs
 

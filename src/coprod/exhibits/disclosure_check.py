@@ -175,9 +175,12 @@ def scan_published(
     return "\n".join(lines) + "\n"
 
 
-def disclosure_check(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
+def disclosure_check(
+    study: Study | None, inputs: Mapping[str, Any], settings: Mapping[str, Any]
+) -> str:
     """The job: scan ``inputs`` ``tables`` (CSVs), ``sidecars`` and ``numbers`` with
     ``settings["min_cell"]``; the report, or :class:`SmallCellError` (also on the terminal).
+    It reads no resource (registered with ``study=False``: ``study`` is None).
     """
     tables = list(zip(inputs["tables"], inputs["sidecars"], strict=True))
     try:

@@ -10,7 +10,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from coprod.exhibits import table_number
-from coprod.jobs import FIGURE_STYLE_KEYS, TABLE_DIR, Config, FromConfig, Job, Part, from_config
+from coprod.jobs import (
+    FIGURE_STYLE_KEYS,
+    TABLE_DIR,
+    Config,
+    FromConfig,
+    Job,
+    Part,
+    Reported,
+    from_config,
+)
 
 # ---- tables -------------------------------------------------------------------------------
 
@@ -226,6 +235,7 @@ NUMBERS = Job(
         "tex": "results/exhibits/numbers.tex",
     },
     write="coprod.exhibits.numbers:write_numbers",
+    reported=Reported("json", "Numbers", "numbers", "Numbers cited in the text"),
 )
 """The numbers the paper's text cites (``numbers.json`` and LaTeX macros)."""
 
@@ -243,6 +253,8 @@ DISCLOSURE_CHECK = Job(
     settings=from_config({"min_cell": "disclosure.min_cell"}),
     outputs_of=lambda config: {"report": "results/exhibits/disclosure_check.txt"},
     write="coprod.exhibits.disclosure_check:write_report",
+    study=False,
+    reported=Reported("report", "Disclosure control", "disclosure_check", "Small-cell scan"),
 )
 """Last: no count of people under the minimum cell size leaves the pipeline."""
 
