@@ -14,13 +14,13 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.analyses.records import read_frame
 from coprod.resources import Codebook, Study
 from coprod.vocabulary import BINARY_TYPES
 
 __all__ = [
     "add_mean_scores",
     "item_catalogue",
+    "read_frame",
     "role_scores",
     "score_catalogue",
     "scored_survey",
@@ -196,10 +196,20 @@ def add_mean_scores(
     return data, pd.concat([catalogue, *rows]) if rows else catalogue
 
 
+def read_frame(inputs: Mapping[str, Any], name: str) -> pd.DataFrame:
+    """A job's input ``name``: read from its Parquet path, or taken as it is if a frame.
+
+    >>> read_frame({"scores": pd.DataFrame({"s": [1]})}, "scores")["s"].tolist()
+    [1]
+    """
+    value = inputs[name]
+    return value if isinstance(value, pd.DataFrame) else pd.read_parquet(value)
+
+
 def scored_survey(study: Study, inputs: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A comparison job's scored responses (its input ``scores``) and their catalogue.
 
     The input is a Parquet path (the workflow) or a frame (the validation study),
-    read with :func:`coprod.analyses.records.read_frame`.
+    read with :func:`read_frame`.
     """
     return read_frame(inputs, "scores"), score_catalogue(study.codebook)

@@ -26,13 +26,12 @@ import numpy as np
 import pandas as pd
 import scipy.stats as st
 
-from coprod.analyses.catalogue import item_catalogue, role_scores, scored_survey
+from coprod.analyses.catalogue import item_catalogue, read_frame, role_scores, scored_survey
 from coprod.analyses.records import (
     adjusted,
     empty_record,
     finalise,
     outcome_labels,
-    read_frame,
     share_record,
     subsets,
 )

@@ -37,14 +37,13 @@ import numpy as np
 import pandas as pd
 import scipy.stats as st
 
-from coprod.analyses.catalogue import role_scores, scored_survey
+from coprod.analyses.catalogue import read_frame, role_scores, scored_survey
 from coprod.analyses.records import (
     adjusted,
     attempt,
     column_levels,
     empty_record,
     finalise,
-    read_frame,
     share_record,
 )
 from coprod.clean import case_attribute_values

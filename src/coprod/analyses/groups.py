@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.analyses.catalogue import item_catalogue, scored_survey, scores_of
+from coprod.analyses.catalogue import item_catalogue, read_frame, scored_survey, scores_of
 from coprod.analyses.records import (
     adjusted,
     attempt,
@@ -21,7 +21,6 @@ from coprod.analyses.records import (
     finalise,
     monte_carlo,
     outcome_labels,
-    read_frame,
 )
 from coprod.resources import Study
 from coprod.stats.contingency import chi_square

@@ -23,9 +23,9 @@ Tests that cannot be computed
     row with NaN and the reason in ``method`` (:func:`attempt`), and a warning on
     stderr: one small group does not stop the comparisons.
 Inputs
-    A job reads its named inputs with :func:`read_frame`, which takes a Parquet path
-    (the workflow) or a DataFrame (the validation study, which runs the same jobs on
-    each simulated data set without writing it out).
+    A job reads its named inputs with :func:`coprod.analyses.catalogue.read_frame`,
+    which takes a Parquet path (the workflow) or a DataFrame (the validation study,
+    which runs the same jobs on each simulated data set without writing it out).
 """
 
 from __future__ import annotations
@@ -50,20 +50,9 @@ __all__ = [
     "finalise",
     "monte_carlo",
     "outcome_labels",
-    "read_frame",
     "share_record",
     "subsets",
 ]
-
-
-def read_frame(inputs: Mapping[str, Any], name: str) -> pd.DataFrame:
-    """A job's input ``name``: read from its Parquet path, or taken as it is if a frame.
-
-    >>> read_frame({"scores": pd.DataFrame({"s": [1]})}, "scores")["s"].tolist()
-    [1]
-    """
-    value = inputs[name]
-    return value if isinstance(value, pd.DataFrame) else pd.read_parquet(value)
 
 
 def empty_record(reason: str, n: int = 0, effect: str | None = None) -> dict[str, Any]:
