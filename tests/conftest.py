@@ -8,6 +8,7 @@ default target, run once per session in a temporary folder), or a copy of it mad
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -117,6 +118,27 @@ def study() -> Study:
 def model() -> dict:
     with open(REPO / "resources" / "synthetic" / "model.yaml", encoding="utf-8") as handle:
         return yaml.safe_load(handle)
+
+
+@pytest.fixture(scope="session")
+def config() -> dict:
+    """The bundled study's config, as written (tests must not change it in place)."""
+    return yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def truth() -> dict:
+    """What the generator planted in the bundled study (``resources/raw/truth.json``)."""
+    return json.loads((REPO / "resources" / "raw" / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def synthetic(study, model):
+    """The bundled study drawn again. The responses do not depend on the population draw,
+    which comes last, so a small one (1,000) leaves them as bundled."""
+    from coprod.synthetic.study import generate
+
+    return generate(study, {**model, "population_size": 1000})
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from coprod.clean import (
     duplicates,
     straightliners,
 )
-from coprod.synthetic.study import generate
 from tests.conftest import REPO, run
 
 # The step of the flow table that should remove each planted problem.
@@ -47,12 +46,6 @@ def ingest_frame(responses: pd.DataFrame, study) -> pd.DataFrame:
         if cb.response_sets[cb.items.loc[i, "response_set"]].type == "text"
     ]
     return responses.drop(columns=["planted", *text])
-
-
-@pytest.fixture(scope="module")
-def synthetic(study, model):
-    # The responses do not depend on the population draw, which comes last.
-    return generate(study, {**model, "population_size": 1000})
 
 
 @pytest.fixture(scope="module")

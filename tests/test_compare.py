@@ -3,14 +3,12 @@ the effects planted in the bundled synthetic study (resources/raw/truth.json).""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
 from coprod.analyses.barrier_sides import barrier_sides
 from coprod.analyses.catalogue import add_mean_scores, score_catalogue, scores_of
@@ -25,9 +23,7 @@ from coprod.analyses.strategies import strategy_barrier_links, strategy_use
 from coprod.coding import consensus_codes, presence_matrix
 from coprod.jobs import resolve
 from coprod.scoring import score_responses
-from coprod.synthetic.study import generate
 from coprod.vocabulary import DESCRIPTIVE
-from tests.conftest import REPO
 from tests.reference import load_reference
 
 KEPT = ("clean", "straightliner")  # what the exclusions keep (flagged straight-liners stay)
@@ -37,25 +33,8 @@ KEPT = ("clean", "straightliner")  # what the exclusions keep (flagged straight-
 
 
 @pytest.fixture(scope="module")
-def config():
-    with open(REPO / "config" / "config.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
-@pytest.fixture(scope="module")
 def settings(config):
     return config["compare"]
-
-
-@pytest.fixture(scope="module")
-def truth():
-    return json.loads((REPO / "resources" / "raw" / "truth.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def synthetic(study, model):
-    # The bundled data: the population draw comes last, so a small one leaves it unchanged.
-    return generate(study, {**model, "population_size": 1000})
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,6 @@ from coprod.config_checks import check_config, overlapping_seeds
 from tests.conftest import REPO
 
 
-@pytest.fixture(scope="module")
-def config() -> dict:
-    # Snakemake fills the schema's defaults in; the bundled config sets every key they need.
-    return yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
-
-
 def with_key(config: dict, section: str, **values) -> dict:
     return {**config, section: {**config[section], **values}}
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
 from coprod.analyses.catalogue import score_catalogue, scores_of
 from coprod.clean import STEPS
@@ -31,7 +30,7 @@ from coprod.exhibits.rendering import (
 )
 from coprod.exhibits.tables.table01_sample_composition import sample_composition
 from coprod.exhibits.tables.table02_data_quality_flow import cumulative_mask
-from tests.conftest import REPO, output, run
+from tests.conftest import output, run
 
 TABLES = "results/exhibits/tables"
 EXHIBIT_RULES = [
@@ -68,17 +67,6 @@ PLANTED_STEP = {
 def published(study_run: Path) -> Path:
     """The session's run of the reduced study: every table, the numbers, the disclosure check."""
     return study_run
-
-
-@pytest.fixture(scope="module")
-def config() -> dict:
-    with open(REPO / "config" / "config.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
-@pytest.fixture(scope="module")
-def truth() -> dict:
-    return json.loads((REPO / "resources" / "raw" / "truth.json").read_text())
 
 
 def csv(root: Path, stem: str) -> pd.DataFrame:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,19 +9,6 @@ import pytest
 from coprod.coding import consensus_codes, presence_matrix, read_adjudication
 from coprod.errors import StudyInputError
 from coprod.reliability.tables import intercoder_table, scale_reliability_table
-from coprod.synthetic.study import generate
-from tests.conftest import REPO
-
-
-@pytest.fixture(scope="module")
-def truth():
-    return json.loads((REPO / "resources" / "raw" / "truth.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def synthetic(study, model):
-    # The responses do not depend on the population draw, which comes last.
-    return generate(study, {**model, "population_size": 1000})
 
 
 @pytest.fixture(scope="module")

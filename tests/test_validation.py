@@ -25,13 +25,7 @@ from coprod.validation.conditions import (
 from coprod.validation.design import ESTIMATE_COLUMNS
 from coprod.validation.summary import cluster_mean, summarise, summary_markdown
 from coprod.validation.truth import attach_truth, staff_population
-from tests.conftest import REPO, copy_study, output, run
-
-
-@pytest.fixture(scope="module")
-def config():
-    with open(REPO / "config" / "config.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+from tests.conftest import copy_study, output, run
 
 
 @pytest.fixture(scope="module")
