@@ -46,3 +46,23 @@ def load_reference(name: str) -> dict[str, Any]:
     if name not in cases:
         raise KeyError(f"no reference case {name!r} in {reference_path()}; has {sorted(cases)}")
     return cases[name]
+
+
+def assert_matches(case: dict[str, Any], computed: dict[str, Any], skipped: Any = ()) -> None:
+    """Every expected key of a reference case is computed within its tolerance, or listed
+    in ``skipped`` (deliberately not computed, with the reason where the caller keeps it)."""
+    import numpy as np
+
+    unaccounted = set(case["expected"]) - set(computed) - set(skipped)
+    assert not unaccounted, (
+        f"{case['name']}: expected keys neither computed nor listed as not computed: "
+        f"{sorted(unaccounted)} (computed {sorted(computed)})"
+    )
+    for key, value in computed.items():
+        np.testing.assert_allclose(
+            value,
+            case["expected"][key],
+            rtol=0,
+            atol=case["tolerance"][key],
+            err_msg=f"{case['name']}: {key}",
+        )

@@ -32,7 +32,7 @@ from coprod.stats.models import ols_standardised, ordinal_logit
 from coprod.stats.multiplicity import adjust_p
 from coprod.stats.records import pingouin_row, to_frame
 from coprod.vocabulary import RECORD_COLUMNS
-from tests.reference import reference_cases
+from tests.reference import assert_matches, reference_cases
 
 # Expected keys of the reference file that coprod.stats deliberately does not compute.
 NOT_COMPUTED = {
@@ -59,18 +59,8 @@ def _cases(statistic: str) -> list[dict]:
 def _assert_matches(case: dict, computed: dict) -> None:
     """Every expected key is either computed and within tolerance, or listed as not computed."""
     skipped = NOT_COMPUTED[case["statistic"]]
-    assert set(case["expected"]) == set(computed) | set(skipped), (
-        f"{case['name']}: expected keys {sorted(case['expected'])}, computed "
-        f"{sorted(computed)}, deliberately not computed {sorted(skipped)}"
-    )
-    for key, value in computed.items():
-        np.testing.assert_allclose(
-            value,
-            case["expected"][key],
-            rtol=0,
-            atol=case["tolerance"][key],
-            err_msg=f"{case['name']}: {key}",
-        )
+    assert set(case["expected"]) == set(computed) | set(skipped), case["name"]
+    assert_matches(case, computed, skipped)
 
 
 def _long(groups: dict[str, list[float]]) -> tuple[list[float], list[str]]:
