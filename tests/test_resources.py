@@ -75,35 +75,29 @@ def test_codebook_with_unknown_response_set(study_copy):
     )
 
 
-def test_codebook_with_unknown_construct(study_copy):
-    paths = _break(
-        study_copy,
-        "codebook.yaml",
-        "{id: B9_3, export_id: Q6_27, block: B, construct: B9",
-        "{id: B9_3, export_id: Q6_27, block: B, construct: B99",
-    )
-    assert _message(paths).endswith(
-        "items[31] (id 'B9_3'): construct 'B99' is not defined under constructs."
-    )
-
-
-def test_codebook_with_duplicate_item_id(study_copy):
-    paths = _break(study_copy, "codebook.yaml", "{id: B1_2,", "{id: B1_1,")
-    assert _message(paths).endswith(
-        "items[6] (id 'B1_1'): this item id is used twice; item ids must be unique."
-    )
-
-
-def test_codebook_with_missing_required_field(study_copy):
-    paths = _break(
-        study_copy,
-        "codebook.yaml",
-        "block: G, role: attention_check, expected_code: 4,",
-        "block: G, role: attention_check,",
-    )
-    assert _message(paths).endswith(
-        "an attention check needs 'expected_code', the answer it instructs."
-    )
+@pytest.mark.parametrize(
+    ("old", "new", "ending"),
+    [
+        (  # a construct the codebook does not define
+            "{id: B9_3, export_id: Q6_27, block: B, construct: B9",
+            "{id: B9_3, export_id: Q6_27, block: B, construct: B99",
+            "items[31] (id 'B9_3'): construct 'B99' is not defined under constructs.",
+        ),
+        (  # an item id used twice
+            "{id: B1_2,",
+            "{id: B1_1,",
+            "items[6] (id 'B1_1'): this item id is used twice; item ids must be unique.",
+        ),
+        (  # an attention check without the answer it instructs
+            "block: G, role: attention_check, expected_code: 4,",
+            "block: G, role: attention_check,",
+            "an attention check needs 'expected_code', the answer it instructs.",
+        ),
+    ],
+    ids=["unknown_construct", "duplicate_item_id", "missing_expected_code"],
+)
+def test_codebook_error_names_the_item(study_copy, old, new, ending):
+    assert _message(_break(study_copy, "codebook.yaml", old, new)).endswith(ending)
 
 
 def test_codebook_yaml_syntax_error_names_line(study_copy):
