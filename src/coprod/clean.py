@@ -84,6 +84,10 @@ RECEIVED = "received"
 UNKNOWN_CASE = "unknown"
 ALL = "all"
 FLAG_COLUMNS: tuple[str, ...] = (*STEPS[:5], "straightliner_fast", STEPS[5])
+FLOW_STEP = ("sample", "case", "step", "step_number")
+"""Where a row of the flow table is (a sample and a case, or all) and which step it is."""
+FLOW_COLUMNS = (*FLOW_STEP, "enabled", "excluded", "remaining", "flagged_kept")
+"""The flow table's columns: the step, whether it is on, and how many it excluded and left."""
 # Registry columns that describe a case in words rather than classify it.
 _NOT_ATTRIBUTES = ("case_id", "code", "label", "description")
 
@@ -568,19 +572,7 @@ def flow_table(
                 rows.append(
                     (sample_level, case_level, name, number, enabled, excluded, remaining, kept)
                 )
-    flow = pd.DataFrame(
-        rows,
-        columns=[
-            "sample",
-            "case",
-            "step",
-            "step_number",
-            "enabled",
-            "excluded",
-            "remaining",
-            "flagged_kept",
-        ],
-    )
+    flow = pd.DataFrame(rows, columns=list(FLOW_COLUMNS))
     flow["sample"] = pd.Categorical(flow["sample"], categories=[*samples, ALL])
     flow["case"] = pd.Categorical(flow["case"], categories=[*case_levels, ALL])
     flow["step"] = pd.Categorical(flow["step"], categories=[RECEIVED, *STEPS])
