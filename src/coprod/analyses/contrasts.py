@@ -6,7 +6,7 @@ Two-group contrasts
     Each contrast (e.g. service class) compares level x with level y of a column:
     the primary test is Mann-Whitney with the rank-biserial r (positive: x higher);
     the robustness evidence is Hedges' g with Welch's t (non-binary scores) and a
-    proportional-odds logistic regression (:func:`coprod.stats.ordinal_logit`) of
+    proportional-odds logistic regression (:func:`coprod.stats.models.ordinal_logit`) of
     the score on x vs y with fixed effects. The ordinal model is fitted to the
     *scale score itself*, its observed distinct values (1, 1.33, ..., 5) taken as
     ordered categories (a cumulative-link model for a many-valued outcome, Liu,

@@ -52,7 +52,7 @@ def describe_cells(
 
     For every combination of the levels of the ``split`` columns (e.g. service class
     and case, in category order, unobserved combinations kept with n = 0), the
-    scores are described with :func:`coprod.compare.describe` pooled and per level
+    scores are described with :func:`coprod.analyses.describe.describe` pooled and per level
     of ``within`` (e.g. stakeholder group): the same means as the paper's tables.
 
     Returns

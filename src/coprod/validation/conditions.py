@@ -150,7 +150,7 @@ def condition_model(
 def replicate_model(model: Mapping[str, Any], study: Study) -> dict[str, Any]:
     """The model a replicate is drawn from: a token population and minimal focus groups.
 
-    :func:`coprod.synthetic.generate` draws the survey responses first, then the focus
+    :func:`coprod.synthetic.study.generate` draws the survey responses first, then the focus
     groups, then a population for ``truth.json``, all from one random stream. The
     responses therefore do not depend on the later two, and a replicate needs neither:
     the population shrinks to the study's own size and every focus group to one

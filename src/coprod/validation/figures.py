@@ -367,7 +367,7 @@ def validation_figures(
     conditions : mapping
         Config ``validation.conditions`` (for the legend, :func:`condition_legend`).
     style : mapping, optional
-        :func:`coprod.figures.style_from_config`.
+        :func:`coprod.exhibits.figures.style.style_from_config`.
 
     Returns
     -------

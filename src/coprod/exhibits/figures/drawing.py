@@ -3,7 +3,7 @@ estimates with their CIs, and the legend entries that say what a filled marker m
 
 Decisions
 ---------
-- Masked cells (:func:`coprod.disclosure.suppress_small_cells`) are drawn hatched and
+- Masked cells (:func:`coprod.exhibits.protection.suppress_small_cells`) are drawn hatched and
   labelled in a legend; primary and secondary suppression look the same, so the
   figure does not point at the small cell.
 - Significance (an adjusted p under ``alpha``) is shown by a filled marker, a

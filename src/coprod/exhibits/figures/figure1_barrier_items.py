@@ -7,7 +7,7 @@ level of ``figures: figure1_barrier_items: by``, drawn by :func:`diverging_bars`
 Decisions
 ---------
 - A bar resting on fewer than ``disclosure: min_cell`` answers stops the job
-  (:class:`coprod.disclosure.SmallCellError`) rather than being drawn or hidden: the
+  (:class:`coprod.exhibits.protection.SmallCellError`) rather than being drawn or hidden: the
   remedy is a coarser ``by``, which the error names.
 """
 

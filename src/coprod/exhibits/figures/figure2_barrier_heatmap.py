@@ -147,7 +147,7 @@ def mean_heatmap(
     ``group_labels`` (e.g. stakeholder groups). Columns are the outcomes of
     ``outcome_labels`` in that order; a narrow column at the right of each panel gives
     the responses in the cell. Cells are masked with
-    :func:`coprod.disclosure.suppress_small_cells` (``min_cell``): the groups' answer
+    :func:`coprod.exhibits.protection.suppress_small_cells` (``min_cell``): the groups' answer
     counts of each block with the pooled count as the visible row total, and the
     column totals over the blocks of a panel, for every outcome; the responses column
     likewise. Masked cells are NaN in the drawn image and hatched.

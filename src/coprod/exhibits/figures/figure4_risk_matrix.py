@@ -195,7 +195,7 @@ def risk_scatter(
     short_labels : mapping, optional
         Risk id -> the short label printed at its markers (default: the id).
     min_cell : int
-        Counts under this are masked (:func:`coprod.disclosure.suppress_small_cells`,
+        Counts under this are masked (:func:`coprod.exhibits.protection.suppress_small_cells`,
         each count across the levels, the pooled count as the visible total): a risk
         whose share or mean is masked in a level is left out there, and named in a note.
     reference : (float, str), optional

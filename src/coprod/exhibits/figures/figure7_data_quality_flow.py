@@ -109,7 +109,7 @@ def flow_diagram(
     table gives received, excluded and included per level of each breakdown column
     (e.g. case, sample), pooled over the other columns.
 
-    Every count goes through :func:`coprod.disclosure.suppress_small_cells`: the
+    Every count goes through :func:`coprod.exhibits.protection.suppress_small_cells`: the
     steps' exclusions with the total excluded as the visible column total, and the
     side table's excluded and included counts with the received count as the visible
     row total (and the pooled counts as column totals).

@@ -115,7 +115,7 @@ def group_descriptives(
 ) -> pd.DataFrame:
     """n, mean (and the count of yes of a 0/1 score) per outcome, pooled and per level.
 
-    The same n and mean as :func:`coprod.compare.describe` (the answered values).
+    The same n and mean as :func:`coprod.analyses.describe.describe` (the answered values).
     """
     groups = as_text(scores[column])
     members = {POOLED: np.ones(len(scores), dtype=bool)}
