@@ -14,8 +14,13 @@ report: "workflow/report/workflow.rst"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/registered.smk"
 include: "workflow/rules/report.smk"
-include: "workflow/rules/simulate.smk"
-include: "workflow/rules/validation.smk"
+
+
+# The synthetic study's targets, only where the config names its generative model.
+if config["synthetic"]["model"]:
+
+    include: "workflow/rules/simulate.smk"
+    include: "workflow/rules/validation.smk"
 
 
 rule all:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
 import pytest
 import yaml
 
-from coprod.config_checks import check_config, overlapping_seeds
-from tests.conftest import REPO
+from coprod.config_checks import check_config, input_files, missing_files, overlapping_seeds
+from tests.conftest import REPO, output, run
 
 
 def with_key(config: dict, section: str, **values) -> dict:
@@ -89,3 +90,53 @@ def test_the_workflow_stops_on_a_failed_check_before_any_job(study_copy):
 def test_the_checks_import_no_pandas():
     code = "import sys, coprod.config_checks; assert 'pandas' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_missing_input_file_is_named_with_its_key(config, tmp_path):
+    message = (
+        "my.yaml: 1 input file(s) not found (from {root}): "
+        "raw.survey[1].path: 'resources/raw/nowhere.sav'. Fix the path in the config, or "
+        "put the file there; a run reads nothing before every input is found."
+    )
+    survey = [
+        config["raw"]["survey"][0],
+        {**config["raw"]["survey"][1], "path": "resources/raw/nowhere.sav"},
+    ]
+    broken = with_key(config, "raw", survey=survey)
+    assert missing_files(broken, REPO) == {"raw.survey[1].path": "resources/raw/nowhere.sav"}
+    with pytest.raises(ValueError, match=f"^{re.escape(message.format(root=REPO))}$"):
+        check_config(broken, source="my.yaml", root=REPO)
+    # Looked for where the run works: from elsewhere, every file is missing.
+    assert len(missing_files(config, tmp_path)) == len(input_files(config))
+
+
+def test_files_a_rule_makes_are_not_checked_at_parse_time(config):
+    made = [
+        {**entry, "path": f"results/synthetic/{i}.csv"}
+        for i, entry in enumerate(config["raw"]["survey"])
+    ]
+    assert missing_files(with_key(config, "raw", survey=made), REPO) == {}
+
+
+def test_a_wrong_raw_path_stops_a_run_whose_results_exist(run_copy):
+    path = run_copy / "config" / "config.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["raw"]["focus_group_codings"] = "resources/raw/codings_typo.csv"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    result = run(run_copy, "--dry-run")
+    assert result.returncode != 0
+    assert "raw.focus_group_codings: 'resources/raw/codings_typo.csv'" in output(result)
+
+
+def test_a_study_without_a_synthetic_model_runs_and_has_no_simulate_target(study_copy):
+    path = study_copy / "config" / "config.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del config["synthetic"]
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    shutil.rmtree(study_copy / "resources" / "synthetic")
+    planned = run(study_copy, "--dry-run")
+    assert planned.returncode == 0, output(planned)
+    assert "manifest" in planned.stdout
+    simulate = run(study_copy, "--dry-run", "simulate")
+    assert simulate.returncode != 0
+    assert "simulate" in output(simulate)

@@ -16,13 +16,21 @@ ValueError: config/config.yaml: compare names the families [...], which are not 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from coprod.analyses.registry import ANALYSES, family_names, job_named
 from coprod.jobs import Config
 
+RULE_MADE = "results/"
+"""Paths under this folder are made by a rule (the national panel's simulated exports):
+they are checked when made, not when the workflow parses."""
+
 __all__ = [
+    "RULE_MADE",
     "breakdowns_without",
     "check_config",
     "clashing_contrasts",
+    "missing_files",
     "overlapping_seeds",
     "undefined_families",
 ]
@@ -85,13 +93,54 @@ def overlapping_seeds(config: Config) -> list[tuple[str, str]]:
     ]
 
 
-def check_config(config: Config, source: str = "config/config.yaml") -> None:
+def input_files(config: Config) -> dict[str, str]:
+    """Every file the config names as an input, by its key: the resources, the raw
+    exports, the deny list, the adjudication file and the synthetic model (the last
+    three where the config names one)."""
+    raw = config["raw"]
+    named = {f"resources.{key}": path for key, path in config["resources"].items()}
+    named |= {f"raw.survey[{i}].path": entry["path"] for i, entry in enumerate(raw["survey"])}
+    named |= {f"raw.{key}": raw[key] for key in ("focus_group_segments", "focus_group_codings")}
+    optional = {
+        "screening.deny_list": config.get("screening", {}).get("deny_list"),
+        "intercoder.adjudication": config.get("intercoder", {}).get("adjudication"),
+        "synthetic.model": config.get("synthetic", {}).get("model"),
+    }
+    return named | {key: path for key, path in optional.items() if path}
+
+
+def missing_files(config: Config, root: Path | None = None) -> dict[str, str]:
+    """The input files (:func:`input_files`) that are not there or cannot be read,
+    relative to ``root`` (the working directory); files a rule makes are left out."""
+    root = root or Path.cwd()
+    return {
+        key: path
+        for key, path in input_files(config).items()
+        if not str(path).startswith(RULE_MADE) and not (root / path).is_file()
+    }
+
+
+def check_config(
+    config: Config, source: str = "config/config.yaml", root: Path | None = None
+) -> None:
     """Raise a ``ValueError`` naming ``source`` and the key for the first problem found.
 
-    Checks: families used but not defined under ``compare.families``; a contrast named
+    Checks: every input file the config names is there (relative to ``root``, the
+    working directory by default), whether or not results exist
+    (:func:`missing_files`); families used but not defined under ``compare.families``; a
+    contrast named
     like another output of ``results/compare/``; ``exhibits.by`` missing from a
     breakdown the tables read; validation conditions with overlapping seeds.
     """
+    missing = missing_files(config, root)
+    if missing:
+        listed = "; ".join(f"{key}: '{path}'" for key, path in missing.items())
+        raise ValueError(
+            f"{source}: {len(missing)} input file(s) not found (from {root or Path.cwd()}): "
+            f"{listed}. "
+            "Fix the path in the config, or put the file there; a run reads nothing before "
+            "every input is found."
+        )
     undefined = undefined_families(config)
     if undefined:
         raise ValueError(
