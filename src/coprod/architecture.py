@@ -44,6 +44,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "coprod.provenance",
             "coprod.resources",
             "coprod.jobs",
+            "coprod.preparation",
         ),
     ),
     ("raw input", ("coprod.raw",)),
@@ -56,7 +57,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("validation", ("coprod.validation",)),
     (
         "workflow",
-        ("coprod.preparation", "coprod.registry", "coprod.config_checks", "coprod.architecture"),
+        ("coprod.registry", "coprod.config_checks", "coprod.architecture"),
     ),
 )
 """The library's layers in DAG order: a module imports only from its own layer or above."""

@@ -1,5 +1,6 @@
 """The registry of the preparation stages: from the raw exports to the scored responses
-and their reliability, one :class:`coprod.jobs.Job` each, in DAG order.
+and their reliability, one :class:`coprod.jobs.Job` each, in DAG order; and the paths
+of the files they make, which the later registries read.
 
 The analyses (:mod:`coprod.analyses.registry`) and the exhibits
 (:mod:`coprod.exhibits.registry`) read what these jobs write.
@@ -19,7 +20,7 @@ from typing import Any
 
 from coprod.jobs import Config, FromConfig, Job, fixed, from_config, nothing
 
-__all__ = ["PREPARATION", "SCREEN"]
+__all__ = ["CODINGS", "CONSENSUS", "ITEMS", "PREPARATION", "SCORES", "SCREEN", "SEGMENTS"]
 
 SCREEN = "results/screening/anonymity_screen.csv"
 SCHEMAS = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
@@ -28,6 +29,8 @@ SEGMENTS = "results/ingest/focus_group_segments.parquet"
 CODINGS = "results/ingest/focus_group_codings.parquet"
 CLEAN = "results/clean/survey_clean.parquet"
 ITEMS = "results/scoring/items.parquet"
+SCORES = "results/scoring/scores.parquet"
+CONSENSUS = "results/reliability/consensus_codes.parquet"
 CODED = {"segments": SEGMENTS, "codings": CODINGS}
 CLEANED = {
     "clean": CLEAN,
@@ -36,7 +39,7 @@ CLEANED = {
     "flow_csv": "results/clean/flow.csv",
 }
 SCORED = {
-    "scores": "results/scoring/scores.parquet",
+    "scores": SCORES,
     "item_data": ITEMS,
     "prorated": "results/scoring/prorated.csv",
 }
@@ -188,7 +191,7 @@ PREPARATION: tuple[Job, ...] = (
         "reliability.jobs:consensus",
         "reliability",
         _coded,
-        fixed({"consensus": "results/reliability/consensus_codes.parquet"}),
+        fixed({"consensus": CONSENSUS}),
         from_config({"consensus": "intercoder.consensus"}),
     ),
 )

@@ -23,21 +23,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from coprod.jobs import Config, FromConfig, Job, fixed, from_config
+from coprod.preparation import CONSENSUS, ITEMS, SCORES
 
 __all__ = [
     "ANALYSES",
     "COMPARE_DIR",
-    "CONSENSUS",
-    "ITEMS",
-    "SCORES",
+    "compare_result",
     "families",
     "family_names",
     "job_named",
 ]
 
-SCORES = "results/scoring/scores.parquet"
-ITEMS = "results/scoring/items.parquet"
-CONSENSUS = "results/reliability/consensus_codes.parquet"
 COMPARE_DIR = "results/compare"
 
 FAMILY_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -82,9 +78,14 @@ def families(config: Config, job: str) -> dict[str, Any]:
     return {name: defined[name] for name in family_names(config["compare"], job)}
 
 
+def compare_result(stem: str) -> str:
+    """A result file of the comparisons stage, ``results/compare/<stem>.parquet``."""
+    return f"{COMPARE_DIR}/{stem}.parquet"
+
+
 def _results(**stems: str) -> dict[str, str]:
-    """Outputs by name, each ``results/compare/<stem>.parquet``."""
-    return {name: f"{COMPARE_DIR}/{stem}.parquet" for name, stem in stems.items()}
+    """Outputs by name, each a :func:`compare_result`."""
+    return {name: compare_result(stem) for name, stem in stems.items()}
 
 
 def _contrast_files(config: Config) -> dict[str, str]:
@@ -210,7 +211,7 @@ FIGURE_DATA: tuple[Job, ...] = (
         name="barrier_heatmap_cells",
         function="coprod.analyses.figure_data:heatmap_cells",
         stage="figure_data",
-        inputs=lambda config: {"scores": "results/scoring/scores.parquet"},
+        inputs=fixed({"scores": SCORES}),
         settings=lambda config: {
             "barriers": config["compare"]["scores"]["barriers_met"],
             "split": [

@@ -17,18 +17,11 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
 
 from coprod.exhibits.formatting import Render, fmt_text, is_missing
-
-Inputs = Mapping[str, Any]
-"""A job's named input files (the job contract of :mod:`coprod.jobs`)."""
-Settings = Mapping[str, Any]
-"""A job's config values (the rule's ``params.settings``)."""
 
 DASH = "–"
 """How Markdown and LaTeX show a masked cell that is not itself a small count."""

@@ -38,8 +38,8 @@ import pandas as pd
 
 from coprod.exhibits.formatting import decimals_of, format_p, is_missing, number_text
 from coprod.exhibits.labels import Labels, key_part, step_label
-from coprod.exhibits.model import Inputs, Settings
 from coprod.exhibits.tables.common import as_float, as_text, one_row, outcome_rows, read
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
 

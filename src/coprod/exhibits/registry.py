@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from coprod.analyses.registry import compare_result
 from coprod.exhibits import table_number
 from coprod.jobs import (
     FIGURE_STYLE_KEYS,
@@ -20,19 +21,11 @@ from coprod.jobs import (
     Reported,
     from_config,
 )
+from coprod.preparation import SCORES, SEGMENTS
 
 # ---- tables -------------------------------------------------------------------------------
 
 TABLE_MODULES = "coprod.exhibits.tables"
-SCORES = "results/scoring/scores.parquet"
-SEGMENTS = "results/ingest/focus_group_segments.parquet"
-
-
-def compare_result(name: str) -> str:
-    """A result file of the compare stage."""
-    return f"results/compare/{name}.parquet"
-
-
 PROTECTED = {"decimals": "exhibits.decimals", "min_cell": "disclosure.min_cell"}
 """What every table but the first two reads: its decimals and the minimum cell size."""
 FLOW_LABELS = {"step_labels": "exhibits.step_labels", "exclusions": "exclusions"}

@@ -31,9 +31,10 @@ import numpy as np
 import pandas as pd
 
 from coprod.analyses.catalogue import score_catalogue
-from coprod.analyses.registry import ITEMS, SCORES, job_named
+from coprod.analyses.registry import job_named
 from coprod.clean import apply_exclusions
 from coprod.jobs import resolve
+from coprod.preparation import ITEMS, SCORES
 from coprod.resources import Study
 from coprod.scoring import score_responses
 from coprod.synthetic.study import generate

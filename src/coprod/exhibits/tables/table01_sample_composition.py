@@ -12,9 +12,10 @@ import pandas as pd
 
 from coprod.exhibits.formatting import fmt_count
 from coprod.exhibits.labels import Labels, humanise
-from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import as_text, read
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
 

@@ -21,9 +21,10 @@ import pandas as pd
 
 from coprod.exhibits.formatting import fmt_count, is_missing
 from coprod.exhibits.labels import Labels, humanise, step_label
-from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import as_count, as_text, one_row, read, rows_of
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
 

@@ -15,9 +15,10 @@ from coprod.exhibits.formatting import (
     is_missing,
 )
 from coprod.exhibits.labels import Labels
-from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import as_count, as_float, one_row, read
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
 

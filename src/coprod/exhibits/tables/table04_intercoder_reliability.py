@@ -15,9 +15,10 @@ from coprod.exhibits.formatting import (
     fmt_percent,
 )
 from coprod.exhibits.labels import Labels, humanise
-from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector
 from coprod.exhibits.tables.common import as_count, as_float, read
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 
 

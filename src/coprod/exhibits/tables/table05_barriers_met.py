@@ -18,7 +18,7 @@ from coprod.exhibits.formatting import (
     is_missing,
 )
 from coprod.exhibits.labels import Labels, humanise
-from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import (
     as_count,
@@ -36,6 +36,7 @@ from coprod.exhibits.tables.common import (
     test_printed,
     with_counts,
 )
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 
 

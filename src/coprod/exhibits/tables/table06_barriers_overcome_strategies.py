@@ -17,7 +17,7 @@ from coprod.exhibits.formatting import (
     is_missing,
 )
 from coprod.exhibits.labels import Labels
-from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import (
     as_count,
@@ -32,6 +32,7 @@ from coprod.exhibits.tables.common import (
     test_columns,
     test_printed,
 )
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 
 

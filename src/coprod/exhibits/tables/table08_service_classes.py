@@ -13,8 +13,9 @@ estimates stay in ``results/compare/``.
 from __future__ import annotations
 
 from coprod.exhibits.labels import Labels
-from coprod.exhibits.model import Exhibit, Inputs, Settings
+from coprod.exhibits.model import Exhibit
 from coprod.exhibits.tables.common import contrast_table
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 
 

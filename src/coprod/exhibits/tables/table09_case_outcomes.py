@@ -7,8 +7,9 @@ The job of the rule ``table09_case_outcomes`` (:mod:`coprod.exhibits.registry`).
 from __future__ import annotations
 
 from coprod.exhibits.labels import Labels
-from coprod.exhibits.model import Exhibit, Inputs, Settings
+from coprod.exhibits.model import Exhibit
 from coprod.exhibits.tables.common import contrast_table
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 
 

@@ -9,9 +9,10 @@ import pandas as pd
 
 from coprod.exhibits.formatting import decimals_of, fmt_count, fmt_estimate_ci, fmt_number, fmt_p
 from coprod.exhibits.labels import Labels, bracketed, humanise, listing
-from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector
 from coprod.exhibits.tables.common import as_count, as_float, cell, one_row, read
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 
 

@@ -19,7 +19,7 @@ from coprod.exhibits.formatting import (
     number_text,
 )
 from coprod.exhibits.labels import Labels, listing
-from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import (
     EFFECT_SYMBOLS,
@@ -32,6 +32,7 @@ from coprod.exhibits.tables.common import (
     test_columns,
     tested_groups,
 )
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 
 

@@ -20,7 +20,7 @@ from coprod.exhibits.formatting import (
     number_text,
 )
 from coprod.exhibits.labels import Labels
-from coprod.exhibits.model import Column, Exhibit, Inputs, Settings
+from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import (
     as_count,
@@ -35,6 +35,7 @@ from coprod.exhibits.tables.common import (
     rows_of,
     with_counts,
 )
+from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 
 
