@@ -315,9 +315,9 @@ def test_code_out_of_range(study, rows, tmp_path):
     path = write_rows(rows, tmp_path / "x.csv")
     assert _message(path, study) == (
         f"{path}, row 7, column 'Q6_1', item 'B1_1': code 7 is not a code of the response set "
-        "'extent5'; allowed codes: 1, 2, 3, 4, 5; missing-value codes 8 (Don't know). Check "
-        "the export's coding against the codebook (recode values in the survey tool, or "
-        "correct the codebook)."
+        f"'extent5' of the codebook {study.codebook.path}; allowed codes: 1, 2, 3, 4, 5; "
+        "missing-value codes 8 (Don't know). Check the export's coding against the codebook "
+        "(recode values in the survey tool, or correct the codebook)."
     )
 
 
@@ -327,8 +327,8 @@ def test_text_in_a_code_column(study, rows, tmp_path):
     path = write_rows(rows, tmp_path / "x.csv")
     assert _message(path, study) == (
         f"{path}, row 9, column 'Q12', item 'TR_received': 'y' is not a code of the response "
-        "set 'yes_no'; allowed codes: 1, 0. Export numeric values or choice text for the "
-        "whole column."
+        "set 'yes_no'; allowed codes: 1 (yes), 0 (no). Export numeric values or choice text "
+        "for the whole column."
     )
 
 
@@ -504,10 +504,10 @@ def test_plain_csv_errors_name_spreadsheet_rows(study, sample1, tmp_path):
     cells[header.index("B1_1")] = "6"
     path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
     assert _message(path, study, "plain_csv") == (
-        f"{path}, row 2, column 'B1_1': code 6 is not a code of the response set 'extent5'; "
-        "allowed codes: 1, 2, 3, 4, 5; missing-value codes 8 (Don't know). Check the export's "
-        "coding against the codebook (recode values in the survey tool, or correct the "
-        "codebook)."
+        f"{path}, row 2, column 'B1_1': code 6 is not a code of the response set 'extent5' "
+        f"of the codebook {study.codebook.path}; allowed codes: 1, 2, 3, 4, 5; missing-value "
+        "codes 8 (Don't know). Check the export's coding against the codebook (recode values "
+        "in the survey tool, or correct the codebook)."
     )
 
 
@@ -516,10 +516,10 @@ def test_sav_errors_name_the_case(study, sample1, tmp_path):
     responses.loc[3, "B1_1"] = 7
     path = sav(responses, study.codebook, tmp_path / "x.sav")
     assert _message(path, study, "spss_sav") == (
-        f"{path}, case 4, variable 'B1_1': code 7 is not a code of the response set 'extent5'; "
-        "allowed codes: 1, 2, 3, 4, 5; missing-value codes 8 (Don't know). Check the export's "
-        "coding against the codebook (recode values in the survey tool, or correct the "
-        "codebook)."
+        f"{path}, case 4, variable 'B1_1': code 7 is not a code of the response set 'extent5' "
+        f"of the codebook {study.codebook.path}; allowed codes: 1, 2, 3, 4, 5; missing-value "
+        "codes 8 (Don't know). Check the export's coding against the codebook (recode values "
+        "in the survey tool, or correct the codebook)."
     )
 
 

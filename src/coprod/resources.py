@@ -22,6 +22,7 @@ Example
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,11 +30,12 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import numpy as np
 import pandas as pd
 import yaml
 
 from coprod.errors import StudyInputError
-from coprod.vocabulary import REGISTRIES, REGISTRY_KEYS
+from coprod.vocabulary import BINARY_TYPES, NO, REGISTRIES, REGISTRY_KEYS, YES
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
 
@@ -44,11 +46,30 @@ def load_schema(name: str) -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
+class _Yaml12Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with the booleans of YAML 1.2: only true and false.
+
+    YAML 1.1 (PyYAML's default) also reads yes, no, on and off as booleans, which would
+    turn a response set's ``yes:`` key into ``True`` and an unquoted label No into
+    ``False``.
+    """
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
 def read_yaml(path: str | Path) -> Any:
-    """Read a YAML file; a syntax error names the file, line and column."""
+    """Read a YAML file (YAML 1.2 booleans: ``yes`` is a string); a syntax error names the
+    file, line and column."""
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=_Yaml12Loader)  # noqa: S506 - a SafeLoader
     except FileNotFoundError:
         raise StudyInputError(
             path, "file not found.", fix="Check the path in config/config.yaml."
@@ -93,13 +114,34 @@ def validate_document(document: Any, schema: dict[str, Any], path: str | Path) -
 
 @dataclass(frozen=True)
 class ResponseSet:
-    """The answers an item allows: valid codes with labels, and missing-value codes."""
+    """The answers an item allows: valid codes with labels, and missing-value codes.
+
+    A yes/no set (type in :data:`~coprod.vocabulary.BINARY_TYPES`: ``binary`` or
+    ``multi_select``) has exactly two valid codes and declares which one means yes
+    (``yes``; the other means no); a ``multi_select`` set also declares what a blank
+    cell means (``blank``: ``not_selected`` or ``missing``). Nothing in the pipeline
+    assumes a code: :meth:`score_values` and :meth:`codes_of` translate between the
+    declared codes and the 1/0 values of a yes/no score.
+
+    Examples
+    --------
+    >>> coded = ResponseSet("yn", "binary", {1: "Yes", 2: "No"}, {8: ("Don't know", "dont_know")},
+    ...                     yes=1)
+    >>> coded.no, coded.score_values()
+    (2, {1: 1.0, 2: 0.0})
+    >>> coded.codes_of(np.array([1.0, 0.0, np.nan])).tolist()
+    [1.0, 2.0, nan]
+    >>> ResponseSet("agree", "ordinal", {1: "Low", 2: "Mid", 3: "High"}).score_values(reverse=True)
+    {1: 3.0, 2: 2.0, 3: 1.0}
+    """
 
     id: str
     type: str
     values: dict[int, str]
     missing: dict[int, tuple[str, str]] = field(default_factory=dict)
     registry: str | None = None
+    yes: int | None = None
+    blank: str | None = None
 
     @property
     def label_to_code(self) -> dict[str, int]:
@@ -109,6 +151,55 @@ class ResponseSet:
 
     def all_codes(self) -> dict[int, str]:
         return {**self.values, **{code: label for code, (label, _) in self.missing.items()}}
+
+    @property
+    def is_yes_no(self) -> bool:
+        """Whether the answers are yes/no (scored 1/0 and counted as shares)."""
+        return self.type in BINARY_TYPES
+
+    @property
+    def no(self) -> int | None:
+        """The valid code that means no (selected: not selected); None unless yes/no."""
+        if not self.is_yes_no:
+            return None
+        others = [code for code in self.values if code != self.yes]
+        return others[0] if len(others) == 1 else None
+
+    def yes_no_codes(self) -> tuple[int, int]:
+        """The declared yes code and the no code of a yes/no set."""
+        if not self.is_yes_no:
+            raise ValueError(f"response set '{self.id}' is {self.type}, not a yes/no set")
+        if self.yes not in self.values or self.no is None:
+            raise ValueError(
+                f"response set '{self.id}' ({self.type}) declares no valid yes code among "
+                f"{sorted(self.values)}"
+            )
+        return self.yes, self.no
+
+    def score_values(self, *, reverse: bool = False) -> dict[int, float]:
+        """The value a score takes for each valid code (missing codes have none).
+
+        A yes/no set: :data:`~coprod.vocabulary.YES` (1) for its declared yes code and
+        :data:`~coprod.vocabulary.NO` (0) for the other, whatever the codes; reverse-keyed,
+        yes scores 0 and no 1. Any other set: the code itself, or ``min + max - code`` for
+        a reverse-keyed item.
+        """
+        if self.is_yes_no:
+            yes, no = self.yes_no_codes()
+            return {yes: float(NO if reverse else YES), no: float(YES if reverse else NO)}
+        codes = sorted(self.values)
+        if reverse:
+            return {code: float(codes[0] + codes[-1] - code) for code in codes}
+        return {code: float(code) for code in codes}
+
+    def codes_of(self, answers: np.ndarray) -> np.ndarray:
+        """The declared codes of yes/no answers given as 1/0 (NaN stays NaN), as float."""
+        yes, no = self.yes_no_codes()
+        values = np.asarray(answers, dtype=float)
+        unknown = ~np.isnan(values) & ~np.isin(values, [YES, NO])
+        if unknown.any():
+            raise ValueError(f"yes/no answers must be {YES}, {NO} or NaN; got {values[unknown][0]}")
+        return np.where(values == YES, float(yes), np.where(values == NO, float(no), np.nan))
 
 
 @dataclass(frozen=True)
@@ -165,7 +256,9 @@ class Codebook:
         return list(self.scores.loc[score_id, "items"])
 
     def instrument_table(self) -> pd.DataFrame:
-        """The items as the pipeline reads them: one row per item, in codebook order."""
+        """The items as the pipeline reads them: one row per item, in codebook order, with
+        its response set's type, valid and missing codes, yes code (yes/no items) and what
+        a blank means (multi-select items)."""
         table = self.items[
             ["id", "export_id", "block", "role", "construct", "measure", "score"]
             + ["response_set", "reverse", "asked_if_item", "text"]
@@ -181,6 +274,9 @@ class Codebook:
             " | ".join(f"{c}={reason}" for c, (_, reason) in self.response_sets[rs].missing.items())
             for rs in table["response_set"]
         ]
+        sets = [self.response_sets[rs] for rs in table["response_set"]]
+        table["yes_code"] = pd.array([rs.yes for rs in sets], dtype="Int64")
+        table["blank_means"] = [rs.blank or "" for rs in sets]
         return table.reset_index(drop=True)
 
 
@@ -267,8 +363,58 @@ def _response_sets(raw: dict[str, Any], registries: Mapping[str, pd.DataFrame]) 
         missing = {
             entry["code"]: (entry["label"], entry["reason"]) for entry in spec.get("missing", [])
         }
-        sets[set_id] = ResponseSet(set_id, spec["type"], values, missing, spec.get("registry"))
+        sets[set_id] = ResponseSet(
+            set_id,
+            spec["type"],
+            values,
+            missing,
+            spec.get("registry"),
+            yes=spec.get("yes"),
+            blank=spec.get("blank"),
+        )
     return sets
+
+
+def _coding_problem(response_set: ResponseSet) -> str | None:
+    """What is wrong with a response set's ``yes:`` and ``blank:`` declarations, and what to
+    write instead; None when they are right."""
+    kind = response_set.type
+    codes = ", ".join(f"{code} = {label}" for code, label in response_set.values.items())
+    if not response_set.is_yes_no:
+        extra = [key for key in ("yes", "blank") if getattr(response_set, key) is not None]
+        if extra:
+            return (
+                f"'{extra[0]}' is declared for binary and multi_select response sets only, "
+                f"not for type '{kind}'; remove it."
+            )
+        return None
+    if len(response_set.values) != 2:
+        return (
+            f"a {kind} response set needs exactly two valid codes (yes and no); found "
+            f"{len(response_set.values)} ({codes}). Put any further answer, such as "
+            "\"don't know\", under 'missing'."
+        )
+    first = next(iter(response_set.values))
+    if response_set.yes is None:
+        return (
+            f"a {kind} response set must say which of its codes means yes ({codes}); add "
+            f"'yes: <code>', e.g. 'yes: {first}'."
+        )
+    if response_set.yes not in response_set.values:
+        return (
+            f"yes: {response_set.yes} is not one of its valid codes ({codes}); write the code "
+            f"that means yes, e.g. 'yes: {first}'."
+        )
+    if kind == "multi_select" and response_set.blank is None:
+        return (
+            "a multi_select response set must say what a blank cell means; add "
+            "'blank: not_selected' (the export leaves an unselected choice blank, as "
+            "Qualtrics does) or 'blank: missing' (the export writes the no code for an "
+            "unselected choice; a blank is no answer)."
+        )
+    if kind != "multi_select" and response_set.blank is not None:
+        return "'blank' is declared for multi_select response sets only; remove it."
+    return None
 
 
 def load_codebook(path: str | Path, registries: Mapping[str, pd.DataFrame]) -> Codebook:
@@ -326,6 +472,31 @@ def load_codebook(path: str | Path, registries: Mapping[str, pd.DataFrame]) -> C
         if count != 1:
             fail("items", f"exactly one item must have role '{role}'; found {count}.")
 
+    response_sets = _response_sets(document["response_sets"], registries)
+    for set_id, response_set in response_sets.items():
+        problem = _coding_problem(response_set)
+        if problem:
+            fail(f"response_sets.{set_id}", problem)
+    for index, item in enumerate(document["items"]):
+        where = f"items[{index}] (id '{item['id']}')"
+        if "asked_if" in item:
+            parent = item["asked_if"]["item"]
+            parent_set = next(i["response_set"] for i in document["items"] if i["id"] == parent)
+            if item["asked_if"]["code"] not in response_sets[parent_set].values:
+                fail(
+                    where,
+                    f"asked_if code {item['asked_if']['code']} is not a valid code of item "
+                    f"'{parent}' (response set '{parent_set}': "
+                    f"{', '.join(map(str, response_sets[parent_set].values))}).",
+                )
+        expected = item.get("expected_code")
+        if expected is not None and expected not in response_sets[item["response_set"]].values:
+            fail(
+                where,
+                f"expected_code {expected} is not a valid code of its response set "
+                f"'{item['response_set']}'.",
+            )
+
     items = pd.DataFrame(document["items"])
     for column in ("role", "construct", "measure", "choice_text", "asked_if"):
         if column not in items.columns:
@@ -344,7 +515,7 @@ def load_codebook(path: str | Path, registries: Mapping[str, pd.DataFrame]) -> C
         path=path,
         items=items,
         constructs=constructs,
-        response_sets=_response_sets(document["response_sets"], registries),
+        response_sets=response_sets,
         metadata={entry["role"]: entry["column"] for entry in document["metadata"]},
         status=pd.DataFrame(document["status"]),
         blocks=blocks,

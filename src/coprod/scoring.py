@@ -3,19 +3,33 @@
 Every score of the codebook (``Codebook.scores``: one per construct x measure) is
 computed from its items:
 
-- Items are *keyed* first: a valid code stays as it is, or becomes ``min + max - code``
-  (the smallest and largest valid code of its response set) when the item is
-  reverse-keyed; a missing code ("don't know", "not applicable", refused) and a blank
-  become NA. A code outside the response set is an error.
+- Items are *keyed* first (``ResponseSet.score_values``): a valid code stays as it is,
+  or becomes ``min + max - code`` (the smallest and largest valid code of its response
+  set) when the item is reverse-keyed; the answer to a yes/no item (response set type
+  ``binary`` or ``multi_select``) becomes 1 for the code its response set declares as
+  ``yes`` and 0 for the other valid code, whatever the two codes are; a missing code
+  ("don't know", "not applicable", refused) and a blank become NA. A code outside the
+  response set is an error.
 - A score with two or more items is the mean of its answered (keyed) items when at
   least ``min_share_answered`` of them are answered, else NA. The share is read to two
   decimals, as the threshold is written: 0.67 accepts two of three items
   (:data:`SHARE_TOLERANCE`). A score computed from fewer than all its items is
   *prorated*; :func:`prorating_table` counts them per scale.
 - A score with one item is that keyed item: e.g. how far a barrier was overcome
-  (1-5, NA for "not applicable"), a strategy used (0/1), a risk experienced (1/0, NA for
+  (1-5, NA for "not applicable"), a strategy used (1/0), a risk experienced (1/0, NA for
   "don't know"), how well it was managed (1-5, NA when not asked), training received
-  (0/1) and its hours (the band's code).
+  (1/0) and its hours (the band's code).
+
+Decisions
+---------
+Raw codes up to here, 1/0 from here on
+    The survey frame (``results/ingest/``, ``results/clean/``) keeps every item's codes
+    as the export wrote them (provenance: a reviewer finds the file's values there, and
+    the codebook says what they mean). Scoring is the one stage that translates: every
+    yes/no score and keyed item it writes (``results/scoring/``) is 1 = yes, 0 = no, from
+    the codebook's ``yes:`` declaration. So the analyses' shares, counts of yes, 0/1
+    predictors (training received) and used-vs-not-used splits are the same for a study
+    coded 1/0 and one coded 1 = yes, 2 = no; nothing after scoring reads a yes/no code.
 
 Example
 -------
@@ -73,29 +87,29 @@ def keyed_items(responses: pd.DataFrame, codebook: Codebook, items: Sequence[str
     -------
     DataFrame
         One Float64 column per item: the valid code, ``min + max - code`` for a
-        reverse-keyed item, NA for a missing code or a blank.
+        reverse-keyed item, 1 for a yes/no item's declared yes code and 0 for its other
+        code, NA for a missing code or a blank.
 
     Examples
     --------
     On a 1-5 item that is reverse-keyed, codes 1, 4, 8 ("don't know") and blank become
-    5, 2, NA, NA.
+    5, 2, NA, NA. On a yes/no item coded 1 = yes, 2 = no (``yes: 1``), codes 1, 2, 8 and
+    blank become 1, 0, NA, NA.
     """
     out = {}
     for item in items:
         response_set = codebook.response_sets[codebook.items.loc[item, "response_set"]]
-        valid = sorted(response_set.values)
+        keyed = response_set.score_values(reverse=bool(codebook.items.loc[item, "reverse"]))
         codes = responses[item].astype("Int64")
         present = {int(code) for code in codes.dropna()}
-        unknown = sorted(present - set(valid) - set(response_set.missing))
+        unknown = sorted(present - set(keyed) - set(response_set.missing))
         if unknown:
             raise ValueError(
-                f"item '{item}': code(s) {unknown} are neither valid ({valid}) nor missing "
-                f"codes ({sorted(response_set.missing)}) of response set '{response_set.id}'"
+                f"item '{item}': code(s) {unknown} are neither valid ({sorted(keyed)}) nor "
+                f"missing codes ({sorted(response_set.missing)}) of response set "
+                f"'{response_set.id}'"
             )
-        values = codes.where(codes.isin(valid)).astype("Float64")
-        if codebook.items.loc[item, "reverse"]:
-            values = valid[0] + valid[-1] - values
-        out[item] = values
+        out[item] = codes.map(keyed, na_action="ignore").astype("Float64")
     return pd.DataFrame(out, index=responses.index)
 
 

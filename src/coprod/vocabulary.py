@@ -11,6 +11,10 @@ Decisions
   reliability, figures), so one filter finds it everywhere.
 - A response set whose type is in :data:`BINARY_TYPES` is scored as a share (yes/no,
   selected/not selected); every other type as a mean of its codes.
+- A yes/no answer may be coded with any two codes: the codebook declares which one
+  means yes (``yes:``). Its *score* is always :data:`YES` (1) or :data:`NO` (0), so
+  shares, counts of yes and 0/1 predictors downstream of scoring never depend on the
+  coding (``ResponseSet.score_values``).
 
 Example
 -------
@@ -28,6 +32,11 @@ POOLED = "all"
 # ---- response sets --------------------------------------------------------------------------
 BINARY_TYPES = ("binary", "multi_select")
 """Response-set types whose answers are yes/no (scored as shares, not means)."""
+YES, NO = 1, 0
+"""The values of a yes/no score (not response codes: the codebook's ``yes:`` says which
+code means yes)."""
+BLANK_MEANINGS = ("not_selected", "missing")
+"""What a blank cell of a multi-select item can mean (the codebook's ``blank:``)."""
 
 # ---- registries -----------------------------------------------------------------------------
 REGISTRIES = ("cases", "services", "stakeholder_groups", "service_classes")

@@ -15,7 +15,6 @@ from typing import Any
 import pandas as pd
 
 from coprod.resources import Codebook, Study
-from coprod.vocabulary import BINARY_TYPES
 
 __all__ = [
     "add_mean_scores",
@@ -41,7 +40,8 @@ def score_catalogue(codebook: Codebook) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by score id, in codebook order: ``construct``, ``measure``,
         ``kind``, ``side`` (barriers; else NA), ``label`` (the construct's),
-        ``outcome_label`` ("<label>: <measure>") and ``binary`` (a 0/1 score).
+        ``outcome_label`` ("<label>: <measure>") and ``binary`` (a yes/no score: 1 = yes,
+        0 = no, whatever the codes, see :mod:`coprod.scoring`).
 
     Examples
     --------
@@ -60,7 +60,7 @@ def score_catalogue(codebook: Codebook) -> pd.DataFrame:
     out["label"] = scores["construct"].map(constructs["label"])
     out["outcome_label"] = out["label"] + ": " + out["measure"]
     sets = codebook.response_sets
-    out["binary"] = [sets[rs].type in BINARY_TYPES for rs in scores["response_set"]]
+    out["binary"] = [sets[rs].is_yes_no for rs in scores["response_set"]]
     return out
 
 

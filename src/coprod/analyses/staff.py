@@ -56,8 +56,9 @@ def staff_models(
     Each outcome is regressed (:func:`coprod.stats.ols_standardised`) on the
     predictors and covariates with the fixed effects (e.g. case, stakeholder group,
     service class), on its complete cases; continuous predictors and the outcome
-    are z-scored, a 0/1 predictor (training received) is left 0/1, so its
-    coefficient is the trained-untrained difference in outcome SDs. Alongside,
+    are z-scored, a yes/no predictor (training received; scored 1 = yes, 0 = no from the
+    codebook's ``yes:``, whatever its codes) is left 1/0, so its coefficient is the
+    trained-untrained difference in outcome SDs. Alongside,
     the partial correlation of each predictor with the outcome controls for the
     other predictors, the covariates and dummies of the fixed effects, on the same
     complete cases.

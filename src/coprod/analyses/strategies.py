@@ -15,7 +15,7 @@ from coprod.resources import Study
 from coprod.stats.contingency import chi_square
 from coprod.stats.group_tests import mann_whitney
 from coprod.stats.records import DEFAULT_SEED
-from coprod.vocabulary import POOLED
+from coprod.vocabulary import NO, POOLED, YES
 
 __all__ = ["strategy_barrier_links", "strategy_tables", "strategy_use"]
 
@@ -35,7 +35,7 @@ def strategy_use(
     Parameters
     ----------
     data : pandas.DataFrame
-        The scores (strategies 0/1).
+        The scores (strategies scored 1 = used, 0 = not used; :mod:`coprod.scoring`).
     strategies : sequence of str
         Strategy scores.
     catalogue : pandas.DataFrame
@@ -104,7 +104,7 @@ def strategy_barrier_links(
     data : pandas.DataFrame
         The scores.
     overcome, strategies : sequence of str
-        Overcome scores and strategy scores (0/1).
+        Overcome scores and strategy scores (1 = used, 0 = not used).
     catalogue : pandas.DataFrame
         :func:`score_catalogue`.
     family : str
@@ -121,7 +121,7 @@ def strategy_barrier_links(
         values = data[outcome].astype("float64")
         for strategy in strategies:
             used = data[strategy].astype("float64")
-            users, others = values[(used == 1).to_numpy()], values[(used == 0).to_numpy()]
+            users, others = values[(used == YES).to_numpy()], values[(used == NO).to_numpy()]
             record = attempt(f"{outcome} by use of {strategy}", mann_whitney, users, others)
             rows.append(
                 {

@@ -9,10 +9,16 @@ holding valid codes and missing-value codes (e.g. 8 = don't know) and ``<NA>``
 for a blank. Free-text items and ``_TEXT`` columns are read (the anonymity screen
 checks them) but not carried.
 
-Multi-select items: 1 selected, 0 not selected. Exports write "not selected"
-as a blank, so a blank counts as 0 when the respondent answered any item of
-the same question or any later item, and stays ``<NA>`` otherwise (the
-respondent never reached the question).
+The codes are the export's own, as the codebook declares them (a yes/no item
+may be coded 1/0 or 1/2: its response set's ``yes:`` says which code means yes;
+:mod:`coprod.scoring` turns them into 1/0). A code outside the item's response
+set stops the run. Multi-select items hold the response set's yes code
+(selected) or its other code (not selected). Where the codebook declares
+``blank: not_selected`` (the export leaves an unselected choice blank, as
+Qualtrics does), a blank becomes the not-selected code when the respondent
+answered any item of the same question or any later item, and stays ``<NA>``
+otherwise (the respondent never reached the question); with ``blank: missing``
+a blank stays ``<NA>``.
 
 A response id that appears twice with different answers is an error. A row
 that repeats another row exactly (every cell equal) is an export artefact: it
@@ -231,14 +237,21 @@ def _answered_any(table: RawTable, codes: pd.DataFrame, codebook: Codebook) -> p
 
 
 def fill_multi_select(codes: pd.DataFrame, answered: pd.DataFrame, codebook: Codebook) -> None:
-    """Blank multi-select items become 0 where the respondent reached the question (in place).
+    """Blank multi-select items become "not selected" where the respondent reached the
+    question (in place), if their response set says a blank means that.
 
-    A blank counts as 0 (not selected) when the respondent answered any item of
-    the same question or any later item of the codebook; otherwise it stays
-    ``<NA>``.
+    For a response set with ``blank: not_selected``, a blank becomes its no code (not
+    selected) when the respondent answered any item of the same question or any later
+    item of the codebook; otherwise it stays ``<NA>``. With ``blank: missing`` every
+    blank stays ``<NA>``.
     """
     order = list(codebook.items.index)
-    multi = [i for i in order if response_set_of(codebook, i).type == "multi_select"]
+    multi = [
+        item
+        for item in order
+        if response_set_of(codebook, item).type == "multi_select"
+        and response_set_of(codebook, item).blank == "not_selected"
+    ]
     questions: dict[str, list[str]] = {}
     for item in multi:
         questions.setdefault(question_of(codebook.items.loc[item, "export_id"]), []).append(item)
@@ -249,7 +262,8 @@ def fill_multi_select(codes: pd.DataFrame, answered: pd.DataFrame, codebook: Cod
         if later:
             reached |= answered[later].any(axis=1)
         for item in members:
-            codes.loc[codes[item].isna() & reached, item] = 0
+            not_selected = response_set_of(codebook, item).yes_no_codes()[1]
+            codes.loc[codes[item].isna() & reached, item] = not_selected
 
 
 # ---- duplicates ------------------------------------------------------------------------------

@@ -195,7 +195,11 @@ def parse_finished(values: pd.Series, layout: Layout, column: str) -> pd.Series:
 
 # ---- item codes ------------------------------------------------------------------------------
 def allowed_codes(response_set: ResponseSet) -> str:
-    valid = ", ".join(str(code) for code in response_set.values)
+    """The codes a response set allows, in words; a yes/no set's codes with their meaning."""
+    meaning = {}
+    if response_set.is_yes_no:
+        meaning = {response_set.yes: " (yes)", response_set.no: " (no)"}
+    valid = ", ".join(f"{code}{meaning.get(code, '')}" for code in response_set.values)
     if not response_set.missing:
         return valid
     missing = ", ".join(f"{code} ({label})" for code, (label, _) in response_set.missing.items())
@@ -208,7 +212,7 @@ def item_labels(codebook: Codebook, item: str) -> dict[str, int]:
     labels = dict(response_set.label_to_code)
     choice = codebook.items.loc[item, "choice_text"]
     if response_set.type == "multi_select" and isinstance(choice, str):
-        labels[choice] = 1
+        labels[choice] = response_set.yes_no_codes()[0]
     return labels
 
 
@@ -259,8 +263,8 @@ def check_codes(
         value = numbers.loc[row]
         code = str(int(value)) if float(value).is_integer() else str(value)
         raise layout.error(
-            f"code {code} is not a code of the response set '{response_set.id}'; "
-            f"allowed codes: {allowed_codes(response_set)}.",
+            f"code {code} is not a code of the response set '{response_set.id}' of the "
+            f"codebook {layout.codebook.path}; allowed codes: {allowed_codes(response_set)}.",
             row,
             column,
             fix="Check the export's coding against the codebook (recode values in the survey "

@@ -192,7 +192,8 @@ class Respondents:
             codes[item] = code
 
         for j, score in enumerate(self.strategies):
-            codes[self.codebook.scale_items(score)[0]] = used[:, j]
+            item = self.codebook.scale_items(score)[0]
+            codes[item] = self._declared(item, used[:, j])
 
         risk = latent_spec["risks"]
         rnames = self.risk_constructs
@@ -204,7 +205,7 @@ class Respondents:
         for j, construct in enumerate(rnames):
             exp_item = self.codebook.scale_items(f"{construct}_experienced")[0]
             man_item = self.codebook.scale_items(f"{construct}_managed")[0]
-            codes[exp_item] = experienced[:, j].astype(float)
+            codes[exp_item] = self._declared(exp_item, experienced[:, j])
             value = _total(
                 [
                     managed["intercept"],
@@ -237,9 +238,16 @@ class Respondents:
         self._dont_know(answers, design)
         return answers
 
+    def _declared(self, item: str, answers: np.ndarray) -> np.ndarray:
+        """Yes/no answers drawn as 1/0, as the codes the item's response set declares."""
+        response_set = self.codebook.response_sets[self.codebook.items.loc[item, "response_set"]]
+        return response_set.codes_of(answers)
+
     def _binary_items(self, how: dict[str, Any], value: np.ndarray) -> dict[str, np.ndarray]:
-        """The items of a yes/no staff construct: received (1/0) and, if named, the amount."""
-        items = {self.codebook.scale_items(how["received"])[0]: value}
+        """The items of a yes/no staff construct: received (drawn 1/0, written as the
+        declared codes) and, if named, the amount."""
+        received = self.codebook.scale_items(how["received"])[0]
+        items = {received: self._declared(received, value)}
         amount = how.get("amount")
         if amount:
             drawn = self.rng.choice(amount["codes"], size=len(value), p=amount["shares"])

@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coprod.resources import Study
+from coprod.resources import Codebook, Study
 from coprod.synthetic.respondents import Respondents
-from coprod.vocabulary import BINARY_TYPES
+from coprod.vocabulary import NO, YES
 
 
 def _alpha(matrix: np.ndarray) -> float:
@@ -33,6 +33,17 @@ def _alpha(matrix: np.ndarray) -> float:
     return float(
         k / (k - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / matrix.sum(axis=1).var(ddof=1))
     )
+
+
+def _keyed(cb: Codebook, answers: pd.DataFrame, items: list[str]) -> np.ndarray:
+    """Items keyed as the scoring stage keys them (``ResponseSet.score_values``: reverse
+    keys, yes/no as 1/0), missing codes and blanks as NaN."""
+    columns = []
+    for item in items:
+        response_set = cb.response_sets[cb.items.loc[item, "response_set"]]
+        keyed = response_set.score_values(reverse=bool(cb.items.loc[item, "reverse"]))
+        columns.append(answers[item].astype(float).map(keyed).to_numpy(dtype=float))
+    return np.column_stack(columns)
 
 
 def _population_scores(
@@ -54,12 +65,7 @@ def _population_scores(
     ):
         frame[attribute] = frame["case"].map(cases[attribute])
     for score, row in cb.scores.iterrows():
-        codes = list(cb.response_sets[row["response_set"]].values)
-        values = answers[row["items"]].to_numpy(dtype=float, copy=True)
-        values[~np.isin(values, codes)] = np.nan
-        for j, item in enumerate(row["items"]):
-            if cb.items.loc[item, "reverse"]:
-                values[:, j] = min(codes) + max(codes) - values[:, j]
+        values = _keyed(cb, answers, row["items"])
         answered = (~np.isnan(values)).sum(axis=1)
         total = np.nansum(values, axis=1)
         frame[score] = np.where(answered > 0, total / np.maximum(answered, 1), np.nan)
@@ -167,8 +173,7 @@ def _effect_population(
     cb = gen.codebook
     scores = cb.scores
     binary = {
-        score: cb.response_sets[row["response_set"]].type in BINARY_TYPES
-        for score, row in scores.iterrows()
+        score: cb.response_sets[row["response_set"]].is_yes_no for score, row in scores.iterrows()
     }
     tested = list(scores.index[scores["kind"].isin(["barrier", "risk"])])
     contrasts = {}
@@ -215,7 +220,7 @@ def _effect_population(
         links[score] = {
             strategy: round(
                 _rank_biserial(
-                    v[frame[strategy].to_numpy() == 1], v[frame[strategy].to_numpy() == 0]
+                    v[frame[strategy].to_numpy() == YES], v[frame[strategy].to_numpy() == NO]
                 ),
                 4,
             )
@@ -290,13 +295,6 @@ def population_values(gen: Respondents, model: dict[str, Any]) -> dict[str, Any]
     for score, row in cb.scores.iterrows():
         if len(row["items"]) < 2:
             continue
-        values = answers[row["items"]].to_numpy(dtype=float, copy=True)
-        response_set = cb.response_sets[row["response_set"]]
-        values[np.isin(values, list(response_set.missing))] = np.nan
-        for j, item in enumerate(row["items"]):
-            if cb.items.loc[item, "reverse"]:
-                codes = list(response_set.values)
-                values[:, j] = min(codes) + max(codes) - values[:, j]
-        reliability[score] = round(_alpha(values), 4)
+        reliability[score] = round(_alpha(_keyed(cb, answers, row["items"])), 4)
     effects = _effect_population(gen, model, _population_scores(gen, design, answers))
     return {"cronbach_alpha": reliability, "n_drawn": int(len(design)), **effects}

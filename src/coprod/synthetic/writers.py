@@ -90,8 +90,14 @@ def write_qualtrics_csv(responses: pd.DataFrame, codebook: Codebook, path: Path)
         if response_set.type == "text":
             out[row["export_id"]] = responses[item].fillna("")
         elif response_set.type == "multi_select":
-            out[row["export_id"]] = np.where(
-                responses[item].eq(1).fillna(False), row["choice_text"], ""
+            # selected: the choice text; not selected: blank where the codebook says a
+            # blank means that (as Qualtrics writes it), else the not-selected label
+            yes, no = response_set.yes_no_codes()
+            unselected = "" if response_set.blank == "not_selected" else response_set.values[no]
+            out[row["export_id"]] = np.select(
+                [responses[item].eq(yes).fillna(False), responses[item].eq(no).fillna(False)],
+                [row["choice_text"], unselected],
+                "",
             )
         else:
             labels = _labels(codebook, item)
