@@ -26,8 +26,9 @@ from coprod.raw.survey import (
     read_survey_export,
     stack_samples,
 )
+from coprod.resources import load_study
 from coprod.synthetic.study import generate
-from tests.conftest import run
+from tests.conftest import resource_paths, run
 from tests.fixtures.raw import (
     CODINGS,
     QUALTRICS,
@@ -319,6 +320,52 @@ def test_code_out_of_range(study, rows, tmp_path):
         "missing-value codes 8 (Don't know). Check the export's coding against the codebook "
         "(recode values in the survey tool, or correct the codebook)."
     )
+
+
+def test_yes_no_code_outside_the_response_set_names_the_codebook_entry(study, rows, tmp_path):
+    # an export coded 1 = yes, 2 = no read with the codebook's 1/0: stopped, never flipped
+    rows = label_to_code_rows(rows, study.codebook)
+    rows[5][col(rows, "Q12")] = "2"
+    path = write_rows(rows, tmp_path / "x.csv")
+    assert _message(path, study) == (
+        f"{path}, row 6, column 'Q12', item 'TR_received': code 2 is not a code of the "
+        f"response set 'yes_no' of the codebook {study.codebook.path}; allowed codes: 1 (yes), "
+        "0 (no). Check the export's coding against the codebook (recode values in the survey "
+        "tool, or correct the codebook)."
+    )
+
+
+def test_sav_yes_no_code_outside_the_response_set(study, sample1, tmp_path):
+    responses = sample1.head(6).copy()
+    responses.loc[2, "R3_exp"] = 2
+    path = sav(responses, study.codebook, tmp_path / "x.sav")
+    assert _message(path, study, "spss_sav") == (
+        f"{path}, case 3, variable 'R3_exp': code 2 is not a code of the response set "
+        f"'yes_no_dk' of the codebook {study.codebook.path}; allowed codes: 1 (yes), 0 (no); "
+        "missing-value codes 8 (Don't know). Check the export's coding against the codebook "
+        "(recode values in the survey tool, or correct the codebook)."
+    )
+
+
+def test_multi_select_choice_text_becomes_the_declared_yes_code(study, study_copy):
+    # selected = 2, not selected = 1: the choice text and the blanks follow the declaration
+    path = study_copy / "resources" / "codebook.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = (
+        "    yes: 1\n    blank: not_selected\n    values:\n      - {code: 1, label: Selected}\n"
+        "      - {code: 0, label: Not selected}\n"
+    )
+    assert old in text
+    new = (
+        "    yes: 2\n    blank: not_selected\n    values:\n      - {code: 2, label: Selected}\n"
+        "      - {code: 1, label: Not selected}\n"
+    )
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    declared = load_study(resource_paths(study_copy))
+    bundled = _read(QUALTRICS, study)
+    frame = _read(QUALTRICS, declared)
+    for item in study.codebook.items_in(measure="used"):
+        assert frame[item].equals(bundled[item].map({1: 2, 0: 1}).astype("Int64")), item
 
 
 def test_text_in_a_code_column(study, rows, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from coprod.errors import StudyInputError
@@ -144,3 +145,83 @@ def test_missing_resource_file(study_copy):
     assert _message(paths) == (
         f"{paths['cases']}: file not found. Check the path in config/config.yaml."
     )
+
+
+# --------------------------------------------------------------------------- yes/no codes
+@pytest.mark.parametrize(
+    ("old", "new", "ending"),
+    [
+        (  # a binary set without its yes code
+            "  yes_no:\n    type: binary\n    yes: 1\n",
+            "  yes_no:\n    type: binary\n",
+            "response_sets.yes_no: a binary response set must say which of its codes means "
+            "yes (1 = Yes, 0 = No); add 'yes: <code>', e.g. 'yes: 1'.",
+        ),
+        (  # a yes code that is not one of the set's valid codes
+            "  yes_no_dk:\n    type: binary\n    yes: 1\n",
+            "  yes_no_dk:\n    type: binary\n    yes: 8\n",
+            "response_sets.yes_no_dk: yes: 8 is not one of its valid codes (1 = Yes, 0 = No); "
+            "write the code that means yes, e.g. 'yes: 1'.",
+        ),
+        (  # a yes code on an ordinal set
+            "  agree5:\n    type: ordinal\n",
+            "  agree5:\n    type: ordinal\n    yes: 5\n",
+            "response_sets.agree5: 'yes' is declared for binary and multi_select response sets "
+            "only, not for type 'ordinal'; remove it.",
+        ),
+        (  # a multi-select set that does not say what a blank means
+            "    yes: 1\n    blank: not_selected\n",
+            "    yes: 1\n",
+            "response_sets.selected: a multi_select response set must say what a blank cell "
+            "means; add 'blank: not_selected' (the export leaves an unselected choice blank, as "
+            "Qualtrics does) or 'blank: missing' (the export writes the no code for an "
+            "unselected choice; a blank is no answer).",
+        ),
+        (  # blank declared on a binary set
+            "  yes_no:\n    type: binary\n    yes: 1\n",
+            "  yes_no:\n    type: binary\n    yes: 1\n    blank: missing\n",
+            "response_sets.yes_no: 'blank' is declared for multi_select response sets only; "
+            "remove it.",
+        ),
+        (  # "don't know" as a third valid code of a binary set
+            '      - {code: 0, label: "No"}\n    missing:\n      - {code: 8,',
+            '      - {code: 0, label: "No"}\n      - {code: 8, label: Unsure}\n    missing:\n'
+            "      - {code: 9,",
+            "response_sets.yes_no_dk: a binary response set needs exactly two valid codes (yes "
+            "and no); found 3 (1 = Yes, 0 = No, 8 = Unsure). Put any further answer, such as "
+            "\"don't know\", under 'missing'.",
+        ),
+        (  # display logic that asks for a code the question does not have
+            "asked_if: {item: R1_exp, code: 1}",
+            "asked_if: {item: R1_exp, code: 2}",
+            "items[61] (id 'R1_man'): asked_if code 2 is not a valid code of item 'R1_exp' "
+            "(response set 'yes_no_dk', codes 1, 0).",
+        ),
+    ],
+    ids=[
+        "missing_yes",
+        "yes_not_a_code",
+        "yes_on_ordinal",
+        "missing_blank",
+        "blank_on_binary",
+        "three_codes",
+        "asked_if_code",
+    ],
+)
+def test_yes_no_declaration_errors_say_what_to_write(study_copy, old, new, ending):
+    paths = _break(study_copy, "codebook.yaml", old, new)
+    assert _message(paths) == f"{paths['codebook']}: {ending}"
+
+
+def test_codebook_reads_yes_as_a_key_not_a_boolean(study):
+    # YAML 1.1 (PyYAML's default) would read `yes: 1` as {True: 1}
+    assert {rs.id: rs.yes for rs in study.codebook.response_sets.values() if rs.is_yes_no} == {
+        "yes_no_dk": 1,
+        "yes_no": 1,
+        "selected": 1,
+    }
+    assert study.codebook.response_sets["selected"].blank == "not_selected"
+    instrument = study.codebook.instrument_table().set_index("id")
+    assert instrument.loc["TR_received", ["yes_code", "blank_means"]].tolist() == [1, ""]
+    assert instrument.loc["S1_used", ["yes_code", "blank_means"]].tolist() == [1, "not_selected"]
+    assert pd.isna(instrument.loc["B1_1", "yes_code"])

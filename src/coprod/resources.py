@@ -486,7 +486,7 @@ def load_codebook(path: str | Path, registries: Mapping[str, pd.DataFrame]) -> C
                 fail(
                     where,
                     f"asked_if code {item['asked_if']['code']} is not a valid code of item "
-                    f"'{parent}' (response set '{parent_set}': "
+                    f"'{parent}' (response set '{parent_set}', codes "
                     f"{', '.join(map(str, response_sets[parent_set].values))}).",
                 )
         expected = item.get("expected_code")
