@@ -69,7 +69,7 @@ def read_yaml(path: str | Path) -> Any:
     file, line and column."""
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_Yaml12Loader)  # noqa: S506 - a SafeLoader
+            return yaml.load(handle, Loader=_Yaml12Loader)  # a SafeLoader subclass
     except FileNotFoundError:
         raise StudyInputError(
             path, "file not found.", fix="Check the path in config/config.yaml."
