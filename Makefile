@@ -48,7 +48,7 @@ test: $(BIN)/.installed lint
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(BIN)/snakefmt --check workflow/Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 
 # Regenerate the synthetic study into results/synthetic/ (byte-identical to resources/raw/).
