@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: study report verify validation national test lint simulate synthetic clean
+.PHONY: study report verify validation national scaffold test lint simulate synthetic clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required; set PYTHON=/path/to/python3.11")'
@@ -42,13 +42,19 @@ national: $(BIN)/.installed
 	$(BIN)/snakemake --cores $(CORES) --directory studies/national_panel
 	$(BIN)/snakemake --directory studies/national_panel --report results/report.html
 
+# A new study folder that runs this workflow as a Snakemake module (see config/README.md):
+#   make scaffold DIR=../my_study
+scaffold: $(BIN)/.installed
+	@test -n "$(DIR)" || { echo "Name the new study's folder: make scaffold DIR=../my_study"; exit 2; }
+	$(BIN)/python -m coprod.scaffold "$(DIR)"
+
 test: $(BIN)/.installed lint
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(BIN)/snakefmt --check workflow/Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 
 # Regenerate the synthetic study into results/synthetic/ (byte-identical to resources/raw/).

@@ -109,7 +109,7 @@ def snakemake(workdir: Path, *targets: str) -> tuple[float, float, Sampled]:
         "-m",
         "snakemake",
         "--snakefile",
-        str(REPO / "Snakefile"),
+        str(REPO / "workflow" / "Snakefile"),
         "--directory",
         str(workdir),
         "--cores",

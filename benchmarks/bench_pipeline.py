@@ -38,13 +38,19 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 
 
+def snakefile(repo: Path) -> Path:
+    """The workflow's Snakefile: workflow/Snakefile, or Snakefile in revisions before it moved."""
+    moved = repo / "workflow" / "Snakefile"
+    return moved if moved.exists() else repo / "Snakefile"
+
+
 def snakemake(workdir: Path, *args: str, repo: Path = REPO) -> tuple[float, str]:
     command = [
         sys.executable,
         "-m",
         "snakemake",
         "--snakefile",
-        str(repo / "Snakefile"),
+        str(snakefile(repo)),
         "--directory",
         str(workdir),
         "--cores",

@@ -23,7 +23,7 @@ from coprod.resources import Study, load_study
 from coprod.vocabulary import RESOURCE_KEYS
 
 REPO = Path(__file__).resolve().parents[1]
-SNAKEFILE = REPO / "Snakefile"
+SNAKEFILE = REPO / "workflow" / "Snakefile"
 
 # Property tests draw the same examples on every run, so a CI failure reproduces
 # on a laptop; HYPOTHESIS_PROFILE=explore draws new ones.

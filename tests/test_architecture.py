@@ -12,7 +12,7 @@ from coprod import architecture
 from coprod.imports import SOURCE, library_files, library_modules
 from coprod.jobs import resolve
 from coprod.registry import jobs
-from tests.conftest import REPO
+from tests.conftest import REPO, SNAKEFILE
 
 LARGEST_MODULE = 600
 
@@ -131,7 +131,7 @@ def test_no_code_names_a_case_group_service_scale_score_code_or_risk(study):
         found = sorted(names & string_literals(path))
         if found:
             named[str(path.relative_to(REPO))] = found
-    for path in [*(REPO / "workflow").rglob("*.smk"), REPO / "Snakefile"]:
+    for path in [*(REPO / "workflow").rglob("*.smk"), SNAKEFILE]:
         text = path.read_text(encoding="utf-8")
         found = sorted(n for n in names if re.search(rf"[\"']{re.escape(str(n))}[\"']", text))
         if found:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from coprod.config_checks import check_config, input_files, missing_files, overlapping_seeds
-from tests.conftest import REPO, output, run
+from tests.conftest import REPO, SNAKEFILE, output, run
 
 
 def with_key(config: dict, section: str, **values) -> dict:
@@ -74,7 +74,7 @@ def test_the_workflow_stops_on_a_failed_check_before_any_job(study_copy):
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
     config["reliability"]["by"] = ["sample"]
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE)]
     result = subprocess.run(
         [*command, "--directory", str(study_copy), "--dry-run"],
         capture_output=True,

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from tests import slurm_cluster
-from tests.conftest import REPO
+from tests.conftest import REPO, SNAKEFILE
 
 pytestmark = pytest.mark.workflow
 
@@ -42,7 +42,7 @@ def _small_study(study_copy: Path, name: str) -> Path:
 
 
 def _run(work: Path, *args: str) -> str:
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE)]
     command += ["--directory", str(work), *args, "validation"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]

@@ -136,7 +136,6 @@ def test_editing_a_module_imported_indirectly_reruns_exactly_the_jobs_that_run_i
     # output of the session run without touching the repository.
     code = tmp_path / "code"
     code.mkdir()
-    shutil.copy2(REPO / "Snakefile", code / "Snakefile")
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
     for folder in ("workflow", "src"):
         shutil.copytree(REPO / folder, code / folder, ignore=ignore)
@@ -147,7 +146,12 @@ def test_editing_a_module_imported_indirectly_reruns_exactly_the_jobs_that_run_i
     os.utime(code / "src" / INDIRECT, (now, now))
     # mtime only: the library inputs' paths are the copy's, not those the run recorded
     result = run(
-        study_run, "--dry-run", "--rerun-triggers", "mtime", snakefile=code / "Snakefile", env=env
+        study_run,
+        "--dry-run",
+        "--rerun-triggers",
+        "mtime",
+        snakefile=code / "workflow" / "Snakefile",
+        env=env,
     )
     assert result.returncode == 0, output(result)
     scheduled = reasons(result.stdout + result.stderr)

@@ -1,11 +1,11 @@
 """The architecture page's generated parts: exhibit -> rule -> module -> function, and the
 import graph's layers, read from the registry and the source.
 
-``docs/architecture.md`` and ``README.md`` hold blocks between the markers
-``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``; :func:`update` rewrites
-them from the registry, so that the pages and the registry never drift apart (a test
-fails when a page is out of date). Run ``python -m coprod.architecture`` after adding a
-job.
+``docs/architecture.md``, ``README.md`` and ``config/README.md`` hold blocks between the
+markers ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``; :func:`update`
+rewrites them from the registry and the config's schema (:mod:`coprod.config_docs`), so
+that the pages, the registry and the schema never drift apart (a test fails when a page
+is out of date). Run ``python -m coprod.architecture`` after adding a job or a config key.
 
 Decisions
 ---------
@@ -26,12 +26,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from coprod.config_docs import reference
 from coprod.imports import SOURCE, imported_modules, module_file
 from coprod.jobs import Job
 from coprod.registry import jobs
 
 REPO = SOURCE.parents[1]
-PAGES = ("README.md", "docs/architecture.md")
+PAGES = ("README.md", "docs/architecture.md", "config/README.md")
+CONFIG_SCHEMA = Path("workflow", "schemas", "config.schema.yaml")
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "foundation",
@@ -57,7 +59,13 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("validation", ("coprod.validation",)),
     (
         "workflow",
-        ("coprod.registry", "coprod.config_checks", "coprod.architecture"),
+        (
+            "coprod.registry",
+            "coprod.config_checks",
+            "coprod.config_docs",
+            "coprod.architecture",
+            "coprod.scaffold",
+        ),
     ),
 )
 """The library's layers in DAG order: a module imports only from its own layer or above."""
@@ -148,8 +156,15 @@ def _edge_key(line: str) -> tuple[int, ...]:
     return tuple(int(number) for number in re.findall(r"id(\d+)", line))
 
 
-def blocks(config: Mapping[str, Any], root: Path = REPO) -> dict[str, str]:
-    """The generated blocks by name: ``exhibits``, ``analyses``, ``layers``, ``rulegraph``."""
+def blocks(
+    config: Mapping[str, Any], root: Path = REPO, schema: Mapping[str, Any] | None = None
+) -> dict[str, str]:
+    """The generated blocks by name: ``exhibits``, ``analyses``, ``layers``, ``rulegraph``,
+    and ``config_keys`` (the config's schema, read from ``root`` unless given)."""
+    import yaml
+
+    if schema is None:
+        schema = yaml.safe_load((root / CONFIG_SCHEMA).read_text(encoding="utf-8"))
     header = ["what", "rule", "module", "function", "files"]
     registered = jobs()
     exhibits = [row for job in registered if job.kind != "records" for row in job_rows(job, config)]
@@ -159,6 +174,7 @@ def blocks(config: Mapping[str, Any], root: Path = REPO) -> dict[str, str]:
         "analyses": markdown_table(header, analyses),
         "layers": layers_table(),
         "rulegraph": rulegraph(root),
+        "config_keys": reference(schema, config),
     }
 
 

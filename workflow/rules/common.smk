@@ -1,4 +1,8 @@
-# Shared helpers: config validation, paths into the repository, library inputs.
+# Shared helpers: config validation, library inputs. Paths of the workflow's own files
+# (schemas, scripts, the conda environment) are relative to this file, as Snakemake
+# resolves them, so that they hold when another study uses the workflow as a module;
+# the study's paths (config, resources, raw data, results/) are relative to the working
+# directory.
 from pathlib import Path
 
 import yaml
@@ -9,11 +13,11 @@ from coprod.imports import library_files, script_modules
 from coprod.jobs import FIGURE_STYLE_KEYS
 from coprod.registry import jobs as registered_jobs
 
-REPO = Path(workflow.basedir)
-ENV = str(REPO / "environment.yml")
+# The rules' software environment (`--sdm conda`), relative to the files of the rules.
+ENV = "../../environment.yml"
 
 
-validate(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
+validate(config, "../schemas/config.schema.yaml")
 # What the schema cannot say: keys checked against each other and the registry.
 check_config(config, source=(workflow.configfiles or ["the config"])[0])
 
@@ -21,7 +25,7 @@ check_config(config, source=(workflow.configfiles or ["the config"])[0])
 def script_library(script):
     """The library files a workflow script runs (the import graph of its imports): inputs,
     so that editing any module it uses, directly or through others, reruns the rule."""
-    modules = script_modules(REPO / "workflow" / "scripts" / script)
+    modules = script_modules(workflow.source_path(f"../scripts/{script}"))
     return [str(path) for path in library_files(*modules)]
 
 

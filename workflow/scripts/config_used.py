@@ -1,6 +1,10 @@
 """Write the configuration this run used (after schema defaults were filled in)."""
 
+import sys
 from pathlib import Path
+
+# The library beside this workflow comes first, as in workflow/Snakefile.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
 from coprod.pipeline import logged
 from coprod.provenance import config_text

@@ -1,5 +1,11 @@
 """Write the SHA-256 of every exhibit, so a rerun can be checked byte for byte."""
 
+import sys
+from pathlib import Path
+
+# The library beside this workflow comes first, as in workflow/Snakefile.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+
 from coprod.pipeline import logged
 from coprod.provenance import write_manifest
 

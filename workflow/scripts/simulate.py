@@ -1,6 +1,10 @@
 """Draw the synthetic study from its generative model and write its raw exports."""
 
+import sys
 from pathlib import Path
+
+# The library beside this workflow comes first, as in workflow/Snakefile.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
 from coprod.pipeline import logged
 from coprod.resources import load_study

@@ -1,5 +1,11 @@
 """One batch of replicates of a condition: draw, clean, score, analyse; beside the truth."""
 
+import sys
+from pathlib import Path
+
+# The library beside this workflow comes first, as in workflow/Snakefile.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+
 from coprod.pipeline import logged
 from coprod.resources import load_study
 from coprod.validation.replicates import condition_batch

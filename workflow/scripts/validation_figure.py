@@ -1,6 +1,12 @@
 """The validation study's figures: how each method did (type I error, coverage, power,
 bias), and each estimand's mean estimate against its population value."""
 
+import sys
+from pathlib import Path
+
+# The library beside this workflow comes first, as in workflow/Snakefile.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+
 import pandas as pd
 
 from coprod.exhibits.figures.style import save_figure, style_from_config

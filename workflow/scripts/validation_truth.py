@@ -1,5 +1,11 @@
 """Population values of a condition's estimands, from one large draw of its model."""
 
+import sys
+from pathlib import Path
+
+# The library beside this workflow comes first, as in workflow/Snakefile.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+
 from coprod.pipeline import logged
 from coprod.resources import load_study
 from coprod.validation.truth import condition_truth, write_truth
