@@ -29,4 +29,5 @@ rule all:
         registered_files(),
         "results/provenance/versions.txt",
         "results/provenance/config.yaml",
+        "results/provenance/inputs.csv",
         "results/MANIFEST.sha256",

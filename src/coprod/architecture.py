@@ -57,7 +57,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("validation", ("coprod.validation",)),
     (
         "workflow",
-        ("coprod.registry", "coprod.config_checks", "coprod.architecture"),
+        ("coprod.registry", "coprod.config_checks", "coprod.architecture", "coprod.run_workflow"),
     ),
 )
 """The library's layers in DAG order: a module imports only from its own layer or above."""

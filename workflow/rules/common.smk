@@ -1,12 +1,14 @@
 # Shared helpers: config validation, paths into the repository, library inputs.
+from functools import cache
 from pathlib import Path
 
 import yaml
 from snakemake.utils import validate
 
-from coprod.config_checks import check_config
+from coprod.config_checks import RULE_MADE, check_config, input_files
 from coprod.imports import library_files, script_modules
 from coprod.jobs import FIGURE_STYLE_KEYS
+from coprod.provenance import sha256
 from coprod.registry import jobs as registered_jobs
 
 REPO = Path(workflow.basedir)
@@ -16,6 +18,40 @@ ENV = str(REPO / "environment.yml")
 validate(config, REPO / "workflow" / "schemas" / "config.schema.yaml")
 # What the schema cannot say: keys checked against each other and the registry.
 check_config(config, source=(workflow.configfiles or ["the config"])[0])
+
+# Every file the run reads as the study's input, by the config key that names it, and
+# the config file(s): results/provenance/inputs.csv records each with its SHA-256.
+CONFIG_FILES = [str(path) for path in workflow.configfiles]
+STUDY_INPUTS = {
+    **{
+        "configfile" if len(CONFIG_FILES) == 1 else f"configfile[{i}]": path
+        for i, path in enumerate(CONFIG_FILES)
+    },
+    **input_files(config),
+}
+# Of those, the files no rule makes: read at parse time for their checksums.
+GIVEN_INPUTS = {
+    path for path in STUDY_INPUTS.values() if not path.startswith(RULE_MADE)
+}
+
+
+@cache
+def file_checksum(path):
+    return sha256(path)
+
+
+def content_checksums(*inputs):
+    """The SHA-256 of each given input (paths, lists or mappings of them) that the config
+    names and no rule makes, for a rule's params: Snakemake reruns a job whose input is
+    newer than its outputs, or whose params changed, so a raw file or resource replaced
+    by one of other content but an older mtime (restored from an archive, `cp -p`)
+    reruns what reads it too."""
+    paths = set()
+    for given in inputs:
+        values = given.values() if isinstance(given, dict) else [given]
+        for value in values:
+            paths.update([value] if isinstance(value, str) else value)
+    return {path: file_checksum(path) for path in sorted(paths & GIVEN_INPUTS)}
 
 
 def script_library(script):

@@ -1,6 +1,6 @@
 """One batch of replicates of a condition: draw, clean, score, analyse; beside the truth."""
 
-from coprod.pipeline import logged
+from coprod.pipeline import logged, published
 from coprod.resources import load_study
 from coprod.validation.replicates import condition_batch
 from coprod.vocabulary import RESOURCE_KEYS
@@ -14,4 +14,5 @@ with logged(snakemake):
         name=snakemake.wildcards.condition,
         **dict(snakemake.params.items()),
     )
-    rows.to_parquet(snakemake.output[0], index=False)
+    with published(snakemake.output) as (path,):
+        rows.to_parquet(path, index=False)

@@ -1,6 +1,6 @@
 """Population values of a condition's estimands, from one large draw of its model."""
 
-from coprod.pipeline import logged
+from coprod.pipeline import logged, published
 from coprod.resources import load_study
 from coprod.validation.truth import condition_truth, write_truth
 from coprod.vocabulary import RESOURCE_KEYS
@@ -13,4 +13,5 @@ with logged(snakemake):
         name=snakemake.wildcards.condition,
         **dict(snakemake.params.items()),
     )
-    write_truth(truth, snakemake.output[0])
+    with published(snakemake.output) as (path,):
+        write_truth(truth, path)
