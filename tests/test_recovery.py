@@ -199,3 +199,34 @@ def test_outputs_appear_only_when_every_one_is_whole(tmp_path):
         assert not table.exists() and not figure.exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["figure.png", "table.csv"]
     assert table.read_text(encoding="utf-8") == "whole"
+
+
+def test_a_dead_runs_cluster_jobs_are_left_to_the_user_to_check(study_copy):
+    lock = plant_snakemake_lock(study_copy)
+    mark = study_copy / ".snakemake" / "incomplete" / "cmVzdWx0cy9zY3JlZW5pbmc="
+    mark.parent.mkdir(parents=True)
+    mark.write_text('{"external_jobid": "4711"}', encoding="utf-8")
+
+    refused = subprocess.run(
+        wrapper(study_copy, "--dry-run"), capture_output=True, text=True, check=False
+    )
+
+    assert refused.returncode == IN_PROGRESS, output(refused)
+    assert said(refused.stderr) == [
+        f"The previous run in {study_copy.resolve()} stopped before it finished, and had jobs "
+        "on a cluster that may still be running (job ids 4711), which this command cannot "
+        "see. Its lock was left in place: check with the scheduler (squeue) that they have "
+        "ended, then run this command again with --rerun-incomplete."
+    ]
+    assert lock.exists() and mark.exists()
+
+    checked = subprocess.run(
+        wrapper(study_copy, "--dry-run", "--rerun-incomplete"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, output(checked)
+    left = Leftovers(locks=1, incomplete=1, cluster_jobs=("4711",))
+    assert said(checked.stderr) == recovery_lines(study_copy, left)
+    assert not lock.exists()

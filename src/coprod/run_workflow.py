@@ -39,6 +39,9 @@ Decisions
   (``.snakemake/scripts/``: a job whose Snakemake was killed may still be writing).
   Only this machine's processes are seen (``psutil``): for runs from several machines on
   a shared folder (a cluster's login nodes), run one at a time.
+- Jobs a dead run submitted to a cluster (their ids are in Snakemake's incomplete marks)
+  may still be running, out of this machine's sight: then it stops, says what to check,
+  and leaves the lock alone, unless ``--rerun-incomplete`` is given (the user checked).
 - SIGTERM and SIGHUP are passed on to Snakemake, which then stops its jobs and removes
   its lock; SIGINT (Ctrl-C) reaches it from the terminal and is not sent twice.
 """
@@ -47,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import json
 import os
 import signal
 import subprocess
@@ -66,6 +70,9 @@ SNAKEMAKE_INCOMPLETE = Path(".snakemake", "incomplete")
 SNAKEMAKE_SCRIPTS = Path(".snakemake", "scripts")
 IN_PROGRESS = 75
 """The exit code when another run works in the folder (``EX_TEMPFAIL``: try again later)."""
+RERUN_INCOMPLETE = {"--rerun-incomplete", "--ri"}
+"""Snakemake's option to rerun the jobs a run left unfinished (given by the user, it says
+that a dead run's cluster jobs have ended)."""
 REPORT_OPTIONS = {"--report": True, "--report-stylesheet": True, "--report-after-run": False}
 """Snakemake's options that make a report instead of unlocking, and whether each takes a
 value; left out of the ``--unlock`` call."""
@@ -90,11 +97,12 @@ class RunInProgress(RuntimeError):
 
 @dataclass(frozen=True)
 class Leftovers:
-    """What a run that did not finish left behind: Snakemake's lock files and its marks
-    of outputs of jobs started but not finished."""
+    """What a run that did not finish left behind: Snakemake's lock files, its marks of
+    outputs of jobs started but not finished, and the cluster job ids among those jobs'."""
 
     locks: int
     incomplete: int
+    cluster_jobs: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.locks or self.incomplete)
@@ -120,16 +128,26 @@ def working_directory(args: Sequence[str]) -> Path:
     return Path(known.directory).resolve()
 
 
-def _count(folder: Path) -> int:
-    if not folder.is_dir():
-        return 0
-    return sum(len(files) for _, _, files in os.walk(folder))
+def _files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+def _cluster_job(mark: Path) -> str | None:
+    """The cluster job id an incomplete mark records (JSON ``external_jobid``), if any."""
+    try:
+        return json.loads(mark.read_text(encoding="utf-8")).get("external_jobid")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def leftovers(workdir: Path) -> Leftovers:
     """Snakemake's lock files and incomplete marks in ``workdir``."""
+    marks = _files(workdir / SNAKEMAKE_INCOMPLETE)
+    jobs = {job for job in map(_cluster_job, marks) if job}
     return Leftovers(
-        locks=_count(workdir / SNAKEMAKE_LOCKS), incomplete=_count(workdir / SNAKEMAKE_INCOMPLETE)
+        locks=len(_files(workdir / SNAKEMAKE_LOCKS)),
+        incomplete=len(marks),
+        cluster_jobs=tuple(sorted(jobs)),
     )
 
 
@@ -257,6 +275,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         with held_run_lock(workdir, ["python -m coprod.run_workflow", *args]) as fd:
             left = leftovers(workdir)
             if left:
+                if left.cluster_jobs and not RERUN_INCOMPLETE & set(args):
+                    raise RunInProgress(
+                        f"The previous run in {workdir} stopped before it finished, and had "
+                        f"jobs on a cluster that may still be running (job ids "
+                        f"{', '.join(left.cluster_jobs)}), which this command cannot see. Its "
+                        "lock was left in place: check with the scheduler (squeue) that they "
+                        "have ended, then run this command again with --rerun-incomplete."
+                    )
                 working = snakemake_processes(workdir)
                 if working:
                     listed = "; ".join(
@@ -280,7 +306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     if unlocked.returncode:
                         _say("snakemake --unlock failed (its message is above); nothing was run.")
                         return unlocked.returncode
-                command.append("--rerun-incomplete")
+                if not RERUN_INCOMPLETE & set(args):
+                    command.append("--rerun-incomplete")
             return _run(command, fd)
     except RunInProgress as error:
         _say(str(error))

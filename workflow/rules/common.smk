@@ -29,7 +29,7 @@ STUDY_INPUTS = {
     },
     **input_files(config),
 }
-# Of those, the files no rule makes: read at parse time for their checksums.
+# Of those, the files the study provides (not made by the workflow): hashed at parse time.
 GIVEN_INPUTS = {
     path for path in STUDY_INPUTS.values() if not path.startswith(RULE_MADE)
 }
@@ -41,11 +41,10 @@ def file_checksum(path):
 
 
 def content_checksums(*inputs):
-    """The SHA-256 of each given input (paths, lists or mappings of them) that the config
-    names and no rule makes, for a rule's params: Snakemake reruns a job whose input is
-    newer than its outputs, or whose params changed, so a raw file or resource replaced
-    by one of other content but an older mtime (restored from an archive, `cp -p`)
-    reruns what reads it too."""
+    """The SHA-256 of each given input (paths, lists or mappings of them) of GIVEN_INPUTS,
+    as a param. Snakemake reruns a job whose input is newer than its outputs, or whose
+    params changed; with these, a raw file or resource replaced by one of other content
+    but an older mtime (restored from an archive, `cp -p`) reruns what reads it too."""
     paths = set()
     for given in inputs:
         values = given.values() if isinstance(given, dict) else [given]
