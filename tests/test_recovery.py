@@ -48,8 +48,8 @@ def recovery_lines(workdir: Path, left: Leftovers) -> list[str]:
     return [
         f"the previous run in {workdir.resolve()} stopped before it finished: it left "
         f"{left.describe()}, and no run is in progress there now.",
-        "removing its lock (snakemake --unlock) and running again with --rerun-incomplete, "
-        "so that every job it left unfinished runs anew.",
+        f"{'removing its lock (snakemake --unlock) and ' if left.locks else ''}running again "
+        "with --rerun-incomplete, so that every job it left unfinished runs anew.",
     ]
 
 

@@ -98,7 +98,7 @@ class RunInProgress(RuntimeError):
 @dataclass(frozen=True)
 class Leftovers:
     """What a run that did not finish left behind: Snakemake's lock files, its marks of
-    outputs of jobs started but not finished, and the cluster job ids among those jobs'."""
+    outputs of jobs started but not finished, and the cluster job ids those marks record."""
 
     locks: int
     incomplete: int
@@ -298,8 +298,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{left.describe()}, and no run is in progress there now."
                 )
                 _say(
-                    "removing its lock (snakemake --unlock) and running again with "
-                    "--rerun-incomplete, so that every job it left unfinished runs anew."
+                    f"{'removing its lock (snakemake --unlock) and ' if left.locks else ''}"
+                    "running again with --rerun-incomplete, so that every job it left "
+                    "unfinished runs anew."
                 )
                 if left.locks:
                     unlocked = subprocess.run(unlock_command(args), check=False)
