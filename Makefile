@@ -18,9 +18,12 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
+# Every run goes through coprod.run_workflow: one run at a time in a folder, and a run
+# killed in the middle is recovered by the next (README, "After an interrupted run").
+RUN := $(BIN)/python -m coprod.run_workflow
+
 study: $(BIN)/.installed
-	$(BIN)/snakemake --cores $(CORES)
-	$(BIN)/snakemake --report results/report.html
+	$(RUN) --cores $(CORES) --report results/report.html --report-after-run
 
 # One HTML file with every exhibit, its caption, the config and package versions.
 report: $(BIN)/.installed
@@ -34,13 +37,13 @@ verify: $(BIN)/.installed
 
 # The simulation study of the comparison methods (not part of `make study`).
 validation: $(BIN)/.installed
-	$(BIN)/snakemake --cores $(CORES) validation
+	$(RUN) --cores $(CORES) validation
 
 # The national citizen panel (studies/national_panel): 100,000 respondents in 40 areas,
 # drawn by the generator, then the whole pipeline; results in studies/national_panel/results/.
 national: $(BIN)/.installed
-	$(BIN)/snakemake --cores $(CORES) --directory studies/national_panel
-	$(BIN)/snakemake --directory studies/national_panel --report results/report.html
+	$(RUN) --cores $(CORES) --directory studies/national_panel \
+		--report results/report.html --report-after-run
 
 # A new study folder that runs this workflow as a Snakemake module (see config/README.md):
 #   make scaffold DIR=../my_study

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import yaml
 
 from coprod.config_checks import check_config, input_files, missing_files, overlapping_seeds
 from tests.conftest import REPO, SNAKEFILE, output, run
+
+NOBODY = 65534
+"""The user id of ``nobody``, whom a root test becomes to meet a file it may not read."""
 
 
 def with_key(config: dict, section: str, **values) -> dict:
@@ -94,9 +102,9 @@ def test_the_checks_import_no_pandas():
 
 def test_a_missing_input_file_is_named_with_its_key(config, tmp_path):
     message = (
-        "my.yaml: 1 input file(s) not found (from {root}): "
-        "raw.survey[1].path: 'resources/raw/nowhere.sav'. Fix the path in the config, or "
-        "put the file there; a run reads nothing before every input is found."
+        "my.yaml: 1 input file(s) cannot be read (from {root}): "
+        "raw.survey[1].path: 'resources/raw/nowhere.sav' (not found). Fix the path in the "
+        "config, or put a readable file there; a run reads nothing before every input is found."
     )
     survey = [
         config["raw"]["survey"][0],
@@ -108,6 +116,44 @@ def test_a_missing_input_file_is_named_with_its_key(config, tmp_path):
         check_config(broken, source="my.yaml", root=REPO)
     # Looked for where the run works: from elsewhere, every file is missing.
     assert len(missing_files(config, tmp_path)) == len(input_files(config))
+
+
+@contextmanager
+def without_read_permission(path: Path) -> Iterator[None]:
+    """``path`` made unreadable to this process: mode 000, and for root (who reads any
+    file) the effective user switched to nobody's for the block."""
+    path.chmod(0)
+    if os.geteuid() != 0:
+        yield
+        return
+    os.seteuid(NOBODY)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+
+
+def test_an_unreadable_input_file_is_named_with_its_key(config):
+    # A folder anyone may enter (pytest's own temporary folders are root's alone).
+    study = Path(tempfile.mkdtemp(prefix="unreadable-"))
+    try:
+        study.chmod(0o755)
+        for path in input_files(config).values():
+            (study / path).parent.mkdir(parents=True, exist_ok=True)
+            (study / path).write_bytes(b"x")
+        codings = config["raw"]["focus_group_codings"]
+        with without_read_permission(study / codings):
+            found = missing_files(config, study)
+            with pytest.raises(ValueError) as raised:
+                check_config(config, source="my.yaml", root=study)
+    finally:
+        shutil.rmtree(study)
+    assert found == {"raw.focus_group_codings": codings}
+    assert str(raised.value) == (
+        f"my.yaml: 1 input file(s) cannot be read (from {study}): raw.focus_group_codings: "
+        f"'{codings}' (not readable: Permission denied). Fix the path in the config, or put "
+        "a readable file there; a run reads nothing before every input is found."
+    )
 
 
 def test_files_a_rule_makes_are_not_checked_at_parse_time(config):

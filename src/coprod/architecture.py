@@ -65,6 +65,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "coprod.config_docs",
             "coprod.architecture",
             "coprod.scaffold",
+            "coprod.run_workflow",
         ),
     ),
 )

@@ -30,9 +30,11 @@ __all__ = [
     "breakdowns_without",
     "check_config",
     "clashing_contrasts",
+    "input_files",
     "missing_files",
     "overlapping_seeds",
     "undefined_families",
+    "unreadable",
 ]
 
 
@@ -109,14 +111,36 @@ def input_files(config: Config) -> dict[str, str]:
     return named | {key: path for key, path in optional.items() if path}
 
 
+def unreadable(path: Path) -> str | None:
+    """Why ``path`` cannot be read as an input file (``'not found'``, ``'not a file'``,
+    ``'not readable: ...'``), or None when it can: it is opened, as the run will open it.
+
+    >>> unreadable(Path("nowhere.csv"))
+    'not found'
+    >>> unreadable(Path("config/config.yaml")) is None
+    True
+    """
+    if not path.exists():
+        return "not found"
+    if not path.is_file():
+        return "not a file"
+    try:
+        with open(path, "rb"):
+            return None
+    except OSError as error:
+        return f"not readable: {error.strerror or error}"
+
+
 def missing_files(config: Config, root: Path | None = None) -> dict[str, str]:
     """The input files (:func:`input_files`) that are not there or cannot be read,
-    relative to ``root`` (the working directory); files a rule makes are left out."""
+    relative to ``root`` (the working directory): key -> path. Files a rule makes are
+    left out: Snakemake checks that its rule made them, and the rules that read them
+    come after (``results/provenance/inputs.csv`` records each one's checksum)."""
     root = root or Path.cwd()
     return {
         key: path
         for key, path in input_files(config).items()
-        if not str(path).startswith(RULE_MADE) and not (root / path).is_file()
+        if not str(path).startswith(RULE_MADE) and unreadable(root / path)
     }
 
 
@@ -125,8 +149,8 @@ def check_config(
 ) -> None:
     """Raise a ``ValueError`` naming ``source`` and the key for the first problem found.
 
-    Checks: every input file the config names is there (relative to ``root``, the
-    working directory by default), whether or not results exist
+    Checks: every input file the config names is there and can be read (relative to
+    ``root``, the working directory by default), whether or not results exist
     (:func:`missing_files`); families used but not defined under ``compare.families``; a
     contrast named
     like another output of ``results/compare/``; ``exhibits.by`` missing from a
@@ -134,12 +158,14 @@ def check_config(
     """
     missing = missing_files(config, root)
     if missing:
-        listed = "; ".join(f"{key}: '{path}'" for key, path in missing.items())
+        where = root or Path.cwd()
+        listed = "; ".join(
+            f"{key}: '{path}' ({unreadable(where / path)})" for key, path in missing.items()
+        )
         raise ValueError(
-            f"{source}: {len(missing)} input file(s) not found (from {root or Path.cwd()}): "
-            f"{listed}. "
-            "Fix the path in the config, or put the file there; a run reads nothing before "
-            "every input is found."
+            f"{source}: {len(missing)} input file(s) cannot be read (from {where}): "
+            f"{listed}. Fix the path in the config, or put a readable file there; a run "
+            "reads nothing before every input is found."
         )
     undefined = undefined_families(config)
     if undefined:

@@ -18,7 +18,8 @@ returns one of
   and ``svg`` (``coprod.exhibits.figures.style.write_figure``).
 
 :func:`run` is the only glue between Snakemake and the library: it sends stderr to
-the rule's log, loads the study, calls the function and writes what it returns.
+the rule's log, loads the study, calls the function and writes what it returns, each file
+published under its own name only when the job's every output is whole.
 
 Decisions
 ---------
@@ -59,7 +60,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from coprod.pipeline import logged
+from coprod.pipeline import logged, published
 from coprod.vocabulary import RESOURCE_KEYS
 
 Config = Mapping[str, Any]
@@ -257,6 +258,7 @@ def write_records(
 
 def run(snakemake: Any, function: str | None = None) -> None:
     """Run one job inside a Snakemake script: load, call, write, with stderr in the log.
+    Its outputs appear only once all are written (:func:`coprod.pipeline.published`).
 
     ``study`` is None for a job registered with ``study=False``. ``function`` defaults
     to the rule's ``params.function``; the settings are
@@ -276,4 +278,5 @@ def run(snakemake: Any, function: str | None = None) -> None:
         job = resolve(function or params.function)
         result = job(study, data_inputs(named), params.settings)
         write = resolve(params.writer)
-        write(result, dict(snakemake.output.items()), params.render)
+        with published(dict(snakemake.output.items())) as outputs:
+            write(result, outputs, params.render)

@@ -1,7 +1,9 @@
-"""What a reviewer needs to know about a run: package versions, the config, file hashes.
+"""What a reviewer needs to know about a run: package versions, the config, the input
+files read (with their SHA-256), file hashes.
 
 ``snakemake --report`` records the rules and software of a run but not the pip
-versions of a virtual environment, so the pipeline writes them itself; and a
+versions of a virtual environment, so the pipeline writes them itself, with the size and
+SHA-256 of every input file the run read (``results/provenance/inputs.csv``); and a
 ``MANIFEST.sha256`` of every exhibit lets anyone check that a rerun produced
 the same bytes::
 
@@ -17,6 +19,7 @@ True
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import platform
 import sys
@@ -52,6 +55,27 @@ def sha256(path: str | Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+INPUT_COLUMNS = ("key", "path", "bytes", "sha256")
+"""The columns of ``results/provenance/inputs.csv`` (:func:`write_inputs`)."""
+
+
+def write_inputs(files: Iterable[tuple[str, str | Path]], path: str | Path) -> None:
+    """Write one CSV line per input file a run read: the config key that names it, its
+    path (as the config gives it), its size in bytes and its SHA-256.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "inputs.csv"
+    >>> write_inputs([("configfile", "config/config.yaml")], target)
+    >>> target.read_text().splitlines()[0]
+    'key,path,bytes,sha256'
+    """
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(INPUT_COLUMNS)
+        for key, file in files:
+            writer.writerow([key, Path(file).as_posix(), Path(file).stat().st_size, sha256(file)])
 
 
 def write_manifest(paths: Iterable[str | Path], manifest: str | Path) -> None:

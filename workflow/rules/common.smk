@@ -3,14 +3,16 @@
 # resolves them, so that they hold when another study uses the workflow as a module;
 # the study's paths (config, resources, raw data, results/) are relative to the working
 # directory.
+from functools import cache
 from pathlib import Path
 
 import yaml
 from snakemake.utils import validate
 
-from coprod.config_checks import check_config
+from coprod.config_checks import RULE_MADE, check_config, input_files
 from coprod.imports import library_files, script_modules
 from coprod.jobs import FIGURE_STYLE_KEYS
+from coprod.provenance import sha256
 from coprod.registry import jobs as registered_jobs
 
 # The rules' software environment (`--sdm conda`), relative to the files of the rules.
@@ -20,6 +22,39 @@ ENV = "../../environment.yml"
 validate(config, "../schemas/config.schema.yaml")
 # What the schema cannot say: keys checked against each other and the registry.
 check_config(config, source=(workflow.configfiles or ["the config"])[0])
+
+# Every file the run reads as the study's input, by the config key that names it, and
+# the config file(s): results/provenance/inputs.csv records each with its SHA-256.
+CONFIG_FILES = [str(path) for path in workflow.configfiles]
+STUDY_INPUTS = {
+    **{
+        "configfile" if len(CONFIG_FILES) == 1 else f"configfile[{i}]": path
+        for i, path in enumerate(CONFIG_FILES)
+    },
+    **input_files(config),
+}
+# Of those, the files the study provides (not made by the workflow): hashed at parse time.
+GIVEN_INPUTS = {
+    path for path in STUDY_INPUTS.values() if not path.startswith(RULE_MADE)
+}
+
+
+@cache
+def file_checksum(path):
+    return sha256(path)
+
+
+def content_checksums(*inputs):
+    """The SHA-256 of each given input (paths, lists or mappings of them) of GIVEN_INPUTS,
+    as a param. Snakemake reruns a job whose input is newer than its outputs, or whose
+    params changed; with these, a raw file or resource replaced by one of other content
+    but an older mtime (restored from an archive, `cp -p`) reruns what reads it too."""
+    paths = set()
+    for given in inputs:
+        values = given.values() if isinstance(given, dict) else [given]
+        for value in values:
+            paths.update([value] if isinstance(value, str) else value)
+    return {path: file_checksum(path) for path in sorted(paths & GIVEN_INPUTS)}
 
 
 def script_library(script):

@@ -3,15 +3,17 @@
 # coprod.analyses.registry and coprod.exhibits.registry. Each runs its library
 # function through workflow/scripts/job.py; its settings reach it through params, so a changed config
 # value reruns exactly the jobs that read it, and its library inputs come from the
-# import graph, so a changed module reruns exactly the jobs that run it.
+# import graph, so a changed module reruns exactly the jobs that run it. The checksums
+# of the raw files and resources it reads rerun it when one's content changes.
 
 for job in registered_jobs():
+    inputs = job_inputs(job)
 
     rule:
         name:
             job.name
         input:
-            **job_inputs(job),
+            **inputs,
         output:
             **job_outputs(job),
         log:
@@ -25,5 +27,6 @@ for job in registered_jobs():
             writer=job.writer,
             settings=job.settings(config),
             render=job.render(config),
+            checksums=content_checksums(inputs),
         script:
             "../scripts/job.py"

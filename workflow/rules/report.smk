@@ -1,5 +1,5 @@
-# Report: provenance of the run (package versions, the config used) and the
-# manifest of every exhibit's hash. `snakemake --report results/report.html`
+# Report: provenance of the run (package versions, the config used, the input files
+# read with their checksums) and the manifest of every exhibit's hash. `snakemake --report results/report.html`
 # then gathers every exhibit with its caption into one HTML file.
 
 # Every published table, figure and number: what the manifest vouches for.
@@ -46,6 +46,30 @@ rule config_used:
         config=config,
     script:
         "../scripts/config_used.py"
+
+
+rule inputs_read:
+    input:
+        files=list(STUDY_INPUTS.values()),
+        library=script_library("inputs_read.py"),
+    output:
+        report(
+            "results/provenance/inputs.csv",
+            category="Provenance",
+            caption="../report/inputs_read.rst",
+        ),
+    log:
+        "logs/inputs_read.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=5,
+    params:
+        config_keys=list(STUDY_INPUTS),
+        checksums=content_checksums(STUDY_INPUTS),
+    script:
+        "../scripts/inputs_read.py"
 
 
 rule manifest:

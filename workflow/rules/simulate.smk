@@ -19,6 +19,7 @@ rule simulate:
         runtime=20,
     params:
         seed=config["synthetic"]["seed"],
+        checksums=content_checksums(resource_files(), config["synthetic"]["model"]),
         outdir=lambda wildcards, output: str(Path(output[0]).parent),
     script:
         "../scripts/simulate.py"

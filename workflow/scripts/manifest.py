@@ -6,8 +6,8 @@ from pathlib import Path
 # The library beside this workflow comes first, as in workflow/Snakefile.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-from coprod.pipeline import logged
+from coprod.pipeline import logged, published
 from coprod.provenance import write_manifest
 
-with logged(snakemake):
-    write_manifest(snakemake.input.exhibits, snakemake.output[0])
+with logged(snakemake), published(snakemake.output) as (path,):
+    write_manifest(snakemake.input.exhibits, path)

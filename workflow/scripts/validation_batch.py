@@ -6,7 +6,7 @@ from pathlib import Path
 # The library beside this workflow comes first, as in workflow/Snakefile.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-from coprod.pipeline import logged
+from coprod.pipeline import logged, published
 from coprod.resources import load_study
 from coprod.validation.replicates import condition_batch
 from coprod.vocabulary import RESOURCE_KEYS
@@ -20,4 +20,5 @@ with logged(snakemake):
         name=snakemake.wildcards.condition,
         **dict(snakemake.params.items()),
     )
-    rows.to_parquet(snakemake.output[0], index=False)
+    with published(snakemake.output) as (path,):
+        rows.to_parquet(path, index=False)

@@ -6,10 +6,8 @@ from pathlib import Path
 # The library beside this workflow comes first, as in workflow/Snakefile.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-from coprod.pipeline import logged
+from coprod.pipeline import logged, published
 from coprod.validation.summary import write_summary
 
-with logged(snakemake):
-    write_summary(
-        snakemake.input.batches, dict(snakemake.output.items()), **dict(snakemake.params.items())
-    )
+with logged(snakemake), published(dict(snakemake.output.items())) as outputs:
+    write_summary(snakemake.input.batches, outputs, **dict(snakemake.params.items()))

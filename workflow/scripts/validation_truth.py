@@ -6,7 +6,7 @@ from pathlib import Path
 # The library beside this workflow comes first, as in workflow/Snakefile.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-from coprod.pipeline import logged
+from coprod.pipeline import logged, published
 from coprod.resources import load_study
 from coprod.validation.truth import condition_truth, write_truth
 from coprod.vocabulary import RESOURCE_KEYS
@@ -19,4 +19,5 @@ with logged(snakemake):
         name=snakemake.wildcards.condition,
         **dict(snakemake.params.items()),
     )
-    write_truth(truth, snakemake.output[0])
+    with published(snakemake.output) as (path,):
+        write_truth(truth, path)
