@@ -66,8 +66,8 @@ def table(
 
 
 def contrast_table(name: str, contrast: str, title: str) -> Job:
-    """A two-group contrast's table (tables 8 and 9): the contrast's config entry, the
-    outcome kinds, and the function ``<contrast>_contrast``."""
+    """A contrast's table (tables 8 and 9): the contrast's config entry, the outcome
+    kinds, and the function ``<contrast>_contrast``."""
     return table(
         name,
         "Comparisons",
@@ -174,11 +174,7 @@ TABLES: tuple[Job, ...] = (
         "Comparisons",
         "Stakeholder groups",
         {"tests": compare_result("stakeholder_groups"), "scores": SCORES},
-        {
-            "column": "compare.stakeholder_groups.column",
-            "family": "compare.stakeholder_groups.family",
-            "kinds": "compare.outcome_kinds",
-        },
+        {"*comparison": "compare.stakeholder_groups", "kinds": "compare.outcome_kinds"},
     ),
     table(
         "table12_joint_display",
