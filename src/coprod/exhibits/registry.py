@@ -123,6 +123,7 @@ TABLES: tuple[Job, ...] = (
             "scores": "compare.scores.barriers_met",
             "high_rating": "compare.high_rating",
             "family": "compare.across_cases.family",
+            "pairwise_family": "compare.across_cases.pairwise_family",
         },
     ),
     table(
@@ -211,7 +212,8 @@ NUMBERS = Job(
     settings=lambda config: {
         **from_config({**PROTECTED, **FLOW_LABELS})(config),
         "contrasts": {
-            contrast: spec["family"] for contrast, spec in config["compare"]["contrasts"].items()
+            contrast: {key: spec.get(key) for key in ("family", "pairwise_family")}
+            for contrast, spec in config["compare"]["contrasts"].items()
         },
         "across_family": config["compare"]["across_cases"]["family"],
         "barriers": config["compare"]["scores"]["barriers_met"],

@@ -205,8 +205,10 @@ def forest_plot(
             *significance_handles(alpha, size=4),
             Line2D([], [], color="#444444", label="95% CI"),
         ]
+        columns = 3
         if several:
-            handles += [
+            # Two columns: what a marker's fill and line mean, then one entry per pair.
+            keys = [
                 Line2D(
                     [],
                     [],
@@ -218,6 +220,10 @@ def forest_plot(
                 )
                 for j, (x, y) in enumerate(pair_labels.values())
             ]
+            length = max(len(handles), len(keys))
+            blank = Line2D([], [], linestyle="none", label=" ")
+            handles += [blank] * (length - len(handles)) + keys + [blank] * (length - len(keys))
+            columns = 2
             direction = "higher in the first level of the pair"
         else:
             x, y = pair_labels[pairs[0]]
@@ -225,7 +231,7 @@ def forest_plot(
         fig.legend(
             handles=handles,
             loc="outside lower center",
-            ncol=3,
+            ncol=columns,
             title=(f"Positive values: {direction}.\np adjusted within each family ({adjusted})."),
             title_fontsize=text_size(-1),
         )

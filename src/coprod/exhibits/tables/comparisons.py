@@ -57,7 +57,13 @@ from coprod.exhibits.tables.common import (
 from coprod.resources import Study
 from coprod.vocabulary import OMNIBUS, PAIR
 
-__all__ = ["comparison_levels", "comparison_table"]
+__all__ = [
+    "comparison_levels",
+    "comparison_table",
+    "first_row_only",
+    "printed_tests",
+    "test_record",
+]
 
 
 def comparison_levels(records: pd.DataFrame) -> list[str]:
@@ -75,8 +81,9 @@ def comparison_levels(records: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(named))
 
 
-def _test(row: pd.Series | None, correction_default: str) -> dict[str, Any]:
-    """A test row's printed statistics: test and effect symbols, values, CI, p's."""
+def test_record(row: pd.Series | None, correction_default: str) -> dict[str, Any]:
+    """A test row's cells: test and effect symbols, statistic, df, effect with its CI, p,
+    adjusted p and its correction (``correction_default`` where there is no row)."""
     name = None if row is None or is_missing(row["statistic_name"]) else row["statistic_name"]
     effect = None if row is None or is_missing(row["effect"]) else row["effect"]
     return {
@@ -137,12 +144,13 @@ def comparison_table(
         block = means.iloc[position].to_dict()
         identity = {key: block[key] for key in ("Outcome", "Measure", "_outcome", "_binary")}
         if several:
-            test = _test(one_row(omnibus, outcome=outcome), omnibus_correction)
+            test = test_record(one_row(omnibus, outcome=outcome), omnibus_correction)
             comparison = f"All {len(levels)} levels"
             rows.append({**block, "Comparison": comparison, **test, "_first": True})
         for index, (x, y) in enumerate(pair_keys):
             first = not several and index == 0
-            test = _test(one_row(pairs, outcome=outcome, group_1=x, group_2=y), pair_correction)
+            row = one_row(pairs, outcome=outcome, group_1=x, group_2=y)
+            test = test_record(row, pair_correction)
             g = one_row(robustness, outcome=outcome, group_1=x, group_2=y)
             rows.append(
                 {
@@ -161,8 +169,6 @@ def comparison_table(
     for count in counts:
         table[count] = table[count].astype("Int64")
     table["_first"] = table["_first"].astype(bool)
-    table["_label"] = table["Outcome"].where(table["_first"], None)
-    table["_measure"] = table["Measure"].where(table["_first"], None)
     with_g = len(robustness) > 0
     if not with_g:
         table = table.drop(columns=["Hedges' g", "g 95% CI low", "g 95% CI high"])
@@ -184,7 +190,7 @@ def comparison_table(
         labels,
         settings,
         level_labels,
-        len(outcomes),
+        (len(omnibus) if several else len(pairs), len(pairs)),
         several,
         with_g,
         (omnibus_correction, pair_correction),
@@ -198,7 +204,7 @@ def comparison_table(
             counts=counts,
             complements=complements,
             section="Measure",
-            hidden=["_outcome", "_binary", "_first", "_label", "_measure"],
+            hidden=["_outcome", "_binary", "_first"],
         )
     ]
 
@@ -214,12 +220,42 @@ def _printed(
     """The printed columns: the score, the comparison (with 3+ levels), each level's mean
     (n), the n, the test, the effect with its CI, the adjusted p and Hedges' g."""
     mean_or_pct = mean_or_percent(decimals["mean"], decimals["percent"])
-    statistic, effect = decimals["statistic"], decimals["effect"]
 
     def with_n(values: Sequence[Any]) -> str:
         mean, percent, n = values
         shown = mean_or_pct([mean, percent]) if mean is not None or percent is not None else ""
         return f"{shown} ({int(n)})" if n is not None else shown
+
+    same = omnibus_correction == pair_correction
+    return [
+        Column("Outcome", ("Outcome", "_first"), first_row_only, numeric=False),
+        Column("Measure", ("Measure", "_first"), first_row_only, numeric=False),
+        *([Column("Comparison", ("Comparison",), numeric=False)] if several else []),
+        *(
+            Column(f"{g}: mean or % (n)", (f"{g}: mean", f"{g}: %", f"{g}: n"), with_n)
+            for g in level_labels
+        ),
+        Column("n", ("All: n",), fmt_count),
+        *printed_tests(decimals, omnibus_correction if same else "adjusted"),
+        *([Column("g", ("Hedges' g",), fmt_number(decimals["effect"]))] if with_g else []),
+    ]
+
+
+def first_row_only(values: Sequence[Any]) -> str:
+    """A block's label, printed on its first row only (sources: the label, ``_first``).
+
+    >>> first_row_only(["Risk aversion", True]), first_row_only(["Risk aversion", False])
+    ('Risk aversion', '')
+    """
+    text, first = values
+    return str(text) if first else ""
+
+
+def printed_tests(decimals: Mapping[str, int], correction: str) -> list[Column]:
+    """How a table prints :func:`test_record`: the test ("H(3) = 4.73", "U = 812"), the
+    effect with its CI ("r = 0.12 [0.01, 0.23]") and the adjusted p, headed
+    ``p (<correction>)``."""
+    statistic, effect = decimals["statistic"], decimals["effect"]
 
     def test_text(values: Sequence[Any]) -> str:
         name, value, df = values
@@ -238,24 +274,14 @@ def _printed(
             text += f" [{number_text(low, effect)}, {number_text(high, effect)}]"
         return text
 
-    same = omnibus_correction == pair_correction
     return [
-        Column("Outcome", ("_label",), numeric=False),
-        Column("Measure", ("_measure",), numeric=False),
-        *([Column("Comparison", ("Comparison",), numeric=False)] if several else []),
-        *(
-            Column(f"{g}: mean or % (n)", (f"{g}: mean", f"{g}: %", f"{g}: n"), with_n)
-            for g in level_labels
-        ),
-        Column("n", ("All: n",), fmt_count),
         Column("Test", ("Test", "Statistic", "df"), test_text),
         Column(
             "Effect [95% CI]",
             ("Effect size", "Effect", "Effect 95% CI low", "Effect 95% CI high"),
             effect_text,
         ),
-        Column(f"p ({omnibus_correction})" if same else "p (adjusted)", ("p (adjusted)",), fmt_p),
-        *([Column("g", ("Hedges' g",), fmt_number(effect))] if with_g else []),
+        Column(f"p ({correction})", ("p (adjusted)",), fmt_p),
     ]
 
 
@@ -263,7 +289,7 @@ def _notes(
     labels: Labels,
     settings: Mapping[str, Any],
     level_labels: Sequence[str],
-    n_scores: int,
+    family_sizes: tuple[int, int],
     several: bool,
     with_g: bool,
     corrections: tuple[str, str],
@@ -271,6 +297,7 @@ def _notes(
     """What the table shows, how it was tested, and how a two-level comparison is shown."""
     column = str(settings["column"])
     omnibus_correction, pair_correction = corrections
+    n_scores, n_pair_tests = family_sizes
     k = len(level_labels)
     means = (
         f"Mean of each {listing(settings['kinds'])} scale, or the % answering yes of a yes/no "
@@ -287,7 +314,7 @@ def _notes(
             f"Per score, first the test across the {k} levels: Kruskal-Wallis H with ε² "
             "(noncentral χ² 95% CI), or Pearson's χ² with Cramér's V for a yes/no score, p "
             f"adjusted for the {n_scores} scores by the {omnibus_correction} method; then each "
-            f"of the {n_pairs} pairs: {pair}, p adjusted over the {n_scores * n_pairs} pairs "
+            f"of the {n_pairs} pairs: {pair}, p adjusted over the {n_pair_tests} pairs "
             f"of scores and levels by the {pair_correction} method. A blank test could not be "
             "computed (a level with fewer than 2 answers)."
         )
