@@ -13,9 +13,7 @@ import pytest
 from coprod.analyses.barrier_sides import barrier_sides
 from coprod.analyses.catalogue import add_mean_scores, score_catalogue, scores_of
 from coprod.analyses.contrasts import (
-    check_declared_levels,
     compare_levels,
-    contrast_tables,
     declared_levels,
 )
 from coprod.analyses.describe import describe, share_at_least
@@ -25,7 +23,6 @@ from coprod.analyses.registry import ANALYSES
 from coprod.analyses.staff import staff_models
 from coprod.analyses.strategies import strategy_barrier_links, strategy_use
 from coprod.coding import consensus_codes, presence_matrix
-from coprod.errors import StudyInputError
 from coprod.jobs import resolve
 from coprod.scoring import score_responses
 from coprod.vocabulary import DESCRIPTIVE

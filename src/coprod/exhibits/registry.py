@@ -305,7 +305,7 @@ FIGURES: tuple[Job, ...] = (
     ),
     _figure(
         "figure3_contrast_forest",
-        "Effect sizes of a two-level contrast",
+        "Effect sizes of every pair of a contrast",
         lambda config: {"effects": compare_result(_contrast(config))},
         lambda config: {
             "alpha": config["figures"]["alpha"],
