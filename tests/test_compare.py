@@ -12,10 +12,12 @@ import pytest
 
 from coprod.analyses.barrier_sides import barrier_sides
 from coprod.analyses.catalogue import add_mean_scores, score_catalogue, scores_of
-from coprod.analyses.contrasts import contrast_levels, two_group_contrast
+from coprod.analyses.contrasts import (
+    compare_levels,
+    declared_levels,
+)
 from coprod.analyses.describe import describe, share_at_least
 from coprod.analyses.focus_groups import code_prevalence, cooccurrence, joint_display, spearman
-from coprod.analyses.groups import across_groups
 from coprod.analyses.records import apply_families
 from coprod.analyses.registry import ANALYSES
 from coprod.analyses.staff import staff_models
@@ -145,9 +147,9 @@ def airquality(name):
     return ref, frame
 
 
-def test_across_groups_matches_r_kruskal_and_wilcox():
+def test_omnibus_and_pairs_match_r_kruskal_and_wilcox():
     ref, frame = airquality("kruskal_airquality_ozone_by_month")
-    table = across_groups(
+    table = compare_levels(
         frame,
         ["ozone"],
         labelled(["ozone"]),
@@ -158,11 +160,13 @@ def test_across_groups_matches_r_kruskal_and_wilcox():
     )
     omnibus = table.iloc[0]
     assert omnibus["effect"] == "epsilon_squared" and omnibus["family"] == "omnibus"
+    assert (omnibus["comparison"], omnibus["contrast"]) == ("omnibus", "5 vs 6 vs 7 vs 8 vs 9")
     assert omnibus["statistic"] == pytest.approx(ref["expected"]["H"], abs=ref["tolerance"]["H"])
     assert omnibus["df"] == ref["expected"]["df"]
     assert omnibus["p"] == pytest.approx(ref["expected"]["p"], abs=ref["tolerance"]["p"])
     pairs = table[table["family"] == "pairs"]
     assert len(pairs) == 10  # 5 months: every pair once
+    assert (pairs["comparison"] == "pair").all() and len(table) == 11
     may_aug = pairs[pairs["contrast"] == "5 vs 8"].iloc[0]
     mw = load_reference("mannwhitney_airquality_may_vs_aug")
     assert may_aug["statistic"] == mw["expected"]["W_equals_U_x"]
@@ -181,7 +185,7 @@ def agresti_rows():
 def test_binary_outcomes_use_chi_square_matching_r():
     ref, frame = agresti_rows()
     cat = labelled(["female"]).assign(binary=True)
-    table = across_groups(frame, ["female"], cat, column="party", family="f")
+    table = compare_levels(frame, ["female"], cat, column="party", family="f")
     row = table.iloc[0]
     assert row["effect"] == "cramers_v"
     assert row["statistic"] == pytest.approx(ref["expected"]["chi2"], abs=ref["tolerance"]["chi2"])
@@ -193,19 +197,22 @@ def test_binary_outcomes_use_chi_square_matching_r():
     assert shares["Democrat"] == pytest.approx(762 / (762 + 484))
 
 
-def test_two_group_contrast_matches_r_and_hand_computed_g():
+def test_two_level_comparison_matches_r_and_hand_computed_g():
     mw = load_reference("mannwhitney_airquality_may_vs_aug")
     x, y = mw["data"]["x"], mw["data"]["y"]
     frame = pd.DataFrame({"ozone": np.asarray(x + y, float), "month": ["may"] * 26 + ["aug"] * 26})
-    table = two_group_contrast(
+    table = compare_levels(
         frame,
         ["ozone"],
         labelled(["ozone"]),
         column="month",
         levels=["may", "aug"],
         family="f",
+        pairwise_family="pairs",
         robustness_family="r",
     )
+    # Two levels: no omnibus row; the single pair is the test, in the primary family.
+    assert len(table) == 3 and (table["comparison"] == "pair").all()
     primary, g, ordinal = (table.iloc[i] for i in range(3))
     assert (primary["contrast"], primary["evidence"], primary["family"]) == (
         "may vs aug",
@@ -220,7 +227,7 @@ def test_two_group_contrast_matches_r_and_hand_computed_g():
     j = 1 - 3 / (4 * 50 - 1)  # Hedges' approximation; the exact J differs by < 1e-4 here
     assert g["estimate"] == pytest.approx(j * (xs.mean() - ys.mean()) / pooled, abs=1e-4)
     assert ordinal["effect"] == "log_odds_ratio" and ordinal["estimate"] < 0
-    flipped = two_group_contrast(
+    flipped = compare_levels(
         frame,
         ["ozone"],
         labelled(["ozone"]),
@@ -232,15 +239,11 @@ def test_two_group_contrast_matches_r_and_hand_computed_g():
     assert flipped["estimate"].to_numpy() == pytest.approx(-table["estimate"].to_numpy(), rel=1e-4)
 
 
-def test_contrast_levels_default_to_category_order_and_check_names():
+def test_declared_levels_default_to_category_order_with_responses():
     series = pd.Series(pd.Categorical(["b", "a", "b"], categories=["b", "a", "c"]), name="col")
-    assert contrast_levels(series) == ["b", "a"]
-    assert contrast_levels(pd.Series([2, 1, 2])) == [1, 2]
-    assert contrast_levels(pd.Series([2, 1, 2]), ["2", "1"]) == [2, 1]
-    with pytest.raises(ValueError, match="has 3 levels"):
-        contrast_levels(pd.Series(["a", "b", "c"], name="col"))
-    with pytest.raises(ValueError, match=r"level\(s\) \['c'\] of column 'col' have no responses"):
-        contrast_levels(series, ["a", "c"])
+    assert declared_levels(series) == ["b", "a"]  # c has no responses
+    assert declared_levels(pd.Series([2, 1, 2, 3])) == [1, 2, 3]
+    assert declared_levels(pd.Series([2, 1, 2, 3]), ["3", "1"]) == [3, 1]
 
 
 def test_barrier_sides_is_the_wilcoxon_test_of_side_means():
@@ -332,7 +335,7 @@ def test_apply_families_holm_bh_and_descriptive_rows():
 
 def test_untestable_groups_give_empty_rows_not_errors(capsys):
     frame = pd.DataFrame({"s": [1.0, 2.0, 3.0, 4.0, 5.0], "g": ["a", "a", "b", "b", "c"]})
-    table = across_groups(
+    table = compare_levels(
         frame, ["s"], labelled(["s"]), column="g", family="f", pairwise_family="p"
     )
     assert table.iloc[0]["method"].startswith("not estimable: group 'c' has 1 observation")
@@ -467,7 +470,7 @@ def recovery(study, scores, catalogue, settings, truth):
     outcomes = scores_of(catalogue, settings["outcome_kinds"])
     for name, (key, x, y, shifts) in planted_contrasts(truth, study, catalogue, settings).items():
         spec = settings["contrasts"][name]
-        table = two_group_contrast(
+        table = compare_levels(
             scores,
             outcomes,
             catalogue,
@@ -638,7 +641,7 @@ def test_ordinal_robustness_model_agrees_in_sign(scores, catalogue, settings, tr
     values = truth["population"]["contrasts"]["service_class"]["values"]
     met = of(catalogue, settings, "barriers_met")
     strongest = sorted(met, key=lambda s: -abs(values[s]["hedges_g"]))[:2]
-    table = two_group_contrast(
+    table = compare_levels(
         scores,
         strongest,
         catalogue,

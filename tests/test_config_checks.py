@@ -50,6 +50,30 @@ def test_a_contrast_named_like_another_output_is_named(config):
         check_config(broken)
 
 
+def test_a_pairwise_family_must_be_defined_and_apart_from_the_omnibus_family(config):
+    contrasts = dict(config["compare"]["contrasts"])
+    contrasts["samples"] = {**contrasts["samples"], "pairwise_family": "samples_pairs"}
+    with pytest.raises(ValueError, match=r"compare names the families \['samples_pairs'\]"):
+        check_config(with_key(config, "compare", contrasts=contrasts))
+    contrasts["samples"] = {**contrasts["samples"], "pairwise_family": "samples"}
+    message = (
+        "config/config.yaml: compare.contrasts.samples names the family 'samples' for family "
+        "and pairwise_family; give each its own family (and define it under "
+        "compare.families): the omnibus tests, the pairs and the robustness evidence are "
+        "adjusted separately"
+    )
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        check_config(with_key(config, "compare", contrasts=contrasts))
+    groups = config["compare"]["stakeholder_groups"]
+    groups = {**groups, "robustness_family": groups["pairwise_family"]}
+    with pytest.raises(
+        ValueError,
+        match=r"compare\.stakeholder_groups names the family '\w+' for pairwise_family and "
+        r"robustness_family",
+    ):
+        check_config(with_key(config, "compare", stakeholder_groups=groups))
+
+
 def test_exhibits_by_missing_from_a_breakdown_is_named(config):
     broken = with_key(config, "reliability", by=["sample"])
     with pytest.raises(

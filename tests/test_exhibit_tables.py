@@ -191,13 +191,45 @@ def test_table08_shows_every_barrier_and_risk_with_effects(published, study, con
         for o in outcomes
     }
     assert {(a, b.lower()) for a, b in shown} == {(a, b.lower()) for a, b in expected}
+    # Two service classes: one row per score, the pair (no omnibus row), as the note says.
+    labels = study.service_classes["label"].tolist()
+    assert (table["Comparison"] == " vs ".join(labels)).all() and (table["Test"] == "U").all()
     rows = markdown_rows(published, "table08_service_classes")
     header = rows[0]
-    effect = header.index("r [95% CI]")
+    assert "Comparison" not in header  # printed once, in the note
+    effect = header.index("Effect [95% CI]")
     p_adj = next(i for i, h in enumerate(header) if h.startswith("p ("))
-    assert all(re.fullmatch(r"-?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\]", r[effect]) for r in rows[1:])
+    number = r"-?\d\.\d\d"
+    assert all(re.fullmatch(rf"r = {number} \[{number}, {number}\]", r[effect]) for r in rows[1:])
     assert "<0.001" in [r[p_adj] for r in rows[1:]]
     assert all(re.fullmatch(r"<0\.001|[01]\.\d\d\d", r[p_adj]) for r in rows[1:])
+    level = header.index("Relational services: mean or % (n)")
+    assert all(re.fullmatch(r"\d+\.\d+%? \(\d+\)", r[level]) for r in rows[1:])
+    note = (published / TABLES / "table08_service_classes.md").read_text(encoding="utf-8")
+    assert "With two levels the test across the levels asks the same question" in note
+
+
+@pytest.mark.workflow
+def test_tables_5_and_11_show_the_omnibus_row_then_every_pair(published, study, config):
+    cases, groups = list(study.cases.index), list(study.stakeholder_groups.index)
+    table5 = csv(published, "table05_barriers_met")
+    block = 1 + len(cases) * (len(cases) - 1) // 2
+    assert len(table5) == 9 * block  # 9 barriers: the test across the cases, then 6 pairs
+    assert table5["Comparison"].tolist()[:2] == [
+        f"All {len(cases)} cases",
+        f"{study.cases.loc[cases[0], 'label']} vs {study.cases.loc[cases[1], 'label']}",
+    ]
+    assert table5["Test"].tolist()[:2] == ["H", "U"]
+    table11 = csv(published, "table11_stakeholder_groups")
+    block = 1 + len(groups) * (len(groups) - 1) // 2
+    outcomes = scores_of(score_catalogue(study.codebook), config["compare"]["outcome_kinds"])
+    assert len(table11) == len(outcomes) * block
+    first = table11.iloc[::block]
+    assert (first["Comparison"] == f"All {len(groups)} levels").all()
+    label = study.stakeholder_groups.loc[groups[0], "label"]
+    pairs = table11.iloc[1::block]
+    assert (first[f"{label}: n"] != "").any() and (pairs[f"{label}: n"] == "").all()
+    assert set(pairs["Correction"]) == {"Benjamini-Hochberg"}
 
 
 @pytest.mark.workflow

@@ -113,6 +113,8 @@ def effects_frame() -> pd.DataFrame:
         rows.append(
             {
                 "outcome": outcome,
+                "group_1": "x",
+                "group_2": "y",
                 "effect": "rank_biserial",
                 "estimate": r,
                 "ci_low": r - 0.1,
@@ -126,6 +128,8 @@ def effects_frame() -> pd.DataFrame:
             rows.append(
                 {
                     "outcome": outcome,
+                    "group_1": "x",
+                    "group_2": "y",
                     "effect": "hedges_g",
                     "estimate": g,
                     "ci_low": g - 0.2,
@@ -277,7 +281,7 @@ def draw(name: str) -> plt.Figure:
             sections=[("First", ["s1", "s2"]), ("Second", ["s3"])],
             outcome_labels={"s1": "S1", "s2": "S2", "s3": "S3"},
             effect_labels={"rank_biserial": "r (primary)", "hedges_g": "g (robustness)"},
-            level_labels=("X", "Y"),
+            pair_labels={("x", "y"): ("X", "Y")},
             alpha=0.05,
             look=Look(style=STYLE),
         )

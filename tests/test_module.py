@@ -138,11 +138,11 @@ def test_the_template_config_passes_its_checks_once_the_exports_are_there(tmp_pa
     folder = scaffold(tmp_path / "study")
     config = yaml.safe_load((folder / "config" / "config.yaml").read_text(encoding="utf-8"))
     validate(config, str(SCHEMA))
-    listed = "; ".join(f"{key}: '{path}'" for key, path in RAW_KEYS.items())
+    listed = "; ".join(f"{key}: '{path}' (not found)" for key, path in RAW_KEYS.items())
     message = (
-        f"config/config.yaml: 3 input file(s) not found (from {folder}): {listed}. Fix the "
-        "path in the config, or put the file there; a run reads nothing before every input "
-        "is found."
+        f"config/config.yaml: 3 input file(s) cannot be read (from {folder}): {listed}. Fix "
+        "the path in the config, or put a readable file there; a run reads nothing before "
+        "every input is found."
     )
     with pytest.raises(ValueError) as raised:
         check_config(config, root=folder)
@@ -157,8 +157,8 @@ def test_an_unfilled_study_stops_before_any_job_naming_the_missing_exports(tmp_p
     result = run(folder, "--dry-run", snakefile=folder / "workflow" / "Snakefile")
     said = result.stdout + result.stderr
     assert result.returncode != 0
-    assert f"config/config.yaml: 3 input file(s) not found (from {folder}): " in said, said
-    assert "raw.survey[0].path: 'resources/raw/survey_sample1.csv'" in said
+    assert f"config/config.yaml: 3 input file(s) cannot be read (from {folder}): " in said, said
+    assert "raw.survey[0].path: 'resources/raw/survey_sample1.csv' (not found)" in said
     assert not (folder / "results").exists()
 
 

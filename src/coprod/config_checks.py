@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coprod.analyses.registry import ANALYSES, family_names, job_named
+from coprod.analyses.registry import ANALYSES, COMPARISON_FAMILY_KEYS, family_names, job_named
 from coprod.jobs import Config
 
 RULE_MADE = "results/"
@@ -30,7 +30,9 @@ __all__ = [
     "breakdowns_without",
     "check_config",
     "clashing_contrasts",
+    "comparison_specs",
     "input_files",
+    "merged_families",
     "missing_files",
     "overlapping_seeds",
     "undefined_families",
@@ -55,6 +57,31 @@ def clashing_contrasts(config: Config) -> list[str]:
     }
     contrasts = job_named("compare_contrasts").outputs(config)
     return sorted(name for name, path in contrasts.items() if path in others)
+
+
+def comparison_specs(config: Config) -> dict[str, Config]:
+    """Every k-level comparison of config ``compare`` by its key: the contrasts, the cases,
+    the stakeholder groups (:mod:`coprod.analyses.contrasts`)."""
+    compare = config["compare"]
+    specs = {f"compare.contrasts.{name}": spec for name, spec in compare["contrasts"].items()}
+    specs |= {f"compare.{name}": compare[name] for name in ("across_cases", "stakeholder_groups")}
+    return specs
+
+
+def merged_families(config: Config) -> dict[str, list[str]]:
+    """Comparisons that name one family for two of their kinds of test: key -> the keys.
+
+    A comparison's omnibus tests (``family``), its pairs (``pairwise_family``) and their
+    robustness evidence (``robustness_family``) are adjusted in separate families; one
+    family for two of them would adjust confirmatory and exploratory tests together.
+    """
+    merged = {}
+    for key, spec in comparison_specs(config).items():
+        named = [name for name in COMPARISON_FAMILY_KEYS if spec.get(name)]
+        same = [name for name in named if [spec[o] for o in named].count(spec[name]) > 1]
+        if same:
+            merged[key] = same
+    return merged
 
 
 def breakdowns_without(config: Config) -> dict[str, list[str]]:
@@ -93,6 +120,18 @@ def overlapping_seeds(config: Config) -> list[tuple[str, str]]:
         and seeds(conditions[a]).start < seeds(conditions[b]).stop
         and seeds(conditions[b]).start < seeds(conditions[a]).stop
     ]
+
+
+def config_value(config: Config, key: str) -> Config:
+    """The value at a dotted ``key`` of the config.
+
+    >>> config_value({"a": {"b": 1}}, "a.b")
+    1
+    """
+    value = config
+    for part in key.split("."):
+        value = value[part]
+    return value
 
 
 def input_files(config: Config) -> dict[str, str]:
@@ -153,7 +192,8 @@ def check_config(
     ``root``, the working directory by default), whether or not results exist
     (:func:`missing_files`); families used but not defined under ``compare.families``; a
     contrast named
-    like another output of ``results/compare/``; ``exhibits.by`` missing from a
+    like another output of ``results/compare/``; a comparison naming one family for two
+    kinds of test (:func:`merged_families`); ``exhibits.by`` missing from a
     breakdown the tables read; validation conditions with overlapping seeds.
     """
     missing = missing_files(config, root)
@@ -178,6 +218,13 @@ def check_config(
         raise ValueError(
             f"{source}: compare.contrasts {clashing} are named like other outputs "
             "of results/compare/; rename them"
+        )
+    for key, names in merged_families(config).items():
+        raise ValueError(
+            f"{source}: {key} names the family '{config_value(config, key)[names[0]]}' for "
+            f"{' and '.join(names)}; give each its own family (and define it under "
+            "compare.families): the omnibus tests, the pairs and the robustness evidence "
+            "are adjusted separately"
         )
     without = breakdowns_without(config)
     if without:

@@ -82,6 +82,7 @@ ID_COLUMNS = (
     "measure",
     "by",
     "group",
+    "comparison",
     "contrast",
     "group_1",
     "group_2",
@@ -89,6 +90,11 @@ ID_COLUMNS = (
     "evidence",
 )
 """The columns that say which analysis, outcome and groups a result row is about."""
+OMNIBUS = "omnibus"
+"""``comparison`` of a test across every compared level of a column (``contrast``: the
+levels joined by " vs ")."""
+PAIR = "pair"
+"""``comparison`` of a test of two levels, ``group_1`` (x) against ``group_2`` (y)."""
 TAIL_COLUMNS = ("family", "role", "p_adj", "correction")
 """The multiplicity columns every comparison record ends with."""
 DESCRIPTIVE = "descriptive"

@@ -2,8 +2,10 @@
 
 Every analysis returns a tidy frame: identifying columns
 (:data:`~coprod.vocabulary.ID_COLUMNS`: ``analysis``, ``outcome``, ``outcome_label``,
-``kind``, ``measure``, ``by``, ``group``, ``contrast``, ``group_1``, ``group_2``,
-``term``, ``evidence``), columns particular to the analysis, the record of
+``kind``, ``measure``, ``by``, ``group``, ``comparison`` (``"omnibus"``: a test across
+the levels of ``by``; ``"pair"``: two of them, ``group_1`` against ``group_2``),
+``contrast``, ``group_1``, ``group_2``, ``term``, ``evidence``), columns particular to
+the analysis, the record of
 :mod:`coprod.stats` (:data:`~coprod.vocabulary.RECORD_COLUMNS`) and ``family``;
 :func:`apply_families` then adds ``role``, ``p_adj`` and ``correction``.
 

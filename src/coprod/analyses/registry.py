@@ -36,13 +36,15 @@ __all__ = [
 
 COMPARE_DIR = "results/compare"
 
+COMPARISON_FAMILY_KEYS = ("family", "pairwise_family", "robustness_family")
+"""The families a k-level comparison names (:mod:`coprod.analyses.contrasts`): its
+omnibus tests, its pairs and their robustness evidence; the last two optional."""
+
 FAMILY_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
     "compare_across_groups": (
-        ("across_cases", "family"),
-        ("across_cases", "pairwise_family"),
+        *(("across_cases", key) for key in COMPARISON_FAMILY_KEYS),
         ("across_cases", "item_family"),
-        ("stakeholder_groups", "family"),
-        ("stakeholder_groups", "pairwise_family"),
+        *(("stakeholder_groups", key) for key in COMPARISON_FAMILY_KEYS),
     ),
     "compare_barrier_sides": (("barrier_sides", "family"),),
     "compare_strategies": (("strategies", "family"), ("strategies", "link_family")),
@@ -58,18 +60,18 @@ FAMILY_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 """Where under config ``compare`` each job names the families of its tests
-(``section``, ``key``); the contrasts name theirs per contrast."""
+(``section``, ``key``; a key the section leaves out names no family); the contrasts name
+theirs per contrast (:data:`COMPARISON_FAMILY_KEYS`)."""
 
 
 def family_names(compare: Mapping[str, Any], job: str) -> list[str]:
     """The families of tests a job writes, as config ``compare`` names them."""
     if job == "compare_contrasts":
-        return [
-            spec[key]
-            for spec in compare["contrasts"].values()
-            for key in ("family", "robustness_family")
-        ]
-    return [compare[section][key] for section, key in FAMILY_KEYS.get(job, ())]
+        specs = compare["contrasts"].values()
+        keys = [(spec, key) for spec in specs for key in COMPARISON_FAMILY_KEYS]
+    else:
+        keys = [(compare[section], key) for section, key in FAMILY_KEYS.get(job, ())]
+    return list(dict.fromkeys(spec[key] for spec, key in keys if spec.get(key)))
 
 
 def families(config: Config, job: str) -> dict[str, Any]:
@@ -142,6 +144,7 @@ ANALYSES: tuple[Job, ...] = (
         stakeholder_groups="stakeholder_groups",
         kinds="outcome_kinds",
         items_of="scores.barriers_met",
+        ordinal="ordinal",
         **MONTE_CARLO,
     ),
     _compare(
@@ -152,6 +155,7 @@ ANALYSES: tuple[Job, ...] = (
         contrasts="contrasts",
         kinds="outcome_kinds",
         ordinal="ordinal",
+        **MONTE_CARLO,
     ),
     _compare(
         "compare_barrier_sides",

@@ -41,8 +41,10 @@ from coprod.exhibits.labels import Labels, key_part, step_label
 from coprod.exhibits.tables.common import as_float, as_text, one_row, outcome_rows, read
 from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
-from coprod.vocabulary import POOLED
+from coprod.vocabulary import PAIR, POOLED
 
+EFFECT_KEYS = {"rank_biserial": "r", "epsilon_squared": "epsilon2", "cramers_v": "v"}
+"""How a cited effect's key starts, by the record's ``effect``."""
 KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "<": r"\textless{}"}
 
@@ -174,8 +176,9 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
         ``joint_correlation`` and one ``contrast_<name>`` per contrast of the config.
     settings : mapping
         ``significance`` (adjusted p under it: an effect is cited), ``contrasts``
-        (name -> family), ``across_family``, ``barriers`` and ``strategies`` (config
-        ``compare.scores``), ``staff`` (config ``compare.staff``), ``joint_by``,
+        (name -> its ``family`` and ``pairwise_family``), ``across_family``, ``barriers``
+        and ``strategies`` (config ``compare.scores``), ``staff`` (config ``compare.staff``),
+        ``joint_by``,
         ``decimals``, ``min_cell`` (counts of people, keys ``n_...``, under it are cited
         as ``<min_cell``).
 
@@ -189,7 +192,10 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
     Keys: ``n_`` counts of people (responses, participants), ``count_`` counts of
     other things (focus groups, turns, codes, scales), ``alpha_pooled_<scale>``,
     ``kalpha_<code>``, ``mean_<score>``, ``pct_high_<score>``, ``pct_used_<score>``,
-    ``epsilon2_across_<by>_<score>``, ``r_<contrast>_<score>``, ``beta_<outcome>_<term>``,
+    ``epsilon2_across_<by>_<score>``, ``r_<contrast>_<score>`` (a two-level contrast; with
+    three or more levels ``epsilon2_<contrast>_<score>`` or ``v_<contrast>_<score>`` for the
+    test across them and ``r_<contrast>_<x>_vs_<y>_<score>`` for a pair),
+    ``beta_<outcome>_<term>``,
     ``r_barrier_sides``, ``rho_joint_<group>``; ``_ci`` and ``_padj`` suffixes give an
     effect's CI and adjusted p.
     """
@@ -358,10 +364,11 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             source,
         )
 
-    # contrasts: significant primary effects
-    for name, family in settings["contrasts"].items():
+    # contrasts: significant primary effects (the omnibus test, or a two-level contrast's
+    # pair), then the significant pairs of a contrast of three or more levels
+    for name, spec in settings["contrasts"].items():
         source, contrast = sourced(inputs, f"contrast_{name}")
-        primary = contrast[contrast["family"] == family]
+        primary = contrast[contrast["family"] == spec["family"]]
         significant = primary[primary["p_adj"].astype(float) < alpha]
         numbers.other_count(
             f"count_significant_{key_part(name)}",
@@ -369,16 +376,36 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             f"Scores with a {name} difference (adjusted p < {alpha})",
             source,
         )
-        for row in significant.itertuples(index=False):
-            what = (
-                f"{row.contrast}: {row.effect} of {labels.outcome(row.outcome)} "
-                "(positive: higher in the first)"
+        pairs = contrast[
+            (contrast["family"] == spec.get("pairwise_family")) & (contrast["comparison"] == PAIR)
+        ]
+        if len(pairs):
+            numbers.other_count(
+                f"count_significant_{key_part(name)}_pairs",
+                int((pairs["p_adj"].astype(float) < alpha).sum()),
+                f"Pairs of {name} levels and scores that differ (adjusted p < {alpha})",
+                source,
             )
+        for row in significant.itertuples(index=False):
+            what = f"{row.contrast}: {row.effect} of {labels.outcome(row.outcome)}"
+            if row.comparison == PAIR:
+                what += " (positive: higher in the first)"
             numbers.effect(
-                f"r_{key_part(name)}_{key_part(row.outcome)}",
+                f"{EFFECT_KEYS.get(str(row.effect), key_part(row.effect))}_{key_part(name)}_"
+                f"{key_part(row.outcome)}",
                 pd.Series(row._asdict()),
                 decimals["effect"],
                 what,
+                source,
+            )
+        for row in pairs[pairs["p_adj"].astype(float) < alpha].itertuples(index=False):
+            numbers.effect(
+                f"r_{key_part(name)}_{key_part(row.group_1)}_vs_{key_part(row.group_2)}_"
+                f"{key_part(row.outcome)}",
+                pd.Series(row._asdict()),
+                decimals["effect"],
+                f"{row.contrast}: {row.effect} of {labels.outcome(row.outcome)} "
+                "(positive: higher in the first)",
                 source,
             )
 

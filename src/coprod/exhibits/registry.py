@@ -66,8 +66,8 @@ def table(
 
 
 def contrast_table(name: str, contrast: str, title: str) -> Job:
-    """A two-group contrast's table (tables 8 and 9): the contrast's config entry, the
-    outcome kinds, and the function ``<contrast>_contrast``."""
+    """A contrast's table (tables 8 and 9): the contrast's config entry, the outcome
+    kinds, and the function ``<contrast>_contrast``."""
     return table(
         name,
         "Comparisons",
@@ -123,6 +123,7 @@ TABLES: tuple[Job, ...] = (
             "scores": "compare.scores.barriers_met",
             "high_rating": "compare.high_rating",
             "family": "compare.across_cases.family",
+            "pairwise_family": "compare.across_cases.pairwise_family",
         },
     ),
     table(
@@ -174,11 +175,7 @@ TABLES: tuple[Job, ...] = (
         "Comparisons",
         "Stakeholder groups",
         {"tests": compare_result("stakeholder_groups"), "scores": SCORES},
-        {
-            "column": "compare.stakeholder_groups.column",
-            "family": "compare.stakeholder_groups.family",
-            "kinds": "compare.outcome_kinds",
-        },
+        {"*comparison": "compare.stakeholder_groups", "kinds": "compare.outcome_kinds"},
     ),
     table(
         "table12_joint_display",
@@ -215,7 +212,8 @@ NUMBERS = Job(
     settings=lambda config: {
         **from_config({**PROTECTED, **FLOW_LABELS})(config),
         "contrasts": {
-            contrast: spec["family"] for contrast, spec in config["compare"]["contrasts"].items()
+            contrast: {key: spec.get(key) for key in ("family", "pairwise_family")}
+            for contrast, spec in config["compare"]["contrasts"].items()
         },
         "across_family": config["compare"]["across_cases"]["family"],
         "barriers": config["compare"]["scores"]["barriers_met"],
@@ -307,7 +305,7 @@ FIGURES: tuple[Job, ...] = (
     ),
     _figure(
         "figure3_contrast_forest",
-        "Effect sizes of a two-level contrast",
+        "Effect sizes of every pair of a contrast",
         lambda config: {"effects": compare_result(_contrast(config))},
         lambda config: {
             "alpha": config["figures"]["alpha"],

@@ -41,7 +41,7 @@ from coprod.synthetic.study import generate
 from coprod.validation.conditions import read_condition_model, replicate_model
 from coprod.validation.design import METHODS, VALIDATED, AnalysisSettings, staff_analysis
 from coprod.validation.truth import attach_truth, truth_table
-from coprod.vocabulary import POOLED
+from coprod.vocabulary import OMNIBUS, POOLED
 
 __all__ = [
     "analyse",
@@ -141,8 +141,9 @@ def analyse(
     """Run the validated analyses on one replicate's data; one row per estimate.
 
     The registered analyses run as in the workflow (:func:`run_analyses`), and their
-    records become estimate rows: the two-level contrasts (Mann-Whitney r, Hedges' g
-    and, with ``compare.ordinal``, the ordinal model); the omnibus tests across the
+    records become estimate rows: the contrasts (every row: the pairs' Mann-Whitney r,
+    Hedges' g and, with ``compare.ordinal``, the ordinal model, and the omnibus test of a
+    contrast of three or more levels); the omnibus tests across the
     cases and across the stakeholder groups (Kruskal-Wallis, or chi-squared for 0/1
     scores); the staff models' standardised OLS coefficients and partial correlations
     (main outcomes as ``staff``, per-score outcomes as ``staff_per_score``);
@@ -179,7 +180,8 @@ def analyse(
         if key in run:
             analysis = f"across_{compare[key]['column']}"
             table = records["compare_across_groups"][key]
-            table = table[(table["analysis"] == analysis).to_numpy()]
+            omnibus = (table["analysis"] == analysis) & (table["comparison"] == OMNIBUS)
+            table = table[omnibus.to_numpy()]
             is_binary = binary.loc[table["outcome"]].to_numpy(dtype=bool)
             effects = np.where(is_binary, "cramers_v", "epsilon_squared")
             parts.append(_rows(_fill_effect(table, effects), analysis))

@@ -1,9 +1,18 @@
-"""Figure 3: forest plot of a two-level contrast, one panel per effect size.
+"""Figure 3: forest plot of a contrast's pairs, one panel per effect size.
 
-:func:`contrast_forest` is the job (``figure3_contrast_forest``): the effects of the
-contrast that ``figures: figure3_contrast_forest: contrast`` names
+:func:`contrast_forest` is the job (``figure3_contrast_forest``): the effects of every pair
+of levels of the contrast that ``figures: figure3_contrast_forest: contrast`` names
 (``results/compare/<contrast>.parquet``), in sections of the config's score roles,
 drawn by :func:`forest_plot`.
+
+Decisions
+---------
+- Every pair is drawn (the effect sizes a reader interprets); the omnibus test across
+  three or more levels has no interval on the pairs' scale and stays in the tables.
+- With one pair (two levels) each panel has its own colour and a column of n; with several,
+  each pair has its own colour and marker in every panel, its estimates stacked within the
+  score's row in the levels' order, and a legend names the pairs. The n of a pair is
+  then left to the tables (several numbers per row would not be legible at print size).
 """
 
 from __future__ import annotations
@@ -34,6 +43,12 @@ from coprod.exhibits.figures.style import (
     text_size,
 )
 from coprod.resources import Study
+from coprod.vocabulary import PAIR
+
+ROW_INCHES = 0.13
+"""Height of a section title's row, and of a score's row with one pair (inches)."""
+PAIR_ROWS = 0.45
+"""Height each further pair adds to a score's row, in rows (0.45 x 0.13 in: 4 pt)."""
 
 
 def contrast_forest(
@@ -48,18 +63,23 @@ def contrast_forest(
     figure = settings["figure"]
     catalogue = score_catalogue(study.codebook)
     effects = pd.read_parquet(inputs["effects"])
+    effects = effects[(effects["comparison"] == PAIR).to_numpy()]
     sections = [
         (section["title"], role_scores(catalogue, settings["scores"][section["score"]]))
         for section in figure["sections"]
     ]
     labels = known_level_labels(study.registries, settings["contrast"]["column"])
-    x, y = effects["group_1"].iloc[0], effects["group_2"].iloc[0]
+    pairs = list(
+        dict.fromkeys(
+            zip(effects["group_1"].astype(str), effects["group_2"].astype(str), strict=True)
+        )
+    )
     return forest_plot(
         effects,
         sections=sections,
         outcome_labels=catalogue["label"].to_dict(),
         effect_labels=figure["effects"],
-        level_labels=(labels.get(str(x), str(x)), labels.get(str(y), str(y))),
+        pair_labels={pair: tuple(labels.get(level, level) for level in pair) for pair in pairs},
         alpha=settings["alpha"],
         look=drawn_as(settings),
     )
@@ -69,21 +89,23 @@ def forest_plot(
     effects: pd.DataFrame,
     *,
     look: Look = DOUBLE,
-    level_labels: tuple[str, str],
+    pair_labels: Mapping[tuple[str, str], tuple[str, str]],
     sections: Sequence[tuple[str, Sequence[str]]],
     outcome_labels: Mapping[str, str],
     effect_labels: Mapping[str, str],
     alpha: float = 0.05,
 ) -> plt.Figure:
-    """Forest plot of a two-level contrast: one column per effect size, outcomes in sections.
+    """Forest plot of a contrast's pairs: one column per effect size, outcomes in sections.
 
     Parameters
     ----------
     effects : pandas.DataFrame
-        Rows of a contrast table (``results/compare/<contrast>.parquet``): ``outcome``,
-        ``effect``, ``estimate``, ``ci_low``, ``ci_high``, ``p_adj``, ``correction``, ``n``.
-    level_labels : (str, str)
-        Labels of the two levels x and y (positive effects: x higher).
+        Pair rows of a contrast's records (``results/compare/<contrast>.parquet``):
+        ``outcome``, ``group_1``, ``group_2``, ``effect``, ``estimate``, ``ci_low``,
+        ``ci_high``, ``p_adj``, ``correction``, ``n``.
+    pair_labels : mapping
+        Each pair ``(x, y)`` (as text), in the order drawn -> the labels of x and y
+        (positive effects: x higher).
     sections : sequence of (title, outcome ids)
         Blocks of rows, drawn top to bottom with their titles.
     outcome_labels : mapping
@@ -94,104 +116,86 @@ def forest_plot(
         Estimates with an adjusted p under this are drawn filled.
     """
     effect_names = list(effect_labels)
-    y_labels: list[str] = []
-    y_outcome: list[str | None] = []
+    pairs = list(pair_labels)
+    several = len(pairs) > 1
+    rows: list[tuple[str, str | None, float]] = []  # (label, outcome or None, height in rows)
     for title, outcomes in sections:
-        y_labels.append(title)
-        y_outcome.append(None)
-        for outcome in outcomes:
-            y_labels.append(outcome_labels[outcome])
-            y_outcome.append(outcome)
-    n_rows = len(y_labels)
-    table = effects.set_index(["outcome", "effect"])
-    corrections = {}
+        rows.append((title, None, 1.0))
+        rows += [(outcome_labels[o], o, 1.0 + PAIR_ROWS * (len(pairs) - 1)) for o in outcomes]
+    heights = np.array([height for _, _, height in rows])
+    centres = np.cumsum(heights) - heights / 2 - 0.5  # the first row centred at 0
+    total = float(heights.sum())
+    offsets = PAIR_ROWS * (np.arange(len(pairs)) - (len(pairs) - 1) / 2)
+    table = {
+        (str(r.outcome), str(r.effect), str(r.group_1), str(r.group_2)): r
+        for r in effects.itertuples(index=False)
+    }
+
+    def found(outcome: str, effect: str, pair: tuple[str, str]) -> Any:
+        row = table.get((outcome, effect, *pair))
+        return None if row is None or pd.isna(row.estimate) else row
+
+    corrections: dict[str, str] = {}
+    legend_rows = 1 + (len(pairs) + 2) // 3 if several else 1
     with look.drawing():
         colours = style_colours()
         fig, axes = plt.subplots(
             1,
             len(effect_names),
-            figsize=look.size(0.13 * n_rows + 1.3),
+            figsize=look.size(ROW_INCHES * total + 1.15 + 0.15 * legend_rows),
             sharey=True,
             squeeze=False,
             layout="constrained",
         )
         axes = axes[0]
         for k, (ax, effect) in enumerate(zip(axes, effect_names, strict=True)):
-            colour = colours[k % len(colours)]
             extent = 0.0
-            for y, outcome in enumerate(y_outcome):
-                if outcome is None or (outcome, effect) not in table.index:
-                    continue
-                row = table.loc[(outcome, effect)]
-                if pd.isna(row["estimate"]):
-                    continue
-                corrections.setdefault(effect, str(row["correction"]))
-                estimate_with_ci(
-                    ax,
-                    row,
-                    y,
-                    colour=colour,
-                    marker=MARKERS[k % len(MARKERS)],
-                    filled=is_significant(row["p_adj"], alpha),
-                    size=4,
-                    line_width=1.0,
-                    edge_width=0.9,
-                )
-                extent = max(extent, abs(row["ci_low"]), abs(row["ci_high"]))
+            for (_, outcome, _), centre in zip(rows, centres, strict=True):
+                for j, pair in enumerate(pairs):
+                    row = None if outcome is None else found(outcome, effect, pair)
+                    if row is None:
+                        continue
+                    style = j if several else k
+                    corrections.setdefault(effect, str(row.correction))
+                    estimate_with_ci(
+                        ax,
+                        {"estimate": row.estimate, "ci_low": row.ci_low, "ci_high": row.ci_high},
+                        centre + offsets[j],
+                        colour=colours[style % len(colours)],
+                        marker=MARKERS[style % len(MARKERS)],
+                        filled=is_significant(row.p_adj, alpha),
+                        size=3.5 if several else 4,
+                        line_width=0.9 if several else 1.0,
+                        edge_width=0.9,
+                    )
+                    extent = max(extent, abs(row.ci_low), abs(row.ci_high))
             limit = np.ceil(extent * 1.15 * 10) / 10 if extent else 1.0
             ax.set_xlim(-limit, limit)
             ax.xaxis.set_major_locator(
                 ticker.MaxNLocator(nbins=5, symmetric=True, steps=[1, 2, 2.5, 5, 10])
             )
             ax.axvline(0, color="#444444", linewidth=0.6, zorder=0)
-            for y, outcome in enumerate(y_outcome):
+            for (_, outcome, height), centre in zip(rows, centres, strict=True):
                 if outcome is None:
-                    ax.axhspan(y - 0.5, y + 0.5, color="#EFEFEF", linewidth=0, zorder=-1)
-            # A section without this effect (e.g. Hedges' g of a yes/no score): say so.
-            start = 0
-            for _section, outcomes in sections:
-                rows_here = range(start + 1, start + 1 + len(outcomes))
-                if outcomes and not any(
-                    (o, effect) in table.index and pd.notna(table.loc[(o, effect), "estimate"])
-                    for o in outcomes
-                ):
-                    ax.text(
-                        0,
-                        (rows_here[0] + rows_here[-1]) / 2,
-                        "not estimated",
-                        ha="center",
-                        va="center",
-                        fontsize=text_size(-1),
-                        color="#757575",
-                        style="italic",
-                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+                    ax.axhspan(
+                        centre - height / 2,
+                        centre + height / 2,
+                        color="#EFEFEF",
+                        linewidth=0,
+                        zorder=-1,
                     )
-                start += 1 + len(outcomes)
+            _not_estimated(
+                ax, rows, centres, lambda o, e=effect: any(found(o, e, p) for p in pairs)
+            )
             ax.set_xlabel(effect_labels[effect])
             ax.grid(axis="x", color="#E0E0E0", linewidth=0.4)
             ax.set_axisbelow(True)
-        # n at the right of the last panel.
-        last = axes[-1]
-        primary = effect_names[0]
-        transform = transforms.blended_transform_factory(last.transAxes, last.transData)
-        n_heading(last, 1.03, transform, -1)
-        for y, outcome in enumerate(y_outcome):
-            if outcome is None or (outcome, primary) not in table.index:
-                continue
-            last.text(
-                1.03,
-                y,
-                f"{int(table.loc[(outcome, primary), 'n'])}",
-                transform=transform,
-                ha="left",
-                va="center",
-                fontsize=text_size(-1),
-                color="#444444",
-            )
-        axes[0].set_yticks(range(n_rows), y_labels)
-        axes[0].set_ylim(n_rows - 0.5, -0.5)
+        if not several:
+            _n_column(axes[-1], rows, centres, lambda o: found(o, effect_names[0], pairs[0]))
+        axes[0].set_yticks(centres, [label for label, _, _ in rows])
+        axes[0].set_ylim(total - 0.5, -0.5)
         axes[0].tick_params(axis="y", length=0)
-        for tick, outcome in zip(axes[0].get_yticklabels(), y_outcome, strict=True):
+        for tick, (_, outcome, _) in zip(axes[0].get_yticklabels(), rows, strict=True):
             if outcome is None:
                 tick.set_fontweight("bold")
         adjusted = "; ".join(
@@ -201,14 +205,82 @@ def forest_plot(
             *significance_handles(alpha, size=4),
             Line2D([], [], color="#444444", label="95% CI"),
         ]
+        columns = 3
+        if several:
+            # Two columns: what a marker's fill and line mean, then one entry per pair.
+            keys = [
+                Line2D(
+                    [],
+                    [],
+                    color=colours[j % len(colours)],
+                    marker=MARKERS[j % len(MARKERS)],
+                    markersize=3.5,
+                    linewidth=0.9,
+                    label=f"{x} vs {y}",
+                )
+                for j, (x, y) in enumerate(pair_labels.values())
+            ]
+            length = max(len(handles), len(keys))
+            blank = Line2D([], [], linestyle="none", label=" ")
+            handles += [blank] * (length - len(handles)) + keys + [blank] * (length - len(keys))
+            columns = 2
+            direction = "higher in the first level of the pair"
+        else:
+            x, y = pair_labels[pairs[0]]
+            direction = f"higher in {x} than in {y}"
         fig.legend(
             handles=handles,
             loc="outside lower center",
-            ncol=3,
-            title=(
-                f"Positive values: higher in {level_labels[0]} than in {level_labels[1]}.\n"
-                f"p adjusted within each family ({adjusted})."
-            ),
+            ncol=columns,
+            title=(f"Positive values: {direction}.\np adjusted within each family ({adjusted})."),
             title_fontsize=text_size(-1),
         )
     return fig
+
+
+def _not_estimated(
+    ax: plt.Axes, rows: Sequence[tuple[str, str | None, float]], centres: np.ndarray, has: Any
+) -> None:
+    """Say "not estimated" over a section without this panel's effect (e.g. Hedges' g of a
+    yes/no score)."""
+    start = 0
+    while start < len(rows):
+        end = start + 1
+        while end < len(rows) and rows[end][1] is not None:
+            end += 1
+        outcomes = [outcome for _, outcome, _ in rows[start + 1 : end]]
+        if outcomes and not any(has(o) for o in outcomes):
+            ax.text(
+                0,
+                (centres[start + 1] + centres[end - 1]) / 2,
+                "not estimated",
+                ha="center",
+                va="center",
+                fontsize=text_size(-1),
+                color="#757575",
+                style="italic",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+            )
+        start = end
+
+
+def _n_column(
+    ax: plt.Axes, rows: Sequence[tuple[str, str | None, float]], centres: np.ndarray, row_of: Any
+) -> None:
+    """The n of the single pair at the right of the last panel."""
+    transform = transforms.blended_transform_factory(ax.transAxes, ax.transData)
+    n_heading(ax, 1.03, transform, -1)
+    for (_, outcome, _), centre in zip(rows, centres, strict=True):
+        row = None if outcome is None else row_of(outcome)
+        if row is None:
+            continue
+        ax.text(
+            1.03,
+            centre,
+            f"{int(row.n)}",
+            transform=transform,
+            ha="left",
+            va="center",
+            fontsize=text_size(-1),
+            color="#444444",
+        )

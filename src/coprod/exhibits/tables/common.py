@@ -1,5 +1,6 @@
 """What several tables share: reading result records, and the blocks of rows that
-compare groups (shares per group, means per group, a two-group contrast).
+compare groups (shares per group, means per group; the comparisons of several levels are
+:mod:`coprod.exhibits.tables.comparisons`).
 
 The result files of the stages are long tables (one row per outcome, breakdown and
 group); :func:`one_row` and :func:`rows_of` find rows by their ids compared as text, so
@@ -30,12 +31,10 @@ from coprod.exhibits.formatting import (
     fmt_p,
     fmt_percent,
     is_missing,
-    mean_or_percent,
 )
-from coprod.exhibits.labels import Labels, listing
-from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import Protector, masking_note, protect_groups
-from coprod.resources import Study
+from coprod.exhibits.labels import Labels
+from coprod.exhibits.model import Column
+from coprod.exhibits.protection import Protector, protect_groups
 from coprod.vocabulary import POOLED
 
 
@@ -407,110 +406,7 @@ def groups_frame(
     return with_counts(pd.DataFrame(records), counts)
 
 
-def protect_group_means(protector: Protector, level_labels: Sequence[str]) -> None:
-    binary_rows = protector.table.index[protector.table["_binary"].astype(bool)]
-    protect_by_group(
-        protector,
-        [*level_labels, "All"],
-        n=lambda g: f"{g}: n",
-        n_derived=lambda g: [f"{g}: mean", f"{g}: %"],
-        k=lambda g: f"{g}: yes (n)",
-        k_derived=lambda g: [f"{g}: %"],
-        k_rows=binary_rows,
-    )
-
-
 def group_counts(level_labels: Sequence[str]) -> tuple[list[str], dict[str, str]]:
     groups = [*level_labels, "All"]
     counts = [c for g in groups for c in (f"{g}: n", f"{g}: yes (n)")]
     return counts, {f"{g}: yes (n)": f"{g}: n" for g in groups}
-
-
-def contrast_table(
-    study: Study,
-    inputs: Mapping[str, Any],
-    settings: Mapping[str, Any],
-    stem: str,
-    *,
-    title: str,
-    design_note: str,
-) -> list[Exhibit]:
-    """A two-group contrast on every score (tables 8 and 9): group means or %, the
-    rank-biserial r with its CI, the adjusted p and Hedges' g.
-
-    ``inputs``: ``contrast`` (the contrast's result records) and ``scores``;
-    ``settings``: the contrast's config (``column``, ``family``, ``robustness_family``),
-    ``kinds``, ``decimals`` and ``min_cell``.
-    """
-    labels = Labels(study)
-    min_cell = settings["min_cell"]
-    decimals = decimals_of(settings)
-    column = str(settings["column"])
-    contrast = read(inputs, "contrast")
-    primary = contrast[contrast["family"] == settings["family"]]
-    robustness = contrast[contrast["family"] == settings["robustness_family"]]
-    correction = correction_of(primary)
-    first = primary.iloc[0]
-    levels = [str(first["group_1"]), str(first["group_2"])]
-    outcomes, level_labels, table = tested_groups(
-        labels, inputs, primary, settings["kinds"], column, levels
-    )
-    stats = []
-    for outcome in outcomes:
-        test = one_row(primary, outcome=outcome)
-        g = one_row(robustness, outcome=outcome, effect="hedges_g")
-        stats.append(
-            {
-                "r": as_float(cell(test, "estimate")),
-                "r 95% CI low": as_float(cell(test, "ci_low")),
-                "r 95% CI high": as_float(cell(test, "ci_high")),
-                "p": as_float(cell(test, "p")),
-                f"p ({correction})": as_float(cell(test, "p_adj")),
-                "Hedges' g": as_float(cell(g, "estimate")),
-                "g 95% CI low": as_float(cell(g, "ci_low")),
-                "g 95% CI high": as_float(cell(g, "ci_high")),
-            }
-        )
-    table = pd.concat([table, pd.DataFrame(stats)], axis=1)
-    protector = Protector(table, min_cell)
-    protect_group_means(protector, level_labels)
-    mean_or_pct = mean_or_percent(decimals["mean"], decimals["percent"])
-    columns = [
-        Column("Outcome", ("Outcome",), numeric=False),
-        Column("Measure", ("Measure",), numeric=False),
-        *(
-            Column(f"{label}: mean or %", (f"{label}: mean", f"{label}: %"), mean_or_pct)
-            for label in level_labels
-        ),
-        Column("n", ("All: n",), fmt_count),
-        Column(
-            "r [95% CI]",
-            ("r", "r 95% CI low", "r 95% CI high"),
-            fmt_estimate_ci(decimals["effect"]),
-        ),
-        Column(f"p ({correction})", (f"p ({correction})",), fmt_p),
-        Column("g", ("Hedges' g",), fmt_number(decimals["effect"])),
-    ]
-    counts, complements = group_counts(level_labels)
-    notes = [
-        f"{level_labels[0]} compared with {level_labels[1]} on every "
-        f"{listing(settings['kinds'])} score: the mean of each scale, or the % answering "
-        "yes of a yes/no score; n: respondents in the comparison.",
-        f"r: rank-biserial correlation of the Mann-Whitney test (positive: higher in "
-        f"{level_labels[0]}) with its 95% CI; p adjusted for the {len(outcomes)} scores by the "
-        f"{correction} method; g: Hedges' g (robustness).",
-        design_note,
-        masking_note(min_cell),
-    ]
-    return [
-        protector.exhibit(
-            stem,
-            title=title,
-            columns=columns,
-            notes=[note for note in notes if note],
-            counts=counts,
-            complements=complements,
-            section="Measure",
-            hidden=["_outcome", "_binary"],
-        )
-    ]

@@ -1,6 +1,8 @@
 """Table 5: how far each barrier was met, per case and pooled, with the across-case test.
 
-The job of the rule ``table05_barriers_met`` (:mod:`coprod.exhibits.registry`).
+The job of the rule ``table05_barriers_met`` (:mod:`coprod.exhibits.registry`). Each
+barrier's row carries the test across the cases; the rows after it, one per pair of cases,
+the pairwise tests, as in the tables of :mod:`coprod.exhibits.tables.comparisons`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from coprod.exhibits.formatting import (
 )
 from coprod.exhibits.labels import Labels, humanise
 from coprod.exhibits.model import Column, Exhibit
-from coprod.exhibits.protection import Protector, masking_note
+from coprod.exhibits.protection import Protector, masking_note, protect_groups
 from coprod.exhibits.tables.common import (
     as_count,
     as_float,
@@ -30,14 +32,13 @@ from coprod.exhibits.tables.common import (
     one_row,
     outcome_rows,
     per_group,
-    protect_by_group,
     read,
-    test_columns,
-    test_printed,
     with_counts,
 )
+from coprod.exhibits.tables.comparisons import first_row_only, printed_tests, test_record
 from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
+from coprod.vocabulary import OMNIBUS, PAIR
 
 
 def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhibit]:
@@ -46,11 +47,14 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
     Reads ``describe`` (``results/compare/barriers_by_case.parquet``) and ``tests``
     (``results/compare/across_case_tests.parquet``); settings: ``by`` (config
     ``exhibits.by``), ``scores`` (config ``compare.scores.barriers_met``), ``high_rating``,
-    ``family`` (the across-case test's family), ``decimals``, ``min_cell``.
+    ``family`` and ``pairwise_family`` (the across-case tests' families), ``decimals``,
+    ``min_cell``.
 
     Returns one row per barrier scale (codebook order): per group n, mean, SD and the number
     and share of respondents whose mean is at least ``high_rating``; the Kruskal-Wallis test
-    across the groups with epsilon-squared and its CI, and the p adjusted within the family.
+    across the cases with epsilon-squared and its CI, and the p adjusted within the family;
+    then one row per pair of cases: Mann-Whitney U, the rank-biserial r with its CI and the
+    p adjusted within the pairwise family.
     """
     min_cell = settings["min_cell"]
     labels = Labels(study)
@@ -58,9 +62,17 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
     by = str(settings["by"])
     high = settings["high_rating"]
     describe = read(inputs, "describe")
-    tests = read(inputs, "tests")
-    tests = tests[tests["family"] == settings["family"]]
-    correction = correction_of(tests)
+    records_of = read(inputs, "tests")
+    tests = records_of[
+        (records_of["family"] == settings["family"]) & (records_of["comparison"] == OMNIBUS)
+    ]
+    pairs = records_of[
+        (records_of["family"] == settings["pairwise_family"]) & (records_of["comparison"] == PAIR)
+    ]
+    correction, pair_correction = correction_of(tests), correction_of(pairs)
+    pair_keys = list(
+        dict.fromkeys(zip(pairs["group_1"].astype(str), pairs["group_2"].astype(str), strict=True))
+    )
     levels, level_labels = group_levels(labels, by)
     outcomes = outcome_rows(labels, settings["scores"])
     records = []
@@ -82,22 +94,38 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
             )
             record[f"{label}: rating ≥ {high} (%)"] = 100 * share
         test = one_row(tests, outcome=outcome)
-        record.update(test_columns(test, correction))
-        records.append(record)
+        across = f"All {len(levels) - 1} {labels.design(by).lower()}s" if len(tests) else ""
+        records.append(
+            {**record, "Comparison": across, **test_record(test, correction), "_first": True}
+        )
+        for x, y in pair_keys:
+            test = one_row(pairs, outcome=outcome, group_1=x, group_2=y)
+            records.append(
+                {
+                    "Barrier": record["Barrier"],
+                    "Side": record["Side"],
+                    "Comparison": f"{labels.level(by, x)} vs {labels.level(by, y)}",
+                    **test_record(test, pair_correction),
+                    "_first": False,
+                }
+            )
     counts = [c for label in level_labels for c in (f"{label}: n", f"{label}: rating ≥ {high} (n)")]
     table = with_counts(pd.DataFrame(records), counts)
     protector = Protector(table, min_cell)
-    protect_by_group(
+    protect_groups(
         protector,
-        level_labels,
+        table.index[table["_first"]],
+        level_labels[:-1],
+        level_labels[-1],
         n=lambda g: f"{g}: n",
         n_derived=lambda g: [f"{g}: mean", f"{g}: SD"],
         k=lambda g: f"{g}: rating ≥ {high} (n)",
         k_derived=lambda g: [f"{g}: rating ≥ {high} (%)"],
     )
     columns = [
-        Column("Barrier", ("Barrier",), numeric=False),
-        Column("Side", ("Side",), numeric=False),
+        Column("Barrier", ("Barrier", "_first"), first_row_only, numeric=False),
+        Column("Side", ("Side", "_first"), first_row_only, numeric=False),
+        Column("Comparison", ("Comparison",), numeric=False),
         Column("n", (f"{level_labels[-1]}: n",), fmt_count),
     ]
     columns += per_group(
@@ -109,15 +137,24 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
             f"{g}: % ≥ {high}", (f"{g}: rating ≥ {high} (%)",), fmt_percent(decimals["percent"])
         ),
     )
-    columns += test_printed("H", "ε²", correction, decimals)
-    dfs = sorted({int(d) for d in table["df"].dropna()})
+    same = correction == pair_correction or not pair_keys
+    columns += printed_tests(decimals, correction if same else "adjusted")
     notes = [
         f"Mean (SD) of each barrier scale ({labels.anchors(outcomes[0])}) and "
         f"the % of respondents whose scale mean is {high} or more, per "
         f"{labels.design(by).lower()} and over all cases; n: respondents who answered.",
-        f"H: Kruskal-Wallis test across the {len(levels) - 1} cases (df = "
-        f"{', '.join(map(str, dfs)) or 'n/a'}); ε²: its effect size with a noncentral χ² 95% CI; "
-        f"p adjusted for the {len(outcomes)} barriers by the {correction} method.",
+        f"Per barrier, first the Kruskal-Wallis test across the {len(levels) - 1} "
+        f"{labels.design(by).lower()}s (H with its df; ε²: its effect size with a noncentral "
+        f"χ² 95% CI), p adjusted for the {len(tests)} scores of its family by the "
+        f"{correction} method"
+        + (
+            f"; then each of the {len(pair_keys)} pairs: Mann-Whitney U with the rank-biserial "
+            "r (positive: higher in the first named) and its Fisher-z 95% CI, p adjusted over "
+            f"the {len(pairs)} pairs of scores and {labels.design(by).lower()}s of its family "
+            f"by the {pair_correction} method."
+            if pair_keys
+            else "."
+        ),
         labels.case_note(),
         masking_note(min_cell),
     ]
@@ -131,5 +168,6 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
             notes=notes,
             counts=counts,
             complements=complements,
+            hidden=["_first"],
         )
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from coprod.exhibits.labels import Labels
 from coprod.exhibits.model import Exhibit
-from coprod.exhibits.tables.common import contrast_table
+from coprod.exhibits.tables.comparisons import comparison_table
 from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 
@@ -36,11 +36,12 @@ def case_outcome_contrast(study: Study, inputs: Inputs, settings: Settings) -> l
         f"has no case fixed effects and rests on few cases per level: any difference "
         f"between the cases shows up in it (the robustness models control for {effects})."
     )
-    return contrast_table(
+    return comparison_table(
         study,
         inputs,
         settings,
         "table09_case_outcomes",
+        records="contrast",
         title=f"Barriers and risks by the cases' {labels.design(column).lower()}: effect "
         "sizes with 95% CI and adjusted p",
         design_note=note,
