@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: study report verify validation national test lint simulate synthetic clean
+.PHONY: study report verify validation national county test lint simulate synthetic clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required; set PYTHON=/path/to/python3.11")'
@@ -41,6 +41,13 @@ validation: $(BIN)/.installed
 national: $(BIN)/.installed
 	$(BIN)/snakemake --cores $(CORES) --directory studies/national_panel
 	$(BIN)/snakemake --directory studies/national_panel --report results/report.html
+
+# The county services study (studies/county_services): a second example study of another
+# design (six councils, three service classes, 7-point scales, yes/no coded 1/2), run from
+# its committed exports; results in studies/county_services/results/.
+county: $(BIN)/.installed
+	$(BIN)/snakemake --cores $(CORES) --directory studies/county_services
+	$(BIN)/snakemake --directory studies/county_services --report results/report.html
 
 test: $(BIN)/.installed lint
 	$(BIN)/pytest

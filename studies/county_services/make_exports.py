@@ -2,8 +2,9 @@
 
 A standalone script, kept beside the study it made with its model (``exports_model.py``)
 and settings (``make_exports.yaml``): numpy, pandas, pyreadstat and PyYAML only; it uses
-nothing of the repository's library, and the workflow never runs it. It reads the study's codebook and registries, draws the respondents and focus groups from the
-model in ``make_exports.yaml`` and writes what a survey tool and two coders would deliver:
+nothing of the repository's library, and the workflow never runs it. It reads the study's
+codebook and registries, draws the respondents and focus groups from the model in
+``make_exports.yaml`` and writes what a survey tool and two coders would deliver:
 
 - ``survey_sample1.csv``: a Qualtrics export (three header rows, choice labels, UTF-8
   with BOM, CRLF; a choice not ticked is blank);
