@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: study report verify validation national scaffold test lint simulate synthetic clean
+.PHONY: study report verify validation national county scaffold test lint simulate synthetic clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required; set PYTHON=/path/to/python3.11")'
@@ -50,6 +50,13 @@ national: $(BIN)/.installed
 scaffold: $(BIN)/.installed
 	@test -n "$(DIR)" || { echo "Name the new study's folder: make scaffold DIR=../my_study"; exit 2; }
 	$(BIN)/python -m coprod.scaffold "$(DIR)"
+
+# The county services study (studies/county_services): a second example study of another
+# design (six councils, three service classes, 7-point scales, yes/no coded 1/2), run from
+# its committed exports; results in studies/county_services/results/.
+county: $(BIN)/.installed
+	$(RUN) --cores $(CORES) --directory studies/county_services \
+		--report results/report.html --report-after-run
 
 test: $(BIN)/.installed lint
 	$(BIN)/pytest
