@@ -207,3 +207,10 @@ def test_a_study_folder_runs_the_workflow_as_a_module(study_run, tmp_path):
             table.read_bytes()
         ), table.name
     assert repository_files() == before
+
+
+def test_every_workflow_script_imports_the_library_beside_it():
+    header = 'sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))'
+    scripts = sorted((REPO / "workflow" / "scripts").glob("*.py"))
+    assert scripts
+    assert [script.name for script in scripts if header not in script.read_text()] == []

@@ -35,6 +35,7 @@ __all__ = [
     "merged_families",
     "missing_files",
     "overlapping_seeds",
+    "undefined_contrasts",
     "undefined_families",
     "unreadable",
 ]
@@ -57,6 +58,19 @@ def clashing_contrasts(config: Config) -> list[str]:
     }
     contrasts = job_named("compare_contrasts").outputs(config)
     return sorted(name for name, path in contrasts.items() if path in others)
+
+
+def undefined_contrasts(config: Config) -> dict[str, str]:
+    """Config keys that name a contrast for an exhibit (``exhibits.contrast_tables``, figure
+    3's ``contrast``) which ``compare.contrasts`` does not define, with the name given."""
+    named = {
+        f"exhibits.contrast_tables.{table}": contrast
+        for table, contrast in config["exhibits"]["contrast_tables"].items()
+    }
+    named["figures.figure3_contrast_forest.contrast"] = config["figures"][
+        "figure3_contrast_forest"
+    ]["contrast"]
+    return {key: name for key, name in named.items() if name not in config["compare"]["contrasts"]}
 
 
 def comparison_specs(config: Config) -> dict[str, Config]:
@@ -218,6 +232,14 @@ def check_config(
         raise ValueError(
             f"{source}: compare.contrasts {clashing} are named like other outputs "
             "of results/compare/; rename them"
+        )
+    undefined_shown = undefined_contrasts(config)
+    if undefined_shown:
+        listed = "; ".join(f"{key}: '{name}'" for key, name in undefined_shown.items())
+        raise ValueError(
+            f"{source}: {listed} - not a contrast of compare.contrasts (defined: "
+            f"{sorted(config['compare']['contrasts'])}). Name one of those, or add the "
+            "contrast under compare.contrasts (config/README.md, 'compare.contrasts')."
         )
     for key, names in merged_families(config).items():
         raise ValueError(

@@ -6,6 +6,7 @@ see :class:`coprod.jobs.Job` for what an entry says.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -65,17 +66,26 @@ def table(
     )
 
 
-def contrast_table(name: str, contrast: str, title: str) -> Job:
-    """A contrast's table (tables 8 and 9): the contrast's config entry, the outcome
-    kinds, and the function ``<contrast>_contrast``."""
-    return table(
-        name,
-        "Comparisons",
-        title,
-        {"contrast": compare_result(contrast), "scores": SCORES},
-        {"*contrast": f"compare.contrasts.{contrast}", "kinds": "compare.outcome_kinds"},
-        function=f"{contrast}_contrast",
-    )
+def shown_contrast(config: Config, table_name: str) -> str:
+    """The contrast of ``compare.contrasts`` that a contrast table shows (config
+    ``exhibits.contrast_tables``)."""
+    return config["exhibits"]["contrast_tables"][table_name]
+
+
+def contrast_table(name: str, title: str, function: str) -> Job:
+    """A contrast's table (tables 8 and 9): the contrast that config
+    ``exhibits.contrast_tables`` names for it, with its config entry and the outcome kinds."""
+    job = table(name, "Comparisons", title, {}, {}, function=function)
+    protected = from_config(PROTECTED)
+
+    def inputs(config: Config) -> dict[str, str]:
+        return {"contrast": compare_result(shown_contrast(config, name)), "scores": SCORES}
+
+    def settings(config: Config) -> dict[str, Any]:
+        contrast = config["compare"]["contrasts"][shown_contrast(config, name)]
+        return {**protected(config), **contrast, "kinds": config["compare"]["outcome_kinds"]}
+
+    return dataclasses.replace(job, inputs=inputs, settings=settings)
 
 
 BARRIERS = "Barriers and risks"
@@ -161,8 +171,8 @@ TABLES: tuple[Job, ...] = (
             "managed": "compare.scores.risks_managed",
         },
     ),
-    contrast_table("table08_service_classes", "service_class", "Service-class contrast"),
-    contrast_table("table09_case_outcomes", "case_outcome", "Case-outcome contrast"),
+    contrast_table("table08_service_classes", "Service-class contrast", "service_class_contrast"),
+    contrast_table("table09_case_outcomes", "Case-outcome contrast", "case_outcome_contrast"),
     table(
         "table10_staff_factor",
         "Staff factor",

@@ -9,6 +9,7 @@ are not identified, and return records (:mod:`coprod.stats.records`).
 from __future__ import annotations
 
 import functools
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,13 @@ from coprod.stats.records import record, to_frame
 # them: Snakemake starts a fresh interpreter for every job, and most jobs need neither.
 
 COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3")
+
+
+def _level(value: Any) -> str:
+    """A predictor's level as a reader writes it: 1 for a numeric 1.0, 'yes' for a label."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"{float(value):g}"
+    return repr(str(value))
 
 
 def _binary_indicator(series: pd.Series, name: str) -> tuple[np.ndarray, Any, Any]:
@@ -365,8 +373,8 @@ def ols_standardised(
         if series.nunique() == 2:
             columns[name], label0, label1 = _binary_indicator(series, f"predictor {name}")
             notes[name] = (
-                f"binary predictor (1 = {label1!r}, 0 = {label0!r}) left 0/1: estimate in "
-                "outcome SDs"
+                f"binary predictor (1 = {_level(label1)}, 0 = {_level(label0)}) left 0/1: "
+                "estimate in outcome SDs"
             )
         elif pd.api.types.is_numeric_dtype(series):
             columns[name] = numeric(series, f"predictor {name}")
