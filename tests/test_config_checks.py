@@ -50,6 +50,39 @@ def test_a_contrast_named_like_another_output_is_named(config):
         check_config(broken)
 
 
+def test_an_exhibit_naming_an_undefined_contrast_is_named(config):
+    # A study that calls its case-attribute contrast "partnership" must say which contrast
+    # table 9 shows; the check names every key that points at a missing contrast.
+    contrasts = dict(config["compare"]["contrasts"])
+    contrasts["partnership"] = contrasts.pop("case_outcome")
+    broken = with_key(config, "compare", contrasts=contrasts)
+    broken["figures"] = {
+        **broken["figures"],
+        "figure3_contrast_forest": {
+            **broken["figures"]["figure3_contrast_forest"],
+            "contrast": "x",
+        },
+    }
+    message = (
+        "my.yaml: exhibits.contrast_tables.table09_case_outcomes: 'case_outcome'; "
+        "figures.figure3_contrast_forest.contrast: 'x' - not a contrast of compare.contrasts "
+        "(defined: ['partnership', 'samples', 'service_class']). Name one of those, or add "
+        "the contrast under compare.contrasts (config/README.md, 'compare.contrasts')."
+    )
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        check_config(broken, source="my.yaml")
+    fixed = with_key(
+        broken,
+        "exhibits",
+        contrast_tables={
+            "table08_service_classes": "service_class",
+            "table09_case_outcomes": "partnership",
+        },
+    )
+    fixed["figures"] = config["figures"]
+    check_config(fixed, source="my.yaml")
+
+
 def test_a_pairwise_family_must_be_defined_and_apart_from_the_omnibus_family(config):
     contrasts = dict(config["compare"]["contrasts"])
     contrasts["samples"] = {**contrasts["samples"], "pairwise_family": "samples_pairs"}
