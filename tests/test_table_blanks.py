@@ -175,3 +175,30 @@ def test_partial_r_and_omega_blanks_say_why(study_run):
     assert "n.e.: not estimable (a one-factor model of fewer than 3 items is not identified)." in (
         note
     )
+
+
+@pytest.mark.workflow
+def test_table07_gives_each_managed_mean_its_n(study_run):
+    source = pd.read_parquet(study_run / "results/compare/risks.parquet")
+    headers, _, rows, note = markdown(study_run, "table07_risks")
+    columns = [i for i, h in enumerate(headers) if h.endswith(": managed mean (SD), n")]
+    assert len(columns) == 5
+    printed = [
+        int(m.group(1))
+        for row in rows
+        for i in columns
+        if (m := re.search(r", n = (\d+)$", row[i]))
+    ]
+    managed = source[source["analysis"] == "managed"]
+    assert set(printed) <= set(managed["n"].astype(int))
+    assert len(printed) == sum(1 for row in rows for i in columns if row[i] not in ("–",))
+    assert "(n: how many)" in note
+
+
+@pytest.mark.workflow
+def test_numbers_tex_names_the_module_that_writes_it(study_run):
+    first = (study_run / "results/exhibits/numbers.tex").read_text(encoding="utf-8").splitlines()[0]
+    assert first == (
+        "% The numbers the paper cites, written by the pipeline (coprod.exhibits.numbers). "
+        "Do not edit."
+    )
