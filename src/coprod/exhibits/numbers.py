@@ -68,7 +68,7 @@ def _latex_text(text: str) -> str:
 def to_latex(numbers: Mapping[str, Mapping[str, Any]]) -> str:
     """LaTeX macros for ``numbers`` (sorted by key), and ``\\coprodnumber{key}`` to use them."""
     lines = [
-        "% The numbers the paper cites, written by the pipeline (coprod.numbers). Do not edit.",
+        f"% The numbers the paper cites, written by the pipeline ({__name__}). Do not edit.",
         r"\providecommand{\coprodnumber}[1]{\csname coprod@#1\endcsname}",
     ]
     for key in sorted(numbers):

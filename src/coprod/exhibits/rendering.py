@@ -12,7 +12,9 @@ Decisions
 - Markdown and LaTeX show the cells as the paper prints them; masked cells as
   ``<min_cell`` (a count under the minimum) or a dash (everything masked with it).
 - The sidecar ``<stem>.disclosure.json`` declares the CSV's counts of people, for the
-  last check (:mod:`coprod.exhibits.disclosure_check`).
+  last check (:mod:`coprod.exhibits.disclosure_check`), and the blank cells that are not
+  masked: per kind, the mark printed, how many cells and the footnote
+  (:class:`coprod.exhibits.model.Blank`).
 
 Example
 -------
@@ -188,6 +190,7 @@ def sidecar(exhibit: Exhibit, csv_name: str) -> dict[str, Any]:
             "under_min_cell": int(small.sum()),
             "other": int(masked.sum() - small.sum()),
         },
+        "blank_cells": exhibit.blank_summary(),
         "display_of_masked_cells": {
             "csv": "empty",
             "markdown_latex_count_under_min_cell": f"<{exhibit.min_cell}",

@@ -41,7 +41,7 @@ from coprod.exhibits.formatting import (
     number_text,
 )
 from coprod.exhibits.labels import Labels, listing
-from coprod.exhibits.model import Column, Exhibit
+from coprod.exhibits.model import Blank, Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note, protect_groups
 from coprod.exhibits.tables.common import (
     EFFECT_SYMBOLS,
@@ -205,8 +205,35 @@ def comparison_table(
             complements=complements,
             section="Measure",
             hidden=["_outcome", "_binary", "_first"],
+            blanks=_blanks(table, columns, several, with_g),
         )
     ]
+
+
+def _blanks(
+    table: pd.DataFrame, columns: Sequence[Column], several: bool, with_g: bool
+) -> list[Blank]:
+    """Why cells of a comparison table are blank: a test that could not be computed, g of
+    a yes/no score, and the means and n printed once per score (on its first row)."""
+    headers = [column.header for column in columns]
+    tests = tuple(headers[-4:-1] if with_g else headers[-3:])
+    blanks = [Blank("not_estimable", "a level with fewer than 2 answers", tests)]
+    if with_g:
+        binary = tuple(table.index[table["_binary"].astype(bool)])
+        blanks.append(Blank("not_applicable", "Hedges' g of a yes/no score", ("g",), binary))
+    if several:
+        means = tuple(h for h in headers if h.endswith(": mean or % (n)") or h == "n")
+        later = tuple(table.index[~table["_first"]])
+        blanks.append(
+            Blank(
+                "in_block",
+                "In the rows of a pair, the means and n are blank: they are those of the "
+                "score's first row (the test across all levels).",
+                means,
+                later,
+            )
+        )
+    return blanks
 
 
 def _printed(
@@ -315,8 +342,7 @@ def _notes(
             "(noncentral χ² 95% CI), or Pearson's χ² with Cramér's V for a yes/no score, p "
             f"adjusted for the {n_scores} scores by the {omnibus_correction} method; then each "
             f"of the {n_pairs} pairs: {pair}, p adjusted over the {n_pair_tests} pairs "
-            f"of scores and levels by the {pair_correction} method. A blank test could not be "
-            "computed (a level with fewer than 2 answers)."
+            f"of scores and levels by the {pair_correction} method."
         )
     else:
         tests = (

@@ -12,7 +12,7 @@ import pandas as pd
 
 from coprod.exhibits.formatting import fmt_count
 from coprod.exhibits.labels import Labels, humanise
-from coprod.exhibits.model import Column, Exhibit
+from coprod.exhibits.model import Blank, Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import as_text, read
 from coprod.jobs import Inputs, Settings
@@ -137,5 +137,16 @@ def sample_composition(study: Study, inputs: Inputs, settings: Settings) -> list
             not_counts_of_people={"Focus groups": "focus groups held (meetings, not people)"},
             section="Case",
             hidden=["_case", "_sample"],
+            blanks=[
+                Blank(
+                    "not_applicable",
+                    f"the rows of {labels.case(POOLED)} pool cases of every "
+                    + " and ".join(humanise(a).lower() for a in attributes),
+                    tuple(humanise(a) for a in attributes),
+                    tuple(table.index[table["_case"] == POOLED]),
+                )
+            ]
+            if attributes
+            else [],
         )
     ]

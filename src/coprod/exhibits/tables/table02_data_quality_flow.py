@@ -21,7 +21,7 @@ import pandas as pd
 
 from coprod.exhibits.formatting import fmt_count, is_missing
 from coprod.exhibits.labels import Labels, humanise, step_label
-from coprod.exhibits.model import Column, Exhibit
+from coprod.exhibits.model import Blank, Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import as_count, as_text, one_row, read, rows_of
 from coprod.jobs import Inputs, Settings
@@ -151,5 +151,13 @@ def data_quality_flow(study: Study, inputs: Inputs, settings: Settings) -> list[
             notes=notes,
             counts=count_columns,
             hidden=["_step"],
+            blanks=[
+                Blank(
+                    "not_applicable",
+                    "the flagged straight-liners were kept: they change no remaining count",
+                    ("Remaining (all cases)",),
+                    tuple(table.index[table["_step"] == "flagged_kept"]),
+                )
+            ],
         )
     ]

@@ -15,7 +15,7 @@ from coprod.exhibits.formatting import (
     is_missing,
 )
 from coprod.exhibits.labels import Labels
-from coprod.exhibits.model import Column, Exhibit
+from coprod.exhibits.model import Blank, Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note
 from coprod.exhibits.tables.common import as_count, as_float, one_row, read
 from coprod.jobs import Inputs, Settings
@@ -117,5 +117,13 @@ def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[
             not_counts_of_people={"Items": "items of the scale"},
             section="Scale",
             hidden=["_scale", "_pooled"],
+            blanks=[
+                Blank(
+                    "not_estimable",
+                    "a one-factor model of fewer than 3 items is not identified",
+                    ("ω",),
+                    tuple(table.index[table["Items"].fillna(0) < 3]),
+                )
+            ],
         )
     ]

@@ -15,7 +15,7 @@ from coprod.exhibits.formatting import (
     fmt_percent,
 )
 from coprod.exhibits.labels import Labels, humanise
-from coprod.exhibits.model import Column, Exhibit
+from coprod.exhibits.model import Blank, Column, Exhibit
 from coprod.exhibits.protection import Protector
 from coprod.exhibits.tables.common import as_count, as_float, read
 from coprod.jobs import Inputs, Settings
@@ -31,7 +31,9 @@ def intercoder_reliability(study: Study, inputs: Inputs, settings: Settings) -> 
 
     Returns one row per code (codebook order), then all codes: turns coded, prevalence,
     percent agreement, Krippendorff's alpha with its bootstrap CI, kappa, and the verdict
-    (unreliable under ``unreliable_below``, tentative up to ``reliable_from``).
+    (unreliable under ``unreliable_below``, tentative up to ``reliable_from``). The pooled
+    row's statistics are over every code-by-turn decision; its "Turns" gives the turns
+    (the most any code was judged on), and the note says how many decisions were pooled.
     """
     min_cell = settings["min_cell"]
     labels = Labels(study)
@@ -50,14 +52,18 @@ def intercoder_reliability(study: Study, inputs: Inputs, settings: Settings) -> 
         "tentative": f"tentative ({low:.3f} ≤ α < {high:.3f})",
         "reliable": "reliable",
     }
+    turns = int(known["n_units"].max()) if len(known) else None
+    pooled_decisions = []
     records = []
     for row in rows:
         code = str(row.code)
+        if code not in codes:
+            pooled_decisions.append(as_count(row.n_units))
         records.append(
             {
                 "Code": labels.code(code) if code in codes else humanise(code),
                 "Kind": humanise(str(row.kind)) if code in codes else "",
-                "Turns": as_count(row.n_units),
+                "Turns": as_count(row.n_units) if code in codes else turns,
                 "Coders": as_count(row.n_coders),
                 "Prevalence (%)": 100 * as_float(row.prevalence),
                 "Agreement (%)": 100 * as_float(row.percent_agreement),
@@ -99,6 +105,15 @@ def intercoder_reliability(study: Study, inputs: Inputs, settings: Settings) -> 
         + f"); from {low:.3f} to {high:.3f} tentative ones only (config intercoder).",
         "The table counts speaker turns, not people: no cell is masked.",
     ]
+    for label, decisions in zip(
+        table.loc[~table["Kind"].astype(bool), "Code"], pooled_decisions, strict=True
+    ):
+        notes.append(
+            f"{label}: α and {kappa} pooled over {decisions:,} decisions, each code judged on "
+            f"each turn ({len(known)} codes × {turns:,} turns)."
+            if turns and decisions == len(known) * turns
+            else f"{label}: α and {kappa} pooled over {decisions:,} code-by-turn decisions."
+        )
     protector = Protector(table, min_cell)
     return [
         protector.exhibit(
@@ -110,5 +125,13 @@ def intercoder_reliability(study: Study, inputs: Inputs, settings: Settings) -> 
                 "Turns": "speaker turns coded, not people",
                 "Coders": "coders of the study team",
             },
+            blanks=[
+                Blank(
+                    "not_applicable",
+                    "a pooled row holds codes of every kind",
+                    ("Kind",),
+                    tuple(table.index[~table["Kind"].astype(bool)]),
+                )
+            ],
         )
     ]

@@ -20,7 +20,7 @@ from coprod.exhibits.formatting import (
     is_missing,
 )
 from coprod.exhibits.labels import Labels, humanise
-from coprod.exhibits.model import Column, Exhibit
+from coprod.exhibits.model import Blank, Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note, protect_groups
 from coprod.exhibits.tables.common import (
     as_count,
@@ -124,7 +124,7 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
     )
     columns = [
         Column("Barrier", ("Barrier", "_first"), first_row_only, numeric=False),
-        Column("Side", ("Side", "_first"), first_row_only, numeric=False),
+        Column("Barrier side", ("Side", "_first"), first_row_only, numeric=False),
         Column("Comparison", ("Comparison",), numeric=False),
         Column("n", (f"{level_labels[-1]}: n",), fmt_count),
     ]
@@ -155,8 +155,38 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
             if pair_keys
             else "."
         ),
+        "Barrier side: the side of the co-production relationship the barrier lies on, as "
+        "the codebook classes it ("
+        + " or ".join(sorted({s.lower() for s in table["Side"] if s}))
+        + ").",
         labels.case_note(),
         masking_note(min_cell),
+    ]
+    first = table["_first"].astype(bool)
+    in_block = tuple(
+        c.header
+        for c in columns
+        if c.header == "n" or c.header.endswith((": mean (SD)", f": % ≥ {high}"))
+    )
+    blanks = [
+        Blank(
+            "in_block",
+            f"In the rows of a pair of {labels.design(by).lower()}s, n, the means and the % are "
+            "blank: they are those of the barrier's first row (the test across all of them).",
+            in_block,
+            tuple(table.index[~first]),
+        ),
+        Blank(
+            "not_estimable",
+            "a level with fewer than 2 answers",
+            tuple(c.header for c in columns[-3:]),
+        ),
+        Blank(
+            "not_applicable",
+            "the codebook gives the barrier no side",
+            ("Barrier side",),
+            tuple(table.index[first & ~table["Side"].astype(bool)]),
+        ),
     ]
     complements = {f"{label}: rating ≥ {high} (n)": f"{label}: n" for label in level_labels}
     return [
@@ -169,5 +199,6 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
             counts=counts,
             complements=complements,
             hidden=["_first"],
+            blanks=blanks,
         )
     ]

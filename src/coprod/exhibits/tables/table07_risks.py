@@ -5,7 +5,7 @@ The job of the rule ``table07_risks`` (:mod:`coprod.exhibits.registry`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -81,6 +81,13 @@ def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) 
         extra=lambda g: [f"{g}: managed (n)", f"{g}: managed mean", f"{g}: managed SD"],
     )
     protect_counts(protector, level_labels, "managed (n)", ["managed mean", "managed SD"])
+    mean_sd = fmt_mean_sd(decimals["mean"])
+
+    def with_n(values: Sequence[Any]) -> str:
+        mean, sd, n = values
+        shown = "" if mean is None else mean_sd([mean, sd])
+        return shown if n is None else f"{shown}, n = {int(n)}".lstrip(", ")
+
     columns = [
         Column("Risk", ("Risk",), numeric=False),
         Column("n", (f"{level_labels[-1]}: n",), fmt_count),
@@ -91,9 +98,9 @@ def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) 
             f"{g}: % experienced", (f"{g}: experienced (%)",), fmt_percent(decimals["percent"])
         ),
         lambda g: Column(
-            f"{g}: managed mean (SD)",
-            (f"{g}: managed mean", f"{g}: managed SD"),
-            fmt_mean_sd(decimals["mean"]),
+            f"{g}: managed mean (SD), n",
+            (f"{g}: managed mean", f"{g}: managed SD", f"{g}: managed (n)"),
+            with_n,
         ),
     )
     counts, complements = share_counts(level_labels, "experienced")
@@ -102,7 +109,7 @@ def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) 
         f"% of respondents who said their initiative experienced the risk (of those who "
         f"answered yes or no; n: all cases), and how well it was managed "
         f"({labels.anchors(managed[0])}), "
-        f"mean (SD) among those who experienced it and rated its management, per "
+        f"mean (SD) among those who experienced it and rated its management (n: how many), per "
         f"{labels.design(by).lower()} and over all cases.",
         labels.case_note(),
         masking_note(min_cell),

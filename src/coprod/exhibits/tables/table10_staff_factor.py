@@ -9,7 +9,7 @@ import pandas as pd
 
 from coprod.exhibits.formatting import decimals_of, fmt_count, fmt_estimate_ci, fmt_number, fmt_p
 from coprod.exhibits.labels import Labels, bracketed, humanise, listing
-from coprod.exhibits.model import Column, Exhibit
+from coprod.exhibits.model import Blank, Column, Exhibit
 from coprod.exhibits.protection import Protector
 from coprod.exhibits.tables.common import as_count, as_float, cell, one_row, read
 from coprod.jobs import Inputs, Settings
@@ -57,6 +57,7 @@ def staff_factor(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
                     "Correction": str(row["correction"]),
                     "Partial r": as_float(cell(other, "estimate")),
                     "n": as_count(row["n"]),
+                    "_no_partial": other is None,
                     "_binary": bool(labels.catalogue.loc[term, "binary"])
                     if term in labels.catalogue.index
                     else False,
@@ -100,6 +101,15 @@ def staff_factor(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
             notes=notes,
             counts=["n"],
             section="Outcome",
-            hidden=["_binary"],
+            hidden=["_binary", "_no_partial"],
+            blanks=[
+                Blank(
+                    "not_applicable",
+                    "partial r is computed for the predictors only",
+                    ("Partial r",),
+                    tuple(table.index[table["_no_partial"]]),
+                ),
+                Blank("not_estimable", "the model could not estimate it", ("Partial r",)),
+            ],
         )
     ]
