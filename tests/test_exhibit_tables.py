@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from coprod.analyses.catalogue import score_catalogue, scores_of
 from coprod.clean import STEPS
@@ -460,3 +461,37 @@ def test_cumulative_remaining_mask():
     assert cumulative_mask([False, False]) == [False, False]
     assert cumulative_mask([True, False, True]) == [True, True, False]
     assert cumulative_mask([True, True, True]) == [True, True, False]
+
+
+@pytest.mark.workflow
+def test_numbers_mask_a_count_that_would_reveal_a_small_one(published, study):
+    """With a small exclusion count, the included count of that sample is masked too (the
+    received total minus it would give the small count away), and so is a second step of
+    the exclusions (the steps add up to the total excluded), as figure 7 does."""
+    from coprod.exhibits.numbers import cited_numbers
+    from coprod.exhibits.registry import NUMBERS
+
+    config = yaml.safe_load((published / "results/provenance/config.yaml").read_text())
+    inputs = {key: published / path for key, path in NUMBERS.inputs(config).items()}
+    usual = cited_numbers(study, inputs, NUMBERS.settings(config))
+    excluded = usual["n_excluded_sample1"]["value"]
+    steps = sorted(
+        (entry["value"], key)
+        for key, entry in usual.items()
+        if key.startswith("n_excluded_")
+        and not key.startswith("n_excluded_sample")
+        and entry["value"]
+    )
+    assert excluded > 0 and len(steps) >= 2
+    config["disclosure"]["min_cell"] = excluded + 1
+    strict = cited_numbers(study, inputs, NUMBERS.settings(config))
+    assert strict["n_excluded_sample1"]["text"] == f"<{excluded + 1}"
+    assert strict["n_included_sample1"]["text"] == "masked"
+    assert strict["n_included_sample1"]["value"] is None
+    assert strict["n_received_sample1"]["value"] == usual["n_received_sample1"]["value"]
+    smallest, key = steps[0]
+    config["disclosure"]["min_cell"] = smallest + 1
+    strict = cited_numbers(study, inputs, NUMBERS.settings(config))
+    assert strict[key]["text"] == f"<{smallest + 1}"
+    hidden = [other for _, other in steps[1:] if strict[other]["value"] is None]
+    assert hidden, "a second step must be masked, or the total would reveal the small one"

@@ -38,6 +38,7 @@ import pandas as pd
 
 from coprod.exhibits.formatting import decimals_of, format_p, is_missing, number_text
 from coprod.exhibits.labels import Labels, key_part, step_label
+from coprod.exhibits.protection import suppress_small_cells
 from coprod.exhibits.tables.common import as_float, as_text, one_row, outcome_rows, read
 from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
@@ -103,13 +104,18 @@ class _Numbers:
         entry["text"] = "NA" if entry["value"] is None and text == "" else text
         self.entries[key] = entry
 
-    def count(self, key: str, value: Any, description: str, source: str) -> None:
-        """A count of people (key ``n_...``): masked as ``<min_cell`` when small."""
+    def count(
+        self, key: str, value: Any, description: str, source: str, *, reveals: bool = False
+    ) -> None:
+        """A count of people (key ``n_...``): masked as ``<min_cell`` when small, and as
+        ``masked`` when it would reveal a small count (``reveals``: a total minus it)."""
         if not key.startswith("n_"):
             raise ValueError(f"a count of people needs a key starting with 'n_': {key}")
         value = None if is_missing(value) else int(value)
         if value is not None and 0 < value < self.min_cell:
             self.add(key, None, f"<{self.min_cell}", description + " (masked: small count)", source)
+        elif value is not None and reveals:
+            self.add(key, None, "masked", description + " (masked: reveals a small count)", source)
         else:
             self.add(key, value, "NA" if value is None else str(value), description, source)
 
@@ -214,13 +220,34 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
         where = "" if sample == POOLED else f" in sample {sample}"
         received = one_row(part, step=steps[0])["remaining"]
         included = one_row(part, step=steps[-1])["remaining"]
+        # received = included + excluded: with one of the two small, both are masked (as in
+        # figure 7), or the other and the total would give it away.
+        split = pd.DataFrame({"included": [included], "excluded": [received - included]})
+        hidden = suppress_small_cells(
+            split, ["included", "excluded"], settings["min_cell"], secondary="rows"
+        ).suppressed.iloc[0]
         numbers.count(f"n_received{suffix}", received, f"Survey responses received{where}", source)
-        numbers.count(f"n_included{suffix}", included, f"Responses included{where}", source)
         numbers.count(
-            f"n_excluded{suffix}", received - included, f"Responses excluded{where}", source
+            f"n_included{suffix}",
+            included,
+            f"Responses included{where}",
+            source,
+            reveals=bool(hidden["included"]),
+        )
+        numbers.count(
+            f"n_excluded{suffix}",
+            received - included,
+            f"Responses excluded{where}",
+            source,
+            reveals=bool(hidden["excluded"]),
         )
     part = pooled[as_text(pooled["sample"]) == POOLED]
-    for step in steps[1:]:
+    # The steps add up to the responses excluded: one small step is protected by another.
+    by_step = pd.DataFrame({"excluded": [one_row(part, step=s)["excluded"] for s in steps[1:]]})
+    step_hidden = suppress_small_cells(
+        by_step, ["excluded"], settings["min_cell"], secondary="columns"
+    ).suppressed["excluded"]
+    for position, step in enumerate(steps[1:]):
         row = one_row(part, step=step)
         label = step_label(step, settings).lower()
         numbers.count(
@@ -228,6 +255,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             row["excluded"],
             f"Responses excluded at the step: {label}",
             source,
+            reveals=bool(step_hidden.iloc[position]),
         )
         if not is_missing(row["flagged_kept"]):
             numbers.count(
