@@ -16,6 +16,7 @@ import pandas as pd
 import scipy.stats as st
 
 from coprod.stats.effect_sizes import (
+    NCP_CI,
     epsilon_squared,
     eta_squared_ci,
     paired_rank_biserial,
@@ -99,7 +100,7 @@ def kruskal_wallis(values: Any, groups: Any) -> dict[str, Any]:
         n=n,
         method=(
             "Kruskal-Wallis H with tie correction, chi-squared p; epsilon-squared H/(n-1) "
-            "with noncentral chi-squared 95% CI"
+            f"with {NCP_CI}"
         ),
     )
 
