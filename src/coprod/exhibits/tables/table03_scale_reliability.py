@@ -66,7 +66,7 @@ def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[
                     "α": as_float(row.get("alpha")),
                     "α 95% CI low": as_float(row.get("ci_low")),
                     "α 95% CI high": as_float(row.get("ci_high")),
-                    "ω": as_float(row.get("omega")),
+                    "ω total": as_float(row.get("omega")),
                     "Lowest item-total r": as_float(row.get("min_item_total_r")),
                     "Flag": f"α < {threshold:.2f}" if flagged else "",
                     "_scale": scale,
@@ -76,7 +76,7 @@ def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[
     table = pd.DataFrame(records)
     for column in ("Items", "n", "Complete n"):
         table[column] = table[column].astype("Int64")
-    stats = ["α", "α 95% CI low", "α 95% CI high", "ω", "Lowest item-total r", "Flag"]
+    stats = ["α", "α 95% CI low", "α 95% CI high", "ω total", "Lowest item-total r", "Flag"]
     protector = Protector(table, min_cell)
     inner = table.index[~table["_pooled"]]
     pooled = table.index[table["_pooled"]]
@@ -92,7 +92,7 @@ def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[
         Column("n", ("n",), fmt_count),
         Column("Complete n", ("Complete n",), fmt_count),
         Column("α [95% CI]", ("α", "α 95% CI low", "α 95% CI high"), fmt_estimate_ci(digits)),
-        Column("ω total", ("ω",), fmt_number(digits)),
+        Column("ω total", ("ω total",), fmt_number(digits)),
         Column("Lowest item-total r", ("Lowest item-total r",), fmt_number(digits)),
         Column("Flag", ("Flag",), numeric=False),
     ]
@@ -119,7 +119,7 @@ def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[
     return [
         protector.exhibit(
             "table03_scale_reliability",
-            title="Scale reliability: Cronbach's alpha, McDonald's omega and item-total "
+            title="Scale reliability: Cronbach's alpha, McDonald's omega total and item-total "
             f"correlations, pooled and per {labels.design(by).lower()}",
             columns=columns,
             notes=notes,
