@@ -27,6 +27,19 @@ def reference_path() -> Path:
     return Path(__file__).resolve().parent / "data" / "reference" / FILE_NAME
 
 
+def vendored(*parts: str) -> Path:
+    """A file of reference outputs kept beside the published values (``tests/data/reference/
+    <parts>``), e.g. R's output on the bundled study; each folder's README names its source,
+    the R version and the script that made it."""
+    path = Path(__file__).resolve().parent.joinpath("data", "reference", *parts)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"reference output not found at {path}: restore it from git (tests compare with "
+            "it and cannot run without it)"
+        )
+    return path
+
+
 def reference_cases(*statistics: str) -> list[dict[str, Any]]:
     """All reference cases, or only those whose ``statistic`` is one of ``statistics``."""
     path = reference_path()

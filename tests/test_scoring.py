@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from coprod.clean import ExclusionSettings, apply_exclusions, design_columns
 from coprod.scoring import (
+    SCORE_MAX_DENOMINATOR,
+    exact_score,
     keyed_items,
     multi_item_scores,
     prorating_table,
@@ -176,3 +179,24 @@ def test_scoring_adds_design_columns_when_absent(clean, study):
 def test_min_share_must_be_a_share(clean, study):
     with pytest.raises(ValueError, match="min_share_answered"):
         score_responses(clean, study, min_share_answered=0)
+
+
+def test_exact_score_recovers_every_mean_of_codes_and_refuses_other_numbers():
+    from fractions import Fraction
+
+    # Every mean of 1 to 12 codes 0..9 (as scale_score computes it) comes back exact.
+    rng = np.random.default_rng(5)
+    for size in range(1, 13):
+        codes = rng.integers(0, 10, size=(50, size))
+        for row in codes:
+            value = float(pd.Series(row, dtype="Float64").astype("float64").mean())
+            assert exact_score(value) == Fraction(int(row.sum()), size)
+    with pytest.raises(ValueError) as error:
+        exact_score(0.1234567)
+    assert str(error.value) == (
+        f"score 0.1234567 is not a mean of at most {SCORE_MAX_DENOMINATOR} integer codes "
+        "(its nearest such fraction, 10/81, is 0.12345679012345678); raise "
+        "coprod.scoring.SCORE_MAX_DENOMINATOR if a scale has more items"
+    )
+    with pytest.raises(ValueError, match=r"^a score must be a finite number"):
+        exact_score(float("nan"))

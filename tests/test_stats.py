@@ -14,13 +14,14 @@ import scipy.stats as st
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from pandas.errors import Pandas4Warning
+from scipy.optimize import brentq
 from statsmodels.discrete.discrete_model import Logit
 from statsmodels.stats.proportion import proportion_confint
 
 from coprod.stats import models
 from coprod.stats.contingency import chi_square, chi_square_cells
 from coprod.stats.correlation import partial_correlation
-from coprod.stats.effect_sizes import hedges_g, wilson_ci
+from coprod.stats.effect_sizes import cramers_v, hedges_g, wilson_ci
 from coprod.stats.group_tests import (
     kruskal_wallis,
     mann_whitney,
@@ -158,6 +159,33 @@ def test_kruskal_wallis_interval_bounds_are_the_noncentral_quantiles():
     assert st.ncx2.cdf(h, 2, rec["ci_high"] * (n - 1)) == pytest.approx(0.025, abs=1e-6)
     tied = kruskal_wallis([2.0] * 6, ["a", "a", "b", "b", "c", "c"])
     assert math.isnan(tied["statistic"]) and math.isnan(tied["ci_low"])
+
+
+def test_noncentral_intervals_contain_their_estimate_when_the_statistic_is_below_its_df():
+    # Table 11's case: chi2 = 0.376 on 4 df, n = 694 in a 5 x 2 table, p = 0.9844 > 0.975.
+    # No noncentrality makes 0.376 the 2.5% quantile, so the inverted interval is [0, 0]
+    # and V = sqrt(0.376 / 694) = 0.0233 lies outside it; the upper limit becomes V.
+    table = [[70, 70], [69, 70], [68, 71], [70, 69], [69, 68]]
+    rec = chi_square(table)
+    v = math.sqrt(rec["statistic"] / rec["n"])
+    assert rec["p"] > 0.975 and rec["estimate"] == pytest.approx(v, abs=1e-12)
+    assert (rec["ci_low"], rec["ci_high"]) == (0.0, rec["estimate"])
+    assert "upper limit at least the estimate" in rec["method"]
+    # Below its df but p < 0.975: the inverted upper noncentrality (where 10 is the 2.5%
+    # quantile on 20 df) is positive but below the statistic, so below the estimate too.
+    upper_ncp = brentq(lambda ncp: st.ncx2.cdf(10.0, 20, ncp) - 0.025, 0, 10)
+    assert 0 < upper_ncp < 10
+    v, (low, high) = cramers_v(10.0, 20, 500, (6, 5))
+    assert (low, high) == (0.0, v)
+    # Kruskal-Wallis: rank sums 25, 27, 26 of 78, H = 507.5 / 13 - 39 = 0.0385 on 2 df.
+    values = [1, 6, 7, 11, 2, 5, 8, 12, 3, 4, 9, 10]
+    rec = kruskal_wallis(values, list("aaaabbbbcccc"))
+    assert rec["statistic"] == pytest.approx(507.5 / 13 - 39, abs=1e-12)
+    assert rec["p"] > 0.975 and (rec["ci_low"], rec["ci_high"]) == (0.0, rec["estimate"])
+    # Above the df the inversion is unchanged: the upper limit is where chi2 is the 2.5%
+    # quantile.
+    v, (low, high) = cramers_v(30.0, 4, 300, (5, 2))
+    assert st.ncx2.cdf(30.0, 4, high**2 * 300) == pytest.approx(0.025, abs=1e-6)
 
 
 @settings(max_examples=40, deadline=None)

@@ -15,6 +15,9 @@ computed from its items:
   decimals, as the threshold is written: 0.67 accepts two of three items
   (:data:`SHARE_TOLERANCE`). A score computed from fewer than all its items is
   *prorated*; :func:`prorating_table` counts them per scale.
+- A score is stored as a float, but it stands for a fraction: a mean of integer codes
+  (:func:`exact_score` recovers it, :data:`SCORE_MAX_DENOMINATOR`). Analyses that need
+  ties and zeros as they are (the Wilcoxon test of the barrier sides) compute on it.
 - A score with one item is that keyed item: e.g. how far a barrier was overcome
   (1-5, NA for "not applicable"), a strategy used (1/0), a risk experienced (1/0, NA for
   "don't know"), how well it was managed (1-5, NA when not asked), training received
@@ -42,9 +45,11 @@ Example
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import pandas as pd
 
@@ -53,8 +58,10 @@ from coprod.jobs import Inputs, Settings
 from coprod.resources import Codebook, Study
 
 __all__ = [
+    "SCORE_MAX_DENOMINATOR",
     "SHARE_TOLERANCE",
     "ScoredResponses",
+    "exact_score",
     "keyed_items",
     "multi_item_scores",
     "prorating_table",
@@ -64,6 +71,12 @@ __all__ = [
 
 SHARE_TOLERANCE = 0.005
 """Answered shares are compared with the threshold to two decimals (2/3 passes 0.67)."""
+
+SCORE_MAX_DENOMINATOR = 1000
+"""The largest denominator of a score's exact value: a score is a mean of the integer codes
+of at most this many answered items. Its float is within one rounding of that fraction,
+and two such fractions differ by at least 1 / 1000^2, so the nearest fraction with a
+denominator up to 1000 is the score's exact value (:func:`exact_score`)."""
 
 
 def multi_item_scores(codebook: Codebook) -> list[str]:
@@ -147,6 +160,49 @@ def scale_score(items: pd.DataFrame, min_share_answered: float) -> tuple[pd.Seri
     score = mean.where(enough)
     prorated = enough & (answered < n_items)
     return score, prorated.astype(bool)
+
+
+def exact_score(value: float) -> Fraction:
+    """The exact value of a score: the fraction its float was rounded from.
+
+    Parameters
+    ----------
+    value : float
+        A score (a mean of at most :data:`SCORE_MAX_DENOMINATOR` integer codes).
+
+    Returns
+    -------
+    fractions.Fraction
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not finite or is no such mean (the nearest fraction does not round
+        back to it).
+
+    Examples
+    --------
+    >>> exact_score(10 / 3), exact_score(2.5), exact_score(4.0)
+    (Fraction(10, 3), Fraction(5, 2), Fraction(4, 1))
+
+    A mean of three scores of 3 items (1, 1 and 4/3) is 10/9; in floats it depends on the
+    order of the sums, exactly it does not:
+
+    >>> (1.0 + 1.0 + 4 / 3) / 3 - 10 / 9
+    -2.220446049250313e-16
+    >>> sum(exact_score(v) for v in (1.0, 1.0, 4 / 3)) / 3 - exact_score(10 / 9)
+    Fraction(0, 1)
+    """
+    if not math.isfinite(value):
+        raise ValueError(f"a score must be a finite number to be made exact, got {value!r}")
+    exact = Fraction(value).limit_denominator(SCORE_MAX_DENOMINATOR)
+    if float(exact) != value:
+        raise ValueError(
+            f"score {value!r} is not a mean of at most {SCORE_MAX_DENOMINATOR} integer codes "
+            f"(its nearest such fraction, {exact}, is {float(exact)!r}); raise "
+            "coprod.scoring.SCORE_MAX_DENOMINATOR if a scale has more items"
+        )
+    return exact
 
 
 @dataclass

@@ -3,21 +3,50 @@
 Which side a barrier is on is the ``side`` of its construct in the codebook; each
 respondent's side score is the mean of their scores of that side's barriers, and the
 two are compared within respondents (Wilcoxon signed-rank, matched-pairs r).
+
+Decisions
+---------
+Side scores are exact fractions (:func:`coprod.scoring.exact_score`): a barrier score is
+a mean of integer codes, prorated where items are missing, and a side score a mean of
+such means. In floats, two equal side scores may differ by rounding noise (1e-16), which
+the signed-rank test would rank as a non-zero difference and would break ties with; the
+differences are computed exactly and only then rounded to floats, so zeros and ties are
+what they are, as in R's ``wilcox.test`` on the exact values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from coprod.analyses.catalogue import role_scores, scored_survey
 from coprod.analyses.records import adjusted, attempt, finalise, subsets
 from coprod.resources import Study
+from coprod.scoring import exact_score
 from coprod.stats.group_tests import wilcoxon_signed_rank
 
-__all__ = ["barrier_sides", "side_differences"]
+__all__ = ["barrier_sides", "side_differences", "side_scores"]
+
+
+def side_scores(data: pd.DataFrame, columns: Sequence[str]) -> list[Fraction | None]:
+    """Each row's exact mean of its non-missing scores in ``columns`` (None: none answered).
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"a": [1.0, 4 / 3, None], "b": [2.0, 1.0, None]})
+    >>> side_scores(data, ["a", "b"])
+    [Fraction(3, 2), Fraction(7, 6), None]
+    """
+    rows = data[list(columns)].astype("float64").to_numpy()
+    means: list[Fraction | None] = []
+    for row in rows:
+        answered = [exact_score(float(value)) for value in row[~np.isnan(row)]]
+        means.append(sum(answered, Fraction(0)) / len(answered) if answered else None)
+    return means
 
 
 def barrier_sides(
@@ -32,9 +61,11 @@ def barrier_sides(
     """Organisational- vs citizen-side barriers within respondents (Wilcoxon signed-rank).
 
     Each respondent's side score is the mean of their non-missing scores of that
-    side's barriers (``side`` of the codebook constructs); the two side scores are
-    compared within respondents, pooled and per level of each ``by`` column. The
-    matched-pairs rank-biserial r is positive when the first side is rated higher.
+    side's barriers (``side`` of the codebook constructs), computed exactly
+    (:func:`side_scores`); the two side scores are compared within respondents by the
+    signed-rank test of their exact differences, pooled and per level of each ``by``
+    column. The matched-pairs rank-biserial r is positive when the first side is rated
+    higher.
 
     Parameters
     ----------
@@ -77,18 +108,22 @@ def barrier_sides(
     if len(order) != 2:
         raise ValueError(f"need two sides, found {order}")
     kind, measure = chosen["kind"].iloc[0], chosen["measure"].iloc[0]
-    side_scores = {
-        side: data[list(chosen.index[chosen["side"] == side])].astype("float64").mean(axis=1)
-        for side in order
-    }
-    frame = data[list(by)].assign(__side_1=side_scores[order[0]], __side_2=side_scores[order[1]])
+    first, second = (
+        side_scores(data, list(chosen.index[chosen["side"] == side])) for side in order
+    )
+    difference = [
+        np.nan if one is None or two is None else float(one - two)
+        for one, two in zip(first, second, strict=True)
+    ]
+    frame = data[list(by)].assign(
+        __side_1=[np.nan if one is None else float(one) for one in first],
+        __side_2=[np.nan if two is None else float(two) for two in second],
+        __difference=difference,
+    )
     rows = []
     for column, level, part in subsets(frame, by):
         record = attempt(
-            f"barrier sides in {column}={level}",
-            wilcoxon_signed_rank,
-            part["__side_1"],
-            part["__side_2"],
+            f"barrier sides in {column}={level}", wilcoxon_signed_rank, part["__difference"]
         )
         rows.append(
             {

@@ -11,6 +11,10 @@ Decisions
   them (``pingouin.cronbach_alpha(nan_policy="pairwise")`` gives a too narrow one).
 - The bootstrap of alpha draws how many respondents of each answer pattern a resample
   holds (:mod:`coprod.reliability.resampling`); it needs an explicit ``seed``.
+- Omega is omega total of a one-factor maximum-likelihood model, unrotated (one factor),
+  with the model-implied total variance as denominator (:data:`OMEGA_METHOD`, which the
+  records carry to Table 3); scales of 2 items have none (the model is not identified).
+  Pinned to ``psych::fa(fm = "ml")`` on the bundled study (tests/test_reliability.py).
 """
 
 from __future__ import annotations
@@ -24,6 +28,12 @@ from scipy import stats
 
 from coprod.reliability.inputs import as_matrix, check_bootstrap, check_ci, percentile_ci
 from coprod.reliability.resampling import class_counts, multinomial_resamples, row_classes
+
+OMEGA_METHOD = (
+    "McDonald's omega total of a one-factor maximum-likelihood model (no rotation) of the "
+    "items' correlations (pairwise), over the model-implied total variance"
+)
+"""Which omega :func:`mcdonald_omega` computes, in the words a table's footnote uses."""
 
 # statsmodels' Factor is imported inside the function that uses it: Snakemake starts a
 # fresh interpreter for every job, and not every job fits a factor model.
@@ -257,7 +267,17 @@ def mcdonald_omega(items: ArrayLike | pd.DataFrame) -> float:
     >>> 0.6 < mcdonald_omega(items) < 0.85
     True
     """
-    return mcdonald_omega_from_corr(_cov_to_corr(_pairwise_cov(_items(items, min_items=3))))
+    return mcdonald_omega_from_corr(item_correlations(items))
+
+
+def item_correlations(items: ArrayLike | pd.DataFrame) -> np.ndarray:
+    """The items' correlation matrix that omega's factor model fits: ``cov2cor`` of the
+    pairwise covariance matrix (at least 3 items).
+
+    >>> item_correlations([[1, 2, 2], [2, 3, 3], [3, 3, 5], [4, 5, 4]]).round(3)[0].tolist()
+    [1.0, 0.923, 0.8]
+    """
+    return _cov_to_corr(_pairwise_cov(_items(items, min_items=3)))
 
 
 def item_total(items: ArrayLike | pd.DataFrame) -> pd.DataFrame:
@@ -330,7 +350,8 @@ def scale_reliability(
     -------
     dict
         ``alpha``, ``ci_low``, ``ci_high``, ``ci_method``, ``std_alpha``, ``omega`` (NaN for
-        fewer than 3 items), ``n``, ``n_complete``, ``n_items``, ``min_item_total_r``,
+        fewer than 3 items), ``omega_method`` (:data:`OMEGA_METHOD`, or why there is no
+        omega), ``n``, ``n_complete``, ``n_items``, ``min_item_total_r``,
         ``flag_below_threshold``.
 
     Examples
@@ -343,7 +364,8 @@ def scale_reliability(
     (4, False)
     """
     alpha = cronbach_alpha(items, ci=ci, n_boot=n_boot, seed=seed)
-    omega = mcdonald_omega(items) if alpha["n_items"] >= 3 else np.nan
+    identified = alpha["n_items"] >= 3
+    omega = mcdonald_omega(items) if identified else np.nan
     return {
         "alpha": alpha["alpha"],
         "ci_low": alpha["ci_low"],
@@ -351,6 +373,9 @@ def scale_reliability(
         "ci_method": alpha["ci_method"],
         "std_alpha": alpha["std_alpha"],
         "omega": omega,
+        "omega_method": OMEGA_METHOD
+        if identified
+        else "not estimable: a one-factor model of fewer than 3 items is not identified",
         "n": alpha["n"],
         "n_complete": alpha["n_complete"],
         "n_items": alpha["n_items"],

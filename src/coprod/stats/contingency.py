@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import scipy.stats as st
 
-from coprod.stats.effect_sizes import cramers_v
+from coprod.stats.effect_sizes import NCP_CI, cramers_v
 from coprod.stats.inputs import check_positive
 from coprod.stats.records import DEFAULT_SEED, record
 
@@ -114,7 +114,7 @@ def chi_square(
             f"< {mc_threshold})"
         )
     test = "Pearson chi-squared test of independence without continuity correction"
-    method = f"{test}, {p_method}; Cramér's V with noncentral chi-squared 95% CI"
+    method = f"{test}, {p_method}; Cramér's V with {NCP_CI}"
     return record(
         effect=("cramers_v", estimate, ci), test=("chi2 (Pearson)", chi2, df, p), n=n, method=method
     )

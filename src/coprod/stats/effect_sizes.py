@@ -12,6 +12,14 @@ Decisions
   noncentral chi-squared distribution rather than bootstrap: a percentile bootstrap of a
   statistic that is at least 0 and biased upwards never covers 0 (see the validation
   study).
+- Such an interval always contains its estimate: its upper limit is raised to the
+  estimate where the inversion ends below it (:func:`_ncp_interval`). The estimate
+  (sqrt(chi2 / scale)) estimates the noncentrality plus the df, the inverted interval
+  the noncentrality alone, so when the statistic falls well below its df (p near 1) the
+  inverted upper limit is below the estimate, or 0 when p > 0.975 (R ``effectsize``
+  then prints e.g. [0.00, 0.00] beside V = 0.02 and warns the upper limit is
+  arbitrary). Widening an interval keeps its coverage at least 95%, and a reader never
+  sees an estimate outside its own interval.
 - Correlation-like effects (rank-biserial r) get Fisher-z intervals, which collapse to
   the point at r = +/-1.
 """
@@ -30,6 +38,9 @@ from coprod.stats.inputs import two_samples
 from coprod.stats.records import record
 
 _Z95 = float(st.norm.ppf(0.975))
+
+NCP_CI = "noncentral chi-squared 95% CI (upper limit at least the estimate)"
+"""How a record's ``method`` names the interval of :func:`_ncp_interval`."""
 
 
 def _fisher_z_ci(r: float, se: float) -> tuple[float, float]:
@@ -67,6 +78,22 @@ def _noncentrality_ci(statistic: float, df: float) -> tuple[float, float]:
         for q in (0.975, 0.025)
     )
     return low, high
+
+
+def _ncp_interval(
+    statistic: float, df: float, estimate: float, to_effect: Callable[[float], float]
+) -> tuple[float, float]:
+    """95% CI of an effect size bounded by 0 and 1, from a chi-squared statistic.
+
+    ``to_effect`` turns a noncentrality into the effect size. The limits are those of
+    :func:`_noncentrality_ci`; the upper limit is raised to ``estimate`` where it falls
+    below it (the statistic below its expectation under the null), and capped at 1.
+    A NaN statistic gives a NaN interval.
+    """
+    if not np.isfinite(statistic):
+        return np.nan, np.nan
+    low, high = _noncentrality_ci(statistic, df)
+    return float(to_effect(low)), float(min(1.0, max(to_effect(high), estimate)))
 
 
 def _stratified_bootstrap(
@@ -142,8 +169,9 @@ def epsilon_squared(h: float, n: int, k: int) -> tuple[float, tuple[float, float
     estimates revisited", Trends in Sport Sciences 21(1), eq. 11), from 0 to 1. The CI
     inverts the noncentral chi-squared distribution that H follows asymptotically under
     local alternatives (Andrews 1954, Ann. Math. Statist. 25(4)): the noncentralities
-    under which the observed H is the 97.5% and 2.5% quantile, divided by n - 1 (upper
-    limit capped at 1). NaN H (all values tie) gives a NaN interval.
+    under which the observed H is the 97.5% and 2.5% quantile, divided by n - 1; the
+    upper limit is at least the estimate (:func:`_ncp_interval`) and at most 1. NaN H
+    (all values tie) gives a NaN interval.
 
     Examples
     --------
@@ -151,8 +179,8 @@ def epsilon_squared(h: float, n: int, k: int) -> tuple[float, tuple[float, float
     >>> round(estimate, 3), ci[0]
     (0.914, 0.0)
     """
-    ncp = _noncentrality_ci(h, k - 1) if np.isfinite(h) else (np.nan, np.nan)
-    return h / (n - 1), (ncp[0] / (n - 1), min(1.0, ncp[1] / (n - 1)))
+    estimate = h / (n - 1)
+    return estimate, _ncp_interval(h, k - 1, estimate, lambda ncp: ncp / (n - 1))
 
 
 def cramers_v(
@@ -162,19 +190,24 @@ def cramers_v(
 
     V = sqrt(chi2 / (n (min(r, c) - 1))) without bias correction; the CI inverts the
     noncentral chi-squared distribution (noncentrality lambda = n (min(r, c) - 1) V^2),
-    with a lower limit of 0 where the observed chi2 is below the central quantile and
-    the upper limit capped at V's maximum of 1.
+    with a lower limit of 0 where the observed chi2 is below the central quantile, the
+    upper limit at least V (:func:`_ncp_interval`) and at most V's maximum of 1.
 
     Examples
     --------
     >>> v, (low, high) = cramers_v(6.667, 1, 60, (2, 2))
     >>> round(v, 3), bool(0 < low < v < high <= 1)
     (0.333, True)
+
+    A statistic far below its df (p > 0.975) still gives an interval around V:
+
+    >>> v, (low, high) = cramers_v(0.376, 4, 694, (5, 2))
+    >>> round(v, 4), low, high == v
+    (0.0233, 0.0, True)
     """
     scale = n * (min(shape) - 1)
-    ncp = _noncentrality_ci(chi2, df)
-    low, high = np.sqrt(ncp[0] / scale), min(1.0, np.sqrt(ncp[1] / scale))
-    return float(np.sqrt(chi2 / scale)), (float(low), float(high))
+    estimate = float(np.sqrt(chi2 / scale))
+    return estimate, _ncp_interval(chi2, df, estimate, lambda ncp: np.sqrt(ncp / scale))
 
 
 def eta_squared_ci(

@@ -16,6 +16,7 @@ import pandas as pd
 import scipy.stats as st
 
 from coprod.stats.effect_sizes import (
+    NCP_CI,
     epsilon_squared,
     eta_squared_ci,
     paired_rank_biserial,
@@ -99,7 +100,7 @@ def kruskal_wallis(values: Any, groups: Any) -> dict[str, Any]:
         n=n,
         method=(
             "Kruskal-Wallis H with tie correction, chi-squared p; epsilon-squared H/(n-1) "
-            "with noncentral chi-squared 95% CI"
+            f"with {NCP_CI}"
         ),
     )
 
@@ -271,14 +272,16 @@ def welch_anova(
     )
 
 
-def wilcoxon_signed_rank(x: Any, y: Any) -> dict[str, Any]:
+def wilcoxon_signed_rank(x: Any, y: Any = None) -> dict[str, Any]:
     """Wilcoxon signed-rank test of paired samples, with matched-pairs rank-biserial r.
 
-    Differences d = x - y of complete pairs; zero differences are dropped
-    (Wilcoxon's convention, as R). ``statistic`` is R's ``V``, the sum of the
-    ranks of |d| over positive d. As R's ``wilcox.test(paired = TRUE)``, p is
-    exact when fewer than 50 non-zero differences have no ties and no zeros
-    were dropped, else from the normal approximation with continuity and tie
+    Differences d = x - y of complete pairs, or ``x`` itself when ``y`` is None (pass
+    differences computed exactly, e.g. from :func:`coprod.scoring.exact_score`, where
+    x - y in floats would turn a tie or a zero into rounding noise); zero differences
+    are dropped (Wilcoxon's convention, as R). ``statistic`` is R's ``V``, the sum of the
+    ranks of |d| over positive d. As R's ``wilcox.test(x, y, paired = TRUE)`` with its
+    defaults, p is exact when fewer than 50 non-zero differences have no ties and no
+    zeros were dropped, else from the normal approximation with continuity and tie
     correction. The matched-pairs rank-biserial r = (R+ - R-) / (R+ + R-) is
     positive when x tends to exceed y; its 95% CI is Fisher-z
     (:func:`coprod.stats.effect_sizes.paired_rank_biserial`).
@@ -286,7 +289,7 @@ def wilcoxon_signed_rank(x: Any, y: Any) -> dict[str, Any]:
     Parameters
     ----------
     x, y : array-like of float
-        Paired observations, same length.
+        Paired observations, same length; or the differences and None.
 
     Returns
     -------
@@ -303,8 +306,11 @@ def wilcoxon_signed_rank(x: Any, y: Any) -> dict[str, Any]:
     >>> rec = wilcoxon_signed_rank([3, 5, 2, 8, 6], [1, 2, 3, 4, 6])
     >>> rec["statistic"], rec["estimate"]
     (9.0, 0.8)
+    >>> wilcoxon_signed_rank([2, 3, -1, 4, 0])["statistic"]
+    9.0
     """
-    xs, ys = numeric(x, "x"), numeric(y, "y")
+    xs = numeric(x, "x")
+    ys = np.zeros_like(xs) if y is None else numeric(y, "y")
     if xs.size != ys.size:
         raise ValueError(f"x and y must be paired (same length), got {xs.size} and {ys.size}")
     diff = (xs - ys)[~(np.isnan(xs) | np.isnan(ys))]

@@ -31,8 +31,10 @@ def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[
     (config ``reliability.scale_threshold``), ``ci`` and ``decimals``, ``min_cell``.
 
     Returns per scale: the pooled row, then one row per level; items, n, complete n,
-    Cronbach's alpha with its bootstrap CI, McDonald's omega, the lowest corrected item-
-    total correlation, and a flag where alpha is under the threshold.
+    Cronbach's alpha with its bootstrap CI, McDonald's omega total, the lowest corrected
+    item-total correlation, and a flag where alpha is under the threshold. Which omega it
+    is (and why a scale has none) the footnote quotes from the records' ``omega_method``
+    (:data:`coprod.reliability.scale.OMEGA_METHOD`).
     """
     min_cell = settings["min_cell"]
     labels = Labels(study)
@@ -64,7 +66,7 @@ def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[
                     "α": as_float(row.get("alpha")),
                     "α 95% CI low": as_float(row.get("ci_low")),
                     "α 95% CI high": as_float(row.get("ci_high")),
-                    "ω": as_float(row.get("omega")),
+                    "ω total": as_float(row.get("omega")),
                     "Lowest item-total r": as_float(row.get("min_item_total_r")),
                     "Flag": f"α < {threshold:.2f}" if flagged else "",
                     "_scale": scale,
@@ -74,7 +76,7 @@ def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[
     table = pd.DataFrame(records)
     for column in ("Items", "n", "Complete n"):
         table[column] = table[column].astype("Int64")
-    stats = ["α", "α 95% CI low", "α 95% CI high", "ω", "Lowest item-total r", "Flag"]
+    stats = ["α", "α 95% CI low", "α 95% CI high", "ω total", "Lowest item-total r", "Flag"]
     protector = Protector(table, min_cell)
     inner = table.index[~table["_pooled"]]
     pooled = table.index[table["_pooled"]]
@@ -90,17 +92,25 @@ def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[
         Column("n", ("n",), fmt_count),
         Column("Complete n", ("Complete n",), fmt_count),
         Column("α [95% CI]", ("α", "α 95% CI low", "α 95% CI high"), fmt_estimate_ci(digits)),
-        Column("ω", ("ω",), fmt_number(digits)),
+        Column("ω total", ("ω total",), fmt_number(digits)),
         Column("Lowest item-total r", ("Lowest item-total r",), fmt_number(digits)),
         Column("Flag", ("Flag",), numeric=False),
     ]
     ci = float(settings.get("ci", 0.95))
     flagged = table.loc[table["_pooled"] & (table["Flag"] != ""), "Scale"].tolist()
+    methods = list(source["omega_method"].dropna().drop_duplicates())
+    estimated = [m for m in methods if not m.startswith("not estimable")]
+    blank = [m.removeprefix("not estimable: ") for m in methods if m not in estimated]
+    omega_note = " ".join(
+        [f"ω total: {'; '.join(estimated)}."] * bool(estimated)
+        + [f"Blank ω: {'; '.join(blank)}."] * bool(blank)
+    )
     notes = [
         f"Cronbach's α with a percentile bootstrap {ci:.0%} CI, McDonald's ω and the lowest "
         f"corrected item-total correlation of each multi-item scale, over all respondents "
         f"and per {labels.design(by).lower()}; n: respondents with at least one answer; "
         "complete n: respondents who answered every item.",
+        *[omega_note] * bool(omega_note),
         f"Flag: α under {threshold:.2f} (config reliability.scale_threshold); pooled: "
         + (", ".join(flagged) if flagged else "none")
         + ".",
@@ -109,7 +119,7 @@ def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[
     return [
         protector.exhibit(
             "table03_scale_reliability",
-            title="Scale reliability: Cronbach's alpha, McDonald's omega and item-total "
+            title="Scale reliability: Cronbach's alpha, McDonald's omega total and item-total "
             f"correlations, pooled and per {labels.design(by).lower()}",
             columns=columns,
             notes=notes,
