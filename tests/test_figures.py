@@ -18,6 +18,7 @@ import pytest
 import yaml
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
+from snakemake.utils import validate
 
 from coprod.analyses.figure_data import describe_cells
 from coprod.exhibits.figures.figure1_barrier_items import (
@@ -33,13 +34,20 @@ from coprod.exhibits.figures.figure6_staff_factor import coefficient_plot
 from coprod.exhibits.figures.figure7_data_quality_flow import flow_diagram
 from coprod.exhibits.figures.labels import level_labels
 from coprod.exhibits.figures.style import (
+    MIN_FONT,
     PALETTES,
     Look,
+    figure_style,
     overflow,
     size,
+    smallest_font,
     style_from_config,
     write_figure,
 )
+from coprod.jobs import FIGURE_STYLE_KEYS, resolve
+from coprod.registry import jobs
+from coprod.resources import load_study
+from coprod.vocabulary import RESOURCE_KEYS
 from tests.conftest import REPO, output, run
 
 STYLE = style_from_config()
@@ -119,7 +127,9 @@ def effects_frame() -> pd.DataFrame:
                 "estimate": r,
                 "ci_low": r - 0.1,
                 "ci_high": r + 0.1,
+                "p": p / 3,
                 "p_adj": p,
+                "family": "primary",
                 "correction": "Holm",
                 "n": 100,
             }
@@ -134,11 +144,29 @@ def effects_frame() -> pd.DataFrame:
                     "estimate": g,
                     "ci_low": g - 0.2,
                     "ci_high": g + 0.2,
+                    "p": p / 2,
                     "p_adj": p,
+                    "family": "robustness",
                     "correction": "Benjamini-Hochberg",
                     "n": 100,
                 }
             )
+        rows.append(  # in the robustness family, but not drawn
+            {
+                "outcome": outcome,
+                "group_1": "x",
+                "group_2": "y",
+                "effect": "log_odds_ratio",
+                "estimate": np.nan,
+                "ci_low": np.nan,
+                "ci_high": np.nan,
+                "p": np.nan if outcome != "s3" else 0.2,
+                "p_adj": np.nan if outcome != "s3" else 0.4,
+                "family": "robustness",
+                "correction": "Benjamini-Hochberg",
+                "n": 100,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -434,6 +462,11 @@ def test_contrast_forest_draws_a_panel_per_effect_and_fills_adjusted_significant
     filled = [to_hex(m.get_markerfacecolor()) != "#ffffff" for m in markers(r_panel)]
     assert filled == [True, False, True]
     assert "not estimated" in texts(fig)  # no g for the yes/no section
+    # Each family of tests with its own correction, its size and its effects.
+    assert fig.legends[0].get_title().get_text().splitlines()[1] == (
+        "p adjusted per family of tests: Holm over 3 tests (r); Benjamini-Hochberg over "
+        "3 tests (g; log_odds_ratio, not drawn)."
+    )
     plt.close(fig)
 
 
@@ -486,6 +519,51 @@ def test_figure_stays_within_its_journal_width(name):
     fig = draw(name)
     assert overflow(fig) < 0.01  # nothing beyond the width it is drawn for
     plt.close(fig)
+
+
+def test_smallest_font_is_measured_as_the_journal_prints_the_figure():
+    with figure_style(STYLE):
+        fig, ax = plt.subplots(figsize=size("single"))
+        ax.set_title("title")
+        ax.text(0.5, 0.5, "small", fontsize=6.5)
+    assert smallest_font(fig) == 6.5
+    with figure_style(STYLE):
+        wide, ax = plt.subplots(figsize=size("single"))
+        ax.text(0.9, 0.5, "a note running far beyond the right edge", fontsize=7)
+    # Content beyond the width is scaled back to it by the journal: every font shrinks.
+    assert 3 < smallest_font(wide) < 7
+    assert MIN_FONT == 7 == style_from_config(8)["legend.fontsize"]
+    with pytest.raises(ValueError, match="font_size must be at least 8 pt; got 7.5"):
+        style_from_config(7.5)
+
+
+@pytest.mark.parametrize("name", DRAWINGS)
+def test_no_text_is_under_the_minimum_font_at_print_size(name):
+    assert smallest_font(draw(name)) >= MIN_FONT
+
+
+SHARED_KEYS = ("alpha",)
+"""Keys of the config's ``figures`` section that are not a figure's own entry (nor style)."""
+
+
+@pytest.mark.workflow
+def test_every_figure_of_a_run_has_no_text_under_the_minimum_at_print_size(
+    study_run, monkeypatch
+):
+    """Each figure job drawn again from the results of a run of the (reduced) study."""
+    config = yaml.safe_load((study_run / "config" / "config.yaml").read_text(encoding="utf-8"))
+    validate(config, str(REPO / "workflow" / "schemas" / "config.schema.yaml"))
+    monkeypatch.chdir(study_run)
+    study = load_study({key: config["resources"][key] for key in RESOURCE_KEYS})
+    figures = [job for job in jobs() if job.kind == "figure"]
+    assert {job.name for job in figures} == {k for k in config["figures"] } - {
+        *FIGURE_STYLE_KEYS, *SHARED_KEYS
+    }
+    for job in figures:
+        fig = resolve(job.function)(study, job.inputs(config), job.settings(config))
+        assert smallest_font(fig) >= MIN_FONT, job.name
+        assert overflow(fig) < 0.01, job.name
+        plt.close(fig)
 
 
 DRAW_AND_SAVE = """

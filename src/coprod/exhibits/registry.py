@@ -350,7 +350,11 @@ FIGURES: tuple[Job, ...] = (
         "figure7_data_quality_flow",
         "Data-quality flow of the responses",
         {"flow": "results/clean/flow.parquet"},
-        {"exclusions": "exclusions", "min_cell": "disclosure.min_cell"},
+        {
+            "step_labels": "exhibits.step_labels",
+            "exclusions": "exclusions",
+            "min_cell": "disclosure.min_cell",
+        },
     ),
 )
 

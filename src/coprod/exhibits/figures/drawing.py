@@ -104,7 +104,7 @@ def cell_grid(
                 text,
                 ha="center",
                 va="center",
-                fontsize=text_size(-2),
+                fontsize=text_size(-1),
                 color=text_colour(colormap(norm(value))),
             )
     ax.set_xlim(-0.5, values.shape[1] - 0.5)

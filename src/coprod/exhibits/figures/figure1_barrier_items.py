@@ -183,7 +183,7 @@ def diverging_bars(
                 left = left + values[:, j]
             for yi, n in zip(y, part["n"], strict=True):
                 ax.text(
-                    102, yi, f"{n}", va="center", ha="left", fontsize=text_size(-2), color="#444444"
+                    102, yi, f"{n}", va="center", ha="left", fontsize=text_size(-1), color="#444444"
                 )
             ax.axvline(0, color="#444444", linewidth=0.5)
             ax.set_xlim(-100, 100)
@@ -207,7 +207,7 @@ def diverging_bars(
         missing_ax.legend(
             loc="upper center",
             bbox_to_anchor=(0.5, -0.09 * 30 / len(order)),
-            fontsize=text_size(-2),
+            fontsize=text_size(-1),
             handlelength=1,
         )
         axes[0].set_yticks(np.arange(len(order)), [item_labels[i] for i in order])
@@ -219,7 +219,7 @@ def diverging_bars(
             loc="lower center",
             ncol=len(codes),
             bbox_to_anchor=(0.5, 1.0),
-            fontsize=text_size(-2),
+            fontsize=text_size(-1),
         )
         fig.tight_layout(w_pad=3.0)
     return fig

@@ -236,7 +236,7 @@ def mean_heatmap(
                 x=3,
                 units="points",
             )
-            n_heading(ax, 1, at_right, -2)
+            n_heading(ax, 1, at_right, -1)
             for r, row_level in enumerate(rows):
                 for g, group in enumerate(block):
                     i = r * len(block) + g
@@ -251,7 +251,7 @@ def mean_heatmap(
                         transform=at_right,
                         ha="left",
                         va="center",
-                        fontsize=text_size(-2),
+                        fontsize=text_size(-1),
                         color="#444444",
                         fontweight="bold" if g == 0 else "normal",
                     )

@@ -298,7 +298,7 @@ def risk_scatter(
                 transform=ax.get_yaxis_transform(),
                 ha="right",
                 va="bottom",
-                fontsize=text_size(-2),
+                fontsize=text_size(-1),
                 color="#616161",
             )
         ax.set_xlabel(x_label)
@@ -337,7 +337,7 @@ def risk_scatter(
                 -0.2,
                 f"Not shown (n < {min_cell}): " + "; ".join(omitted),
                 transform=ax.transAxes,
-                fontsize=text_size(-2),
+                fontsize=text_size(-1),
                 ha="left",
                 va="top",
             )

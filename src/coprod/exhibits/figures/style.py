@@ -8,8 +8,10 @@ write identical bytes. :func:`write_figure` is the writer of every figure job
 
 Decisions
 ---------
-- Text is never smaller than :data:`MIN_FONT` (6 pt) at print size; tick labels and
-  legends are one point under the base size, cell annotations two.
+- Text is never smaller than :data:`MIN_FONT` (7 pt) at print size: titles and axis
+  labels are the config's ``font_size`` (8 pt), everything else (ticks, legends,
+  annotations, counts) one point under it. :func:`smallest_font` measures it on a
+  drawn figure as the journal prints it (the tests hold every figure to it).
 - The layout is solved once and frozen before saving (:func:`save_figure`): the
   constrained-layout solver's last digits vary between processes, and SVG clip-path
   ids hash them.
@@ -38,6 +40,7 @@ import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 PALETTE = (
@@ -61,7 +64,8 @@ MASKED_FACE = "#F2F2F2"
 MASKED_HATCH = "#9E9E9E"
 WIDTHS = {"single": 3.5, "double": 7.2}
 """Journal widths in inches: one column (89 mm) and two columns (183 mm)."""
-MIN_FONT = 6.0
+MIN_FONT = 7.0
+"""The smallest text at print size (points)."""
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "h")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 """The panel letters, in order."""
@@ -205,6 +209,36 @@ def text_size(offset: float = 0) -> float:
 def style_colours() -> list[str]:
     """The categorical colours of the current style."""
     return list(plt.rcParams["axes.prop_cycle"].by_key()["color"])
+
+
+def smallest_font(fig: plt.Figure) -> float:
+    """The smallest font (points) of any visible text of ``fig`` as the journal prints it.
+
+    The figure is drawn at its journal width (its size in inches); saved with a tight
+    bounding box, content beyond that width makes the file wider, and the journal
+    shrinks it back to the width, and every font with it: the sizes are scaled by
+    width / drawn width where the drawn content is wider.
+
+    >>> with figure_style({"font.size": 8}):
+    ...     fig, ax = plt.subplots(figsize=size("single"))
+    ...     _ = ax.set_title("title"), ax.text(0.5, 0.5, "small", fontsize=text_size(-1))
+    >>> smallest_font(fig)
+    7.0
+    """
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    drawn = fig.get_tightbbox(renderer).width
+    scale = min(1.0, float(fig.get_size_inches()[0]) / drawn) if drawn > 0 else 1.0
+    sizes = [text.get_fontsize() for text in fig.findobj(Text) if _shown(text)]
+    return round(min(sizes) * scale, 3) if sizes else float("inf")
+
+
+def _shown(text: Text) -> bool:
+    """Whether ``text`` is drawn: it has characters and it and its axes are visible."""
+    axes = text.axes
+    return bool(
+        text.get_visible() and text.get_text().strip() and (axes is None or axes.get_visible())
+    )
 
 
 def save_figure(
