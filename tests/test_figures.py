@@ -481,6 +481,10 @@ def test_risk_matrix_leaves_out_points_with_small_counts():
     # k3 in y (2 raters) is masked, and k3 in x with it (the pooled count would give it back)
     assert points == 4
     assert any(t.startswith("Not shown (n < 5)") for t in texts(fig))
+    # Each mean is labelled with its own n (the raters), the legend with who answered.
+    labels = sorted(t.get_text() for t in ax.texts if t.get_text().startswith("k"))
+    assert labels == ["k1 (20)", "k1 (20)", "k2 (20)", "k2 (20)"]
+    assert {t.get_text() for t in fig.legends[0].get_texts()} >= {"X (100 answered)"}
     plt.close(fig)
 
 

@@ -244,8 +244,8 @@ def family_note(effects: pd.DataFrame, effect_labels: Mapping[str, str]) -> str:
     >>> effects = pd.DataFrame({"family": ["f", "f", "g", "g"],
     ...     "correction": ["Holm", "Holm", "BH", "BH"], "p": [0.1, 0.2, 0.3, 0.4],
     ...     "effect": ["r", "r", "g", "odds"]})
-    >>> family_note(effects, {"r": "Rank r (primary)", "g": "g"})
-    'p adjusted per family of tests: Holm over 2 tests (Rank r); BH over 2 tests (g; odds, not drawn).'
+    >>> family_note(effects, {"r": "Rank r (primary)", "g": "g"}).split(": ")[1]
+    'Holm over 2 tests (Rank r); BH over 2 tests (g; odds, not drawn).'
     """
     clauses = []
     for (_, correction), part in effects.groupby(["family", "correction"], sort=False):

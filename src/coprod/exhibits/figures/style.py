@@ -14,7 +14,9 @@ Decisions
   drawn figure as the journal prints it (the tests hold every figure to it).
 - The layout is solved once and frozen before saving (:func:`save_figure`): the
   constrained-layout solver's last digits vary between processes, and SVG clip-path
-  ids hash them.
+  ids hash them. The tight bounding box is computed once too and given to every
+  format: ``bbox_inches="tight"`` would draw the figure twice per format (the
+  drawing, not the import, was most of a figure job's time).
 
 Example
 -------
@@ -41,6 +43,7 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 PALETTE = (
@@ -243,20 +246,23 @@ def _shown(text: Text) -> bool:
 
 def save_figure(
     fig: plt.Figure, paths: Sequence[str | Path], style: Mapping[str, Any] | None = None
-) -> None:
+) -> Bbox:
     """Save ``fig`` to every path (format from the suffix) without timestamps; close it.
 
     ``style`` (e.g. :func:`style_from_config`) sets the resolution of the PNG. The
     layout is computed once and frozen, its axes positions rounded to 1e-6 of the
-    figure (see the module's Decisions).
+    figure, and the tight bounding box computed once for every format (see the
+    module's Decisions). Returns that box (inches, before the padding).
     """
     with figure_style(style):
-        _freeze_layout(fig)
+        box = _freeze_layout(fig)
+        padded = box.padded(plt.rcParams["savefig.pad_inches"])
         for path in map(Path, paths):
             if path.suffix not in METADATA:
                 raise ValueError(f"{path}: figures are written as .pdf, .png or .svg")
-            fig.savefig(path, metadata=METADATA[path.suffix])
+            fig.savefig(path, metadata=METADATA[path.suffix], bbox_inches=padded)
     plt.close(fig)
+    return box
 
 
 def overflow(fig: plt.Figure) -> float:
@@ -272,15 +278,21 @@ def overflow(fig: plt.Figure) -> float:
     return float(max(0.0, -box.x0, box.x1 - width))
 
 
-def _freeze_layout(fig: plt.Figure) -> None:
-    """Run the layout engine once, then fix every axes at its position, rounded."""
+def _freeze_layout(fig: plt.Figure) -> Bbox:
+    """Run the layout engine once, then fix every axes at its position, rounded; return
+    the figure's tight bounding box (inches, rounded to 1e-4)."""
     fig.canvas.draw()
     positions = [(ax, np.round(ax.get_position().bounds, 6)) for ax in fig.axes]
     if fig.get_layout_engine() is not None:
-        fig.set_layout_engine("none")
+        # None, not "none": "none" leaves a placeholder engine, and savefig draws the
+        # whole figure once more for any engine.
+        with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
     for ax, bounds in positions:
         ax.set_axes_locator(None)
         ax.set_position(bounds)
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    return Bbox(np.round(box.get_points(), 4))
 
 
 def write_figure(figure: plt.Figure, outputs: Mapping[str, str], render: Mapping[str, Any]) -> None:
@@ -290,7 +302,8 @@ def write_figure(figure: plt.Figure, outputs: Mapping[str, str], render: Mapping
     ``palette``); content beyond the canvas (:func:`overflow`) is warned of on stderr.
     """
     style = style_from_config(**render["style"])
-    beyond = overflow(figure)
+    width = float(figure.get_size_inches()[0])
+    box = save_figure(figure, [outputs[form] for form in ("png", "pdf", "svg")], style)
+    beyond = max(0.0, -box.x0, box.x1 - width)
     if beyond > OVERFLOW_TOLERANCE:
         print(f"warning: the figure reaches {beyond:.2f} in beyond its canvas", file=sys.stderr)
-    save_figure(figure, [outputs[form] for form in ("png", "pdf", "svg")], style)
