@@ -546,7 +546,7 @@ def test_no_text_is_under_the_minimum_font_at_print_size(name):
     assert smallest_font(draw(name)) >= MIN_FONT
 
 
-SHARED_KEYS = ("alpha",)
+SHARED_KEYS = ("alpha", "case_attribute")
 """Keys of the config's ``figures`` section that are not a figure's own entry (nor style)."""
 
 

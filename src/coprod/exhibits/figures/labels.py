@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from coprod.analyses.catalogue import scores_of
+from coprod.errors import StudyInputError
 from coprod.resources import Codebook, ResponseSet
 from coprod.vocabulary import COLUMN_REGISTRIES
 
@@ -64,6 +65,36 @@ def level_labels(registries: Mapping[str, pd.DataFrame], column: str) -> dict[st
     return {str(key): str(label) for key, label in registry["label"].items()}
 
 
+def with_case_attribute(
+    labels: Mapping[str, str],
+    registries: Mapping[str, pd.DataFrame],
+    column: str,
+    attribute: str | None,
+) -> dict[str, str]:
+    """``labels`` of ``column``'s levels, each case's followed by its value of the case
+    ``attribute`` (a column of the case registry, e.g. how its strategy turned out);
+    unchanged when ``attribute`` is None or ``column`` does not hold cases.
+
+    >>> cases = pd.DataFrame({"label": ["A"], "fate": ["did_well"]}, index=["a"])
+    >>> with_case_attribute({"a": "Case A"}, {"cases": cases}, "case", "fate")
+    {'a': 'Case A: did well'}
+    """
+    if attribute is None or COLUMN_REGISTRIES.get(column) != "cases":
+        return dict(labels)
+    cases = registries["cases"]
+    if attribute not in cases.columns:
+        raise StudyInputError(
+            f"config figures.case_attribute: '{attribute}' is not a column of the case "
+            f"registry (its columns: {', '.join(map(str, cases.columns))}); name one of "
+            "them, or set null to label cases by their label alone."
+        )
+    values = {str(case): str(value).replace("_", " ") for case, value in cases[attribute].items()}
+    return {
+        level: f"{label}: {values[level]}" if level in values else label
+        for level, label in labels.items()
+    }
+
+
 def known_level_labels(registries: Mapping[str, pd.DataFrame], column: str) -> dict[str, str]:
     """:func:`level_labels` where the study labels ``column``'s levels, else none.
 
@@ -76,9 +107,10 @@ def known_level_labels(registries: Mapping[str, pd.DataFrame], column: str) -> d
 def scale_ends(response_set: ResponseSet) -> str:
     """The lowest and highest codes of a response scale with their meanings.
 
-    >>> from coprod.resources import Codebook, ResponseSet
-    >>> scale_ends(ResponseSet("r", "likert", {1: "Never", 2: "Sometimes", 3: "Always"}))
-    '1 = never, 3 = always'
+        >>> from coprod.errors import StudyInputError
+    from coprod.resources import Codebook, ResponseSet
+        >>> scale_ends(ResponseSet("r", "likert", {1: "Never", 2: "Sometimes", 3: "Always"}))
+        '1 = never, 3 = always'
     """
     codes = sorted(response_set.values)
     low, high = codes[0], codes[-1]
