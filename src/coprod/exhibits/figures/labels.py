@@ -84,9 +84,11 @@ def with_case_attribute(
     cases = registries["cases"]
     if attribute not in cases.columns:
         raise StudyInputError(
-            f"config figures.case_attribute: '{attribute}' is not a column of the case "
-            f"registry (its columns: {', '.join(map(str, cases.columns))}); name one of "
-            "them, or set null to label cases by their label alone."
+            "the config",
+            f"'{attribute}' is not a column of the case registry (its columns: "
+            f"{', '.join(map(str, cases.columns))}).",
+            entry="figures.case_attribute",
+            fix="Name one of them, or set null to label cases by their label alone.",
         )
     values = {str(case): str(value).replace("_", " ") for case, value in cases[attribute].items()}
     return {
