@@ -352,7 +352,6 @@ FIGURES: tuple[Job, ...] = (
         "Data-quality flow of the responses",
         {"flow": "results/clean/flow.parquet"},
         {
-            "case_attribute": "figures.case_attribute",
             "step_labels": "exhibits.step_labels",
             "exclusions": "exclusions",
             "min_cell": "disclosure.min_cell",
