@@ -510,7 +510,7 @@ def test_contrast_forest_draws_a_panel_per_effect_and_fills_adjusted_significant
     # Each family of tests with its own correction, its size and its effects.
     assert fig.legends[0].get_title().get_text().splitlines()[1] == (
         "p adjusted per family of tests: Holm over 3 tests (r); Benjamini-Hochberg over "
-        "3 tests (g; log_odds_ratio, not drawn)."
+        "3 tests (g; log odds ratio, not drawn)."
     )
     plt.close(fig)
 

@@ -239,7 +239,7 @@ def family_note(effects: pd.DataFrame, effect_labels: Mapping[str, str]) -> str:
 
     Each family (the ``family`` column) is named by its correction, its number of tests
     (p values given) and its effects: the drawn ones by their axis label (up to " ("),
-    the others by name, "not drawn".
+    the others by name (underscores as spaces), "not drawn".
 
     >>> effects = pd.DataFrame({"family": ["f", "f", "g", "g"],
     ...     "correction": ["Holm", "Holm", "BH", "BH"], "p": [0.1, 0.2, 0.3, 0.4],
@@ -250,7 +250,9 @@ def family_note(effects: pd.DataFrame, effect_labels: Mapping[str, str]) -> str:
     clauses = []
     for (_, correction), part in effects.groupby(["family", "correction"], sort=False):
         names = [
-            effect_labels[e].split(" (")[0] if e in effect_labels else f"{e}, not drawn"
+            effect_labels[e].split(" (")[0]
+            if e in effect_labels
+            else f"{e.replace('_', ' ')}, not drawn"
             for e in dict.fromkeys(part["effect"].astype(str))
         ]
         tests = int(part["p"].notna().sum())

@@ -109,10 +109,9 @@ def known_level_labels(registries: Mapping[str, pd.DataFrame], column: str) -> d
 def scale_ends(response_set: ResponseSet) -> str:
     """The lowest and highest codes of a response scale with their meanings.
 
-        >>> from coprod.errors import StudyInputError
-    from coprod.resources import Codebook, ResponseSet
-        >>> scale_ends(ResponseSet("r", "likert", {1: "Never", 2: "Sometimes", 3: "Always"}))
-        '1 = never, 3 = always'
+    >>> from coprod.resources import Codebook, ResponseSet
+    >>> scale_ends(ResponseSet("r", "likert", {1: "Never", 2: "Sometimes", 3: "Always"}))
+    '1 = never, 3 = always'
     """
     codes = sorted(response_set.values)
     low, high = codes[0], codes[-1]

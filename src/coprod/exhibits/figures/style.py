@@ -25,7 +25,7 @@ Example
 >>> with figure_style():
 ...     fig, ax = plt.subplots(figsize=size("single", 0.6))
 ...     _ = ax.plot([0, 1], [0, 1], color=PALETTE[0])
->>> save_figure(fig, [Path(tempfile.mkdtemp()) / "example.png"])
+>>> box = save_figure(fig, [Path(tempfile.mkdtemp()) / "example.png"])
 """
 
 from __future__ import annotations
@@ -203,8 +203,8 @@ def text_size(offset: float = 0) -> float:
     """A font size ``offset`` points from the current base size, never under MIN_FONT.
 
     >>> with figure_style({"font.size": 8}):
-    ...     text_size(-1), text_size(-4)
-    (7.0, 6.0)
+    ...     text_size(-1), text_size(-2)
+    (7.0, 7.0)
     """
     return max(MIN_FONT, float(plt.rcParams["font.size"]) + offset)
 
