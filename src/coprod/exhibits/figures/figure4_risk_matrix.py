@@ -341,7 +341,7 @@ def risk_scatter(
         )
         for text in legend.get_texts()[len(handles) :]:
             text.set_fontsize(text_size(-1))
-        fig.canvas.draw()
+        fig.draw_without_rendering()  # the layout, so that labels are placed where drawn
         _place_labels(ax, anchors, texts, gap=2.5)
         if omitted:
             ax.text(

@@ -280,8 +280,9 @@ def overflow(fig: plt.Figure) -> float:
 
 def _freeze_layout(fig: plt.Figure) -> Bbox:
     """Run the layout engine once, then fix every axes at its position, rounded; return
-    the figure's tight bounding box (inches, rounded to 1e-4)."""
-    fig.canvas.draw()
+    the figure's tight bounding box (inches, rounded to 1e-4). The layout pass draws
+    without rendering: only the saved files are rendered."""
+    fig.draw_without_rendering()
     positions = [(ax, np.round(ax.get_position().bounds, 6)) for ax in fig.axes]
     if fig.get_layout_engine() is not None:
         # None, not "none": "none" leaves a placeholder engine, and savefig draws the
