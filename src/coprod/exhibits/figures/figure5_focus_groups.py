@@ -23,6 +23,9 @@ from coprod.exhibits.figures.labels import has_level_labels, level_labels, with_
 from coprod.exhibits.figures.style import DOUBLE, LETTERS, Look, drawn_as, plt, text_size
 from coprod.resources import Study
 
+CHAR_INCHES = 0.055
+"""The width of a character of 7 pt text, about (inches): room for rotated labels."""
+
 
 def focus_groups(
     study: Study, inputs: Mapping[str, str], settings: Mapping[str, Any]
@@ -162,7 +165,13 @@ def focus_group_codes(
     pairs = cooccurrence.set_index(["outcome", "code_2"])
     with look.drawing():
         widths = [len(levels) for _, _, levels in panels] + [len(column_codes)]
-        fig = plt.figure(figsize=look.size(max(3.4, 0.135 * len(rows) + 1.8)), layout="constrained")
+        # Rows of 0.16 in (7 pt text with room), plus the rotated column labels below.
+        longest = max(
+            [len(f"{label} (000)") for _, _, levels in panels for label in levels.values()]
+            + [len(code_labels[c] + flags.get(c, "")) for c in column_codes]
+        )
+        height = 0.16 * len(rows) + CHAR_INCHES * longest + 1.3
+        fig = plt.figure(figsize=look.size(max(3.4, height)), layout="constrained")
         grid = fig.add_gridspec(
             1, 2, width_ratios=[sum(widths[:-1]) + 4.6, widths[-1] + 3.9], wspace=0.02
         )
@@ -250,7 +259,7 @@ def focus_group_codes(
         )
         ax.set_yticks(range(len(row_codes)), [code_labels[c] + flags.get(c, "") for c in row_codes])
         correction = str(cooccurrence["correction"].iloc[0]) if len(cooccurrence) else "adjusted"
-        panel_title(ax, LETTERS[len(panels)], "Co-occurrence within turns", pad=4)
+        panel_title(ax, LETTERS[len(panels)], "Co-occurrence", pad=4)
         colorbar2 = fig.colorbar(image2, ax=ax, location="bottom", shrink=0.9, aspect=20, pad=0.02)
         ticks = np.arange(-bound, bound + 1)
         tick_labels = [f"{2.0**t:g}" for t in ticks]
@@ -260,8 +269,9 @@ def focus_group_codes(
             tick_labels[-1] = "≥" + tick_labels[-1]
         colorbar2.set_ticks(ticks, labels=tick_labels)
         colorbar2.set_label(
-            "Lift: turns with both codes,\nobserved / expected\n(numbers: observed turns;"
-            f"\npaler: fewer than {full_colour_from})"
+            "Lift within turns:\nobserved / expected\n(numbers: turns with both;"
+            f"\npaler: fewer than {full_colour_from})",
+            loc="right",  # ends with the bar: a label wider than a narrow bar stays inside
         )
         colorbar2.outline.set_linewidth(0.4)
         note = fig.add_subplot(right[1])
