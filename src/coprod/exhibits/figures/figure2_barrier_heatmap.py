@@ -295,7 +295,7 @@ def mean_heatmap(
             )
             if panel is not None:
                 letter = LETTERS[p] if len(panels) > 1 else None
-                panel_title(ax, letter, panel_labels[level], pad=8)
+                panel_title(ax, letter, panel_labels[level], pad=14)  # above the n heading
         labels = []
         for row_level in rows:
             labels += [row_labels[row_level], *(group_labels[g] for g in groups)]
