@@ -102,7 +102,8 @@ def forest_plot(
     effects : pandas.DataFrame
         Pair rows of a contrast's records (``results/compare/<contrast>.parquet``):
         ``outcome``, ``group_1``, ``group_2``, ``effect``, ``estimate``, ``ci_low``,
-        ``ci_high``, ``p_adj``, ``correction``, ``n``.
+        ``ci_high``, ``p``, ``p_adj``, ``family``, ``correction``, ``n`` (every effect of
+        the families drawn, so that the note counts each family's tests).
     pair_labels : mapping
         Each pair ``(x, y)`` (as text), in the order drawn -> the labels of x and y
         (positive effects: x higher).
