@@ -18,8 +18,10 @@ import pytest
 import yaml
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
+from snakemake.utils import validate
 
 from coprod.analyses.figure_data import describe_cells
+from coprod.errors import StudyInputError
 from coprod.exhibits.figures.figure1_barrier_items import (
     diverging_bars,
     likert_distribution,
@@ -31,15 +33,22 @@ from coprod.exhibits.figures.figure4_risk_matrix import risk_scatter
 from coprod.exhibits.figures.figure5_focus_groups import focus_group_codes
 from coprod.exhibits.figures.figure6_staff_factor import coefficient_plot
 from coprod.exhibits.figures.figure7_data_quality_flow import flow_diagram
-from coprod.exhibits.figures.labels import level_labels
+from coprod.exhibits.figures.labels import level_labels, with_case_attribute
 from coprod.exhibits.figures.style import (
+    MIN_FONT,
     PALETTES,
     Look,
+    figure_style,
     overflow,
     size,
+    smallest_font,
     style_from_config,
     write_figure,
 )
+from coprod.jobs import FIGURE_STYLE_KEYS, resolve
+from coprod.registry import jobs
+from coprod.resources import load_study
+from coprod.vocabulary import RESOURCE_KEYS
 from tests.conftest import REPO, output, run
 
 STYLE = style_from_config()
@@ -119,7 +128,9 @@ def effects_frame() -> pd.DataFrame:
                 "estimate": r,
                 "ci_low": r - 0.1,
                 "ci_high": r + 0.1,
+                "p": p / 3,
                 "p_adj": p,
+                "family": "primary",
                 "correction": "Holm",
                 "n": 100,
             }
@@ -134,11 +145,29 @@ def effects_frame() -> pd.DataFrame:
                     "estimate": g,
                     "ci_low": g - 0.2,
                     "ci_high": g + 0.2,
+                    "p": p / 2,
                     "p_adj": p,
+                    "family": "robustness",
                     "correction": "Benjamini-Hochberg",
                     "n": 100,
                 }
             )
+        rows.append(  # in the robustness family, but not drawn
+            {
+                "outcome": outcome,
+                "group_1": "x",
+                "group_2": "y",
+                "effect": "log_odds_ratio",
+                "estimate": np.nan,
+                "ci_low": np.nan,
+                "ci_high": np.nan,
+                "p": np.nan if outcome != "s3" else 0.2,
+                "p_adj": np.nan if outcome != "s3" else 0.4,
+                "family": "robustness",
+                "correction": "Benjamini-Hochberg",
+                "n": 100,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -260,6 +289,7 @@ def draw(name: str) -> plt.Figure:
             item_labels={i: f"Item {i.upper()}" + (" (R)" if i == "b" else "") for i in "abcdef"},
             code_labels={1: "one", 2: "two", 3: "three", 4: "four", 5: "five"},
             missing_label="Don't know",
+            item_groups={i: "P" if i in "abc" else "Q" for i in "abcdef"},
             look=Look(style=STYLE),
         )
     if name == "heatmap":
@@ -272,6 +302,7 @@ def draw(name: str) -> plt.Figure:
             group_labels={"g1": "G1", "g2": "G2", "g3": "G3"},
             panel_labels={"p1": "Panel"},
             min_cell=5,
+            few_below=20,
             scale=(1, 5),
             look=Look(style=STYLE),
         )
@@ -311,6 +342,7 @@ def draw(name: str) -> plt.Figure:
             column_codes=["s1", "s2"],
             flags={"c2": " †"},
             notes=["† unreliable"],
+            full_colour_from=2,
             look=Look(style=STYLE),
         )
     if name == "coefficients":
@@ -362,6 +394,28 @@ def test_likert_item_labels_number_items_and_mark_reverse_keys(study):
     assert label == f"{construct} {number} (R)"
 
 
+def test_cases_are_labelled_with_the_configured_case_attribute(study, config):
+    attribute = config["figures"]["case_attribute"]
+    labels = with_case_attribute(
+        level_labels(study.registries, "case"), study.registries, "case", attribute
+    )
+    cases = study.registries["cases"]
+    assert labels == {
+        str(case): f"{cases.loc[case, 'label']}: {str(value).replace('_', ' ')}"
+        for case, value in cases[attribute].items()
+    }
+    groups = level_labels(study.registries, "group_id")  # not cases: unchanged
+    assert with_case_attribute(groups, study.registries, "group_id", attribute) == groups
+    with pytest.raises(StudyInputError) as raised:
+        with_case_attribute(labels, study.registries, "case", "no_such_column")
+    columns = ", ".join(map(str, cases.columns))
+    assert str(raised.value) == (
+        "the config, figures.case_attribute: 'no_such_column' is not a column of the case "
+        f"registry (its columns: {columns}). Name one of them, or set null to label cases "
+        "by their label alone."
+    )
+
+
 def test_level_labels_come_from_the_registry(study):
     labels = level_labels(study.registries, "case")
     assert list(labels) == [str(c) for c in study.cases.index]
@@ -374,7 +428,19 @@ def test_diverging_bars_has_a_panel_per_level_and_a_bar_per_item_and_code():
     fig = draw("bars")
     assert len(fig.axes) == 3  # two classes and "don't know"
     assert len(fig.axes[0].patches) == 6 * 5  # six items, five codes
-    assert len(fig.axes[2].patches) == 6 * 2  # six items, two classes
+    dont_know = [line for line in fig.axes[2].get_lines() if line.get_marker() != "None"]
+    assert [len(line.get_xdata()) for line in dont_know] == [6, 6]  # six items, two classes
+    # Colour means an answer category only: "don't know" is drawn in black.
+    assert {to_hex(line.get_color()) for line in dont_know} == {"#000000"}
+    # Items in blocks under their scale's heading (bold), the blocks by agreement.
+    ticks = fig.axes[0].get_yticklabels()
+    rows = sorted(
+        zip([t.get_position()[1] for t in ticks], ticks, strict=True), key=lambda r: -r[0]
+    )
+    names = [t.get_text() for _, t in rows]
+    assert [t.get_text() for _, t in rows if t.get_fontweight() == "bold"] == ["Q", "P"]
+    assert names.index("Q") == 0 and names.index("P") == 4
+    assert sorted(names[1:4]) == ["Item D", "Item E", "Item F"]
     plt.close(fig)
 
 
@@ -420,6 +486,13 @@ def test_heatmap_masks_small_cells_and_those_that_would_reveal_them():
     shown = texts(fig)
     assert "2.1" not in shown  # the masked mean (2 + 3/20) is not printed
     assert any("n < 5" in t for t in shown)
+    # Shown means of fewer than 20 answers (12 in r2, and 15 and 10 unless masked) are
+    # drawn smaller, in a white frame.
+    framed = [p for p in ax.patches if p.get_facecolor()[:3] != (1, 1, 1) and not p.get_hatch()]
+    few = [("r2", "g1"), ("r1", "g2"), ("r1", "g3")]
+    assert len(framed) == sum(not np.isnan(values[row[cell], 0]) for cell in few) >= 1
+    assert {(p.get_width(), p.get_height()) for p in framed} == {(0.8, 0.62)}
+    assert "framed: mean of fewer than 20 answers" in shown
     plt.close(fig)
 
 
@@ -434,6 +507,11 @@ def test_contrast_forest_draws_a_panel_per_effect_and_fills_adjusted_significant
     filled = [to_hex(m.get_markerfacecolor()) != "#ffffff" for m in markers(r_panel)]
     assert filled == [True, False, True]
     assert "not estimated" in texts(fig)  # no g for the yes/no section
+    # Each family of tests with its own correction, its size and its effects.
+    assert fig.legends[0].get_title().get_text().splitlines()[1] == (
+        "p adjusted per family of tests: Holm over 3 tests (r); Benjamini-Hochberg over "
+        "3 tests (g; log odds ratio, not drawn)."
+    )
     plt.close(fig)
 
 
@@ -448,6 +526,10 @@ def test_risk_matrix_leaves_out_points_with_small_counts():
     # k3 in y (2 raters) is masked, and k3 in x with it (the pooled count would give it back)
     assert points == 4
     assert any(t.startswith("Not shown (n < 5)") for t in texts(fig))
+    # Each mean is labelled with its own n (the raters), the legend with who answered.
+    labels = sorted(t.get_text() for t in ax.texts if t.get_text().startswith("k"))
+    assert labels == ["k1 (20)", "k1 (20)", "k2 (20)", "k2 (20)"]
+    assert {t.get_text() for t in fig.legends[0].get_texts()} >= {"X (100 answered)"}
     plt.close(fig)
 
 
@@ -458,6 +540,9 @@ def test_focus_group_codes_draws_prevalence_panels_and_a_cooccurrence_matrix():
     assert "Code 2 †" in [t.get_text() for t in heatmaps[0].get_yticklabels()]
     outlined = [p for p in heatmaps[2].patches if not p.get_fill()]
     assert len(outlined) == 1  # the one pair under alpha
+    # Pairs of 0 and 1 turns paled to white and halfway (full colour from 2 turns).
+    veils = [p.get_alpha() for p in heatmaps[2].patches if p.get_fill() and p.get_alpha()]
+    assert veils == [1.0, 0.5]
     plt.close(fig)
 
 
@@ -486,6 +571,50 @@ def test_figure_stays_within_its_journal_width(name):
     fig = draw(name)
     assert overflow(fig) < 0.01  # nothing beyond the width it is drawn for
     plt.close(fig)
+
+
+def test_smallest_font_is_measured_as_the_journal_prints_the_figure():
+    with figure_style(STYLE):
+        fig, ax = plt.subplots(figsize=size("single"))
+        ax.set_title("title")
+        ax.text(0.5, 0.5, "small", fontsize=6.5)
+    assert smallest_font(fig) == 6.5
+    with figure_style(STYLE):
+        wide, ax = plt.subplots(figsize=size("single"))
+        ax.text(0.9, 0.5, "a note running far beyond the right edge", fontsize=7)
+    # Content beyond the width is scaled back to it by the journal: every font shrinks.
+    assert 3 < smallest_font(wide) < 7
+    assert MIN_FONT == 7 == style_from_config(8)["legend.fontsize"]
+    with pytest.raises(ValueError, match="font_size must be at least 8 pt; got 7.5"):
+        style_from_config(7.5)
+
+
+@pytest.mark.parametrize("name", DRAWINGS)
+def test_no_text_is_under_the_minimum_font_at_print_size(name):
+    assert smallest_font(draw(name)) >= MIN_FONT
+
+
+SHARED_KEYS = ("alpha", "case_attribute")
+"""Keys of the config's ``figures`` section that are not a figure's own entry (nor style)."""
+
+
+@pytest.mark.workflow
+def test_every_figure_of_a_run_has_no_text_under_the_minimum_at_print_size(study_run, monkeypatch):
+    """Each figure job drawn again from the results of a run of the (reduced) study."""
+    config = yaml.safe_load((study_run / "config" / "config.yaml").read_text(encoding="utf-8"))
+    validate(config, str(REPO / "workflow" / "schemas" / "config.schema.yaml"))
+    monkeypatch.chdir(study_run)
+    study = load_study({key: config["resources"][key] for key in RESOURCE_KEYS})
+    figures = [job for job in jobs() if job.kind == "figure"]
+    assert {job.name for job in figures} == {k for k in config["figures"]} - {
+        *FIGURE_STYLE_KEYS,
+        *SHARED_KEYS,
+    }
+    for job in figures:
+        fig = resolve(job.function)(study, job.inputs(config), job.settings(config))
+        assert smallest_font(fig) >= MIN_FONT, job.name
+        assert overflow(fig) < 0.01, job.name
+        plt.close(fig)
 
 
 DRAW_AND_SAVE = """

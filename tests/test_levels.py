@@ -207,7 +207,9 @@ def test_forest_plot_draws_every_pair_in_every_panel():
                     "estimate": 0.1 * (j + 1),
                     "ci_low": 0.1 * j - 0.05,
                     "ci_high": 0.1 * j + 0.25,
+                    "p": 0.002 if j == 2 else 0.3,
                     "p_adj": 0.01 if j == 2 else 0.5,
+                    "family": effect,
                     "correction": "Benjamini-Hochberg",
                     "n": 100,
                 }
@@ -229,6 +231,12 @@ def test_forest_plot_draws_every_pair_in_every_panel():
         assert filled == [False, False, True] * 2
     legend = [text.get_text() for text in fig.legends[0].get_texts()]
     assert {"A vs B", "A vs C", "B vs C"} <= set(legend)
+    assert (
+        fig.legends[0]
+        .get_title()
+        .get_text()
+        .endswith("Benjamini-Hochberg over 6 tests (r); Benjamini-Hochberg over 6 tests (g).")
+    )
     plt.close(fig)
 
 

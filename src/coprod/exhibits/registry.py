@@ -311,7 +311,7 @@ FIGURES: tuple[Job, ...] = (
         "figure2_barrier_heatmap",
         "Mean barrier scores, small cells masked",
         {"cells": "results/figure_data/barrier_heatmap_cells.parquet"},
-        BARRIER_FIGURE,
+        {**BARRIER_FIGURE, "case_attribute": "figures.case_attribute"},
     ),
     _figure(
         "figure3_contrast_forest",
@@ -343,6 +343,7 @@ FIGURES: tuple[Job, ...] = (
         },
         lambda config: {
             "alpha": config["figures"]["alpha"],
+            "case_attribute": config["figures"]["case_attribute"],
             "intercoder": {
                 key: config["intercoder"][key] for key in ("unreliable_below", "reliable_from")
             },
@@ -360,7 +361,11 @@ FIGURES: tuple[Job, ...] = (
         "figure7_data_quality_flow",
         "Data-quality flow of the responses",
         {"flow": "results/clean/flow.parquet"},
-        {"exclusions": "exclusions", "min_cell": "disclosure.min_cell"},
+        {
+            "step_labels": "exhibits.step_labels",
+            "exclusions": "exclusions",
+            "min_cell": "disclosure.min_cell",
+        },
     ),
 )
 

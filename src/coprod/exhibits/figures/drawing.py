@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.colors import Normalize, to_rgb
@@ -36,6 +37,8 @@ HATCH = {
     "hatch": "////",
 }
 """How a masked cell looks."""
+INSET = (0.8, 0.62)
+"""Width and height (of the cell's) of the coloured box of an inset cell (:func:`cell_grid`)."""
 MUTED = "#444444"
 """The grey of reference lines, counts and legend markers."""
 
@@ -67,6 +70,13 @@ def masked_patch(label: str) -> Patch:
     return Patch(**HATCH, linewidth=0.4, label=label)
 
 
+def inset_patch(cmap: str, label: str) -> Patch:
+    """The legend entry of an inset cell (:func:`cell_grid`'s ``inset``): a white frame."""
+    return Patch(
+        facecolor=matplotlib.colormaps[cmap](0.6), edgecolor="white", linewidth=2.5, label=label
+    )
+
+
 def cell_grid(
     ax: plt.Axes,
     values: np.ndarray,
@@ -76,11 +86,19 @@ def cell_grid(
     norm: Normalize,
     fmt: str,
     annotate: np.ndarray | None = None,
+    strength: np.ndarray | None = None,
+    inset: np.ndarray | None = None,
 ) -> AxesImage:
     """Draw ``values`` (NaN where empty) cell by cell, each printed; hatch the masked cells
     (none when ``masked`` is None).
 
     ``annotate`` (same shape, strings) overrides the printed text of visible cells.
+    ``strength`` (same shape, 0-1) pales cells towards white: 1 (the default) is the full
+    colour, 0 white, so that a cell resting on few observations does not look as sure
+    as one resting on many (where white means "no difference", as on a diverging scale).
+    ``inset`` (same shape, bool) draws those cells' colour as a smaller box inside a white
+    frame (:data:`INSET`): less ink for a cell of few observations where a pale colour
+    would read as a low value (a sequential scale).
     """
     if masked is None:
         masked = np.zeros(values.shape, dtype=bool)
@@ -97,6 +115,25 @@ def cell_grid(
         if masked[i, j]:
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, **HATCH, linewidth=0))
         elif not np.isnan(value):
+            weight = 1.0 if strength is None else float(np.clip(strength[i, j], 0, 1))
+            colour = np.asarray(to_rgb(colormap(norm(value))))
+            if weight < 1:
+                ax.add_patch(
+                    Rectangle(
+                        (j - 0.5, i - 0.5), 1, 1, facecolor="white", alpha=1 - weight, linewidth=0
+                    )
+                )
+                colour = weight * colour + (1 - weight)
+            if inset is not None and inset[i, j]:
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="white", linewidth=0))
+                ax.add_patch(
+                    Rectangle(
+                        (j - INSET[0] / 2, i - INSET[1] / 2),
+                        *INSET,
+                        facecolor=colour,
+                        linewidth=0,
+                    )
+                )
             text = annotate[i, j] if annotate is not None else format(value, fmt)
             ax.text(
                 j,
@@ -104,8 +141,8 @@ def cell_grid(
                 text,
                 ha="center",
                 va="center",
-                fontsize=text_size(-2),
-                color=text_colour(colormap(norm(value))),
+                fontsize=text_size(-1),
+                color=text_colour(colour),
             )
     ax.set_xlim(-0.5, values.shape[1] - 0.5)
     ax.set_ylim(values.shape[0] - 0.5, -0.5)

@@ -21,14 +21,15 @@ import numpy as np
 import pandas as pd
 
 from coprod.analyses.catalogue import score_catalogue
+from coprod.exhibits.figures.drawing import MUTED
 from coprod.exhibits.figures.labels import level_labels, role_scores
 from coprod.exhibits.figures.style import (
     DOUBLE,
+    MARKERS,
     NEUTRAL,
     Look,
     drawn_as,
     plt,
-    style_colours,
     text_size,
 )
 from coprod.exhibits.protection import SmallCellError
@@ -62,29 +63,35 @@ def barrier_items(
             f"(config disclosure.min_cell), e.g. item {small['item'].iloc[0]} in "
             f"{small[by].iloc[0]}; choose a coarser `figures.figure1_barrier_items.by`."
         )
+    constructs = codebook.constructs["label"]
     return diverging_bars(
         distribution,
         by=by,
         panel_labels=level_labels(study.registries, by),
-        item_labels=likert_item_labels(codebook, items),
+        item_labels=likert_item_labels(codebook, items, with_construct=False),
+        item_groups={i: constructs[codebook.items.loc[i, "construct"]] for i in items},
         code_labels=response_set.values,
         missing_label=" / ".join(label for label, _ in response_set.missing.values()),
         look=drawn_as(settings),
     )
 
 
-def likert_item_labels(codebook: Codebook, items: Sequence[str]) -> dict[str, str]:
+def likert_item_labels(
+    codebook: Codebook, items: Sequence[str], *, with_construct: bool = True
+) -> dict[str, str]:
     """Short labels of scale items: construct label, item number, "(R)" if reverse-keyed.
 
     The item number is the item's position in its scale (codebook order), e.g.
-    ``"<construct label> 3 (R)"``.
+    ``"<construct label> 3 (R)"``; without the construct (for items drawn under their
+    construct's heading) ``"Item 3 (R)"``.
     """
     labels = {}
     for item in items:
         spec = codebook.items.loc[item]
         number = codebook.scale_items(spec["score"]).index(item) + 1
         construct = codebook.constructs.loc[spec["construct"], "label"]
-        labels[item] = f"{construct} {number}" + (" (R)" if bool(spec["reverse"]) else "")
+        name = construct if with_construct else "Item"
+        labels[item] = f"{name} {number}" + (" (R)" if bool(spec["reverse"]) else "")
     return labels
 
 
@@ -135,28 +142,49 @@ def diverging_bars(
     item_labels: Mapping[str, str],
     code_labels: Mapping[int, str],
     missing_label: str,
+    item_groups: Mapping[str, str] | None = None,
 ) -> plt.Figure:
     """Diverging stacked bars of Likert items, one panel per level of ``by``.
 
     The neutral (middle) category is centred on zero, disagreement to the left,
-    agreement to the right; items are sorted by agreement pooled over panels; n
-    is printed beside each bar; the missing code ("don't know") is drawn apart at
-    the right; every panel has the same x-range so that panels compare. ``look``: the
-    journal width and style (:class:`coprod.exhibits.figures.style.Look`).
+    agreement to the right; n is printed beside each bar; the missing code ("don't
+    know") is drawn apart at the right, as a dot per panel level (marker shapes, in
+    black: colour means an answer category and nothing else); every panel has the same
+    x-range so that panels compare. Items are sorted by agreement pooled over panels;
+    with ``item_groups`` (item -> the heading of its group, e.g. its scale) they are
+    kept in blocks under their heading, the blocks sorted by their pooled agreement.
+    ``look``: the journal width and style (:class:`coprod.exhibits.figures.style.Look`).
     """
     codes = list(code_labels)
     middle = len(codes) // 2
     shares = distribution[[f"share_{c}" for c in codes]].to_numpy(dtype=float)
-    agree = shares[:, middle + 1 :].sum(axis=1)
-    order = (
-        distribution.assign(_agree=agree * distribution["n"], _n=distribution["n"])
-        .groupby("item", sort=False)[["_agree", "_n"]]
-        .sum()
+    frame = distribution.assign(
+        _agree=shares[:, middle + 1 :].sum(axis=1) * distribution["n"], _n=distribution["n"]
     )
-    order = (order["_agree"] / order["_n"]).sort_values().index.tolist()
+    groups = dict(item_groups or dict.fromkeys(item_labels, ""))
+    frame["_group"] = frame["item"].map(groups)
+    by_item = frame.groupby("item", sort=False)[["_agree", "_n"]].sum()
+    by_group = frame.groupby("_group", sort=False)[["_agree", "_n"]].sum()
+    agreement = (by_item["_agree"] / by_item["_n"]).to_dict()
+    group_agreement = (by_group["_agree"] / by_group["_n"]).sort_values()
+    # Bottom to top: each group's items by agreement, then its heading, then a gap.
+    order: list[str] = []
+    y_items: list[float] = []
+    headings: list[tuple[float, str]] = []
+    y = 0.0
+    for group in group_agreement.index:
+        members = sorted((i for i in item_labels if groups[i] == group), key=agreement.get)
+        for item in members:
+            order.append(item)
+            y_items.append(y)
+            y += 1
+        if group:
+            headings.append((y, group))
+            y += 1.4
+    top = headings[-1][0] + 1 if headings else y  # one row above the last heading or item
     panels = list(panel_labels)
     colours = _diverging_colours(len(codes))
-    height = max(2.0, 0.15 * len(order) + 1.1)
+    height = max(2.0, 0.15 * top + 1.1)
     with look.drawing():
         fig, axes = plt.subplots(
             1,
@@ -164,15 +192,16 @@ def diverging_bars(
             figsize=look.size(height),
             sharey=True,
             gridspec_kw={"width_ratios": [4] * len(panels) + [1]},
+            layout="constrained",
         )
+        positions = np.array(y_items)
         for ax, panel in zip(axes[:-1], panels, strict=True):
             part = distribution[distribution[by] == panel].set_index("item").loc[order]
             values = part[[f"share_{c}" for c in codes]].to_numpy(dtype=float) * 100
             left = -values[:, :middle].sum(axis=1) - values[:, middle] / 2
-            y = np.arange(len(order))
             for j, code in enumerate(codes):
                 ax.barh(
-                    y,
+                    positions,
                     values[:, j],
                     left=left,
                     color=colours[j],
@@ -181,11 +210,11 @@ def diverging_bars(
                     linewidth=0,
                 )
                 left = left + values[:, j]
-            for yi, n in zip(y, part["n"], strict=True):
+            for yi, n in zip(positions, part["n"], strict=True):
                 ax.text(
-                    102, yi, f"{n}", va="center", ha="left", fontsize=text_size(-2), color="#444444"
+                    102, yi, f"{n}", va="center", ha="left", fontsize=text_size(-1), color=MUTED
                 )
-            ax.axvline(0, color="#444444", linewidth=0.5)
+            ax.axvline(0, color=MUTED, linewidth=0.5)
             ax.set_xlim(-100, 100)
             ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
             ax.set_xlabel("% of valid answers")
@@ -193,35 +222,38 @@ def diverging_bars(
         missing_ax = axes[-1]
         for k, panel in enumerate(panels):
             part = distribution[distribution[by] == panel].set_index("item").loc[order]
-            offset = ((len(panels) - 1) / 2 - k) * 0.35  # first panel on top, as in the legend
-            missing_ax.barh(
-                np.arange(len(order)) + offset,
+            missing_ax.plot(
                 part["share_missing_code"] * 100,
-                height=0.33,
-                color=style_colours()[k % len(style_colours())],
+                positions,
+                linestyle="none",
+                marker=MARKERS[k % len(MARKERS)],
+                markersize=3.2,
+                color="black",
+                markerfacecolor="black" if k == 0 else "white",
+                markeredgewidth=0.6,
                 label=panel_labels[panel],
-                linewidth=0,
             )
         missing_ax.set_title(missing_label)
         missing_ax.set_xlabel("% of answers")
-        missing_ax.legend(
+        missing_ax.set_xlim(left=0)
+        missing_ax.grid(axis="x", color="#E0E0E0", linewidth=0.4)
+        missing_ax.legend(  # under the axis label
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.09 * 30 / len(order)),
-            fontsize=text_size(-2),
-            handlelength=1,
+            bbox_to_anchor=(0.5, 0.0),
+            borderaxespad=3.6,
+            handletextpad=0.2,
         )
-        axes[0].set_yticks(np.arange(len(order)), [item_labels[i] for i in order])
-        axes[0].tick_params(axis="y", length=0)
+        axes[0].set_yticks(
+            [*positions, *(y for y, _ in headings)],
+            [*(item_labels[i] for i in order), *(text for _, text in headings)],
+        )
+        for tick in axes[0].get_yticklabels()[len(order) :]:
+            tick.set_fontweight("bold")
+        axes[0].set_ylim(-0.7, top - 0.3)  # the top row's centre is at top - 1
+        for ax in axes:
+            ax.tick_params(axis="y", length=0)
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(
-            handles,
-            labels,
-            loc="lower center",
-            ncol=len(codes),
-            bbox_to_anchor=(0.5, 1.0),
-            fontsize=text_size(-2),
-        )
-        fig.tight_layout(w_pad=3.0)
+        fig.legend(handles, labels, loc="outside upper center", ncol=len(codes))
     return fig
 
 

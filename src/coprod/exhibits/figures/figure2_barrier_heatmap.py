@@ -18,8 +18,20 @@ from matplotlib import transforms
 from matplotlib.colors import Normalize
 
 from coprod.analyses.catalogue import score_catalogue
-from coprod.exhibits.figures.drawing import cell_grid, masked_patch, n_heading, panel_title
-from coprod.exhibits.figures.labels import level_labels, role_scores, scale_ends, score_response_set
+from coprod.exhibits.figures.drawing import (
+    cell_grid,
+    inset_patch,
+    masked_patch,
+    n_heading,
+    panel_title,
+)
+from coprod.exhibits.figures.labels import (
+    level_labels,
+    role_scores,
+    scale_ends,
+    score_response_set,
+    with_case_attribute,
+)
 from coprod.exhibits.figures.style import DOUBLE, LETTERS, Look, drawn_as, plt, text_size
 from coprod.exhibits.protection import suppress_small_cells
 from coprod.resources import Study
@@ -32,7 +44,8 @@ def barrier_heatmap(
     """Figure 2 from the heatmap's cells (``inputs["cells"]``).
 
     ``settings``: ``figure`` (its config entry: ``rows``, ``panels``, ``within``,
-    ``cmap``, ``width``), ``barriers`` (the score role), ``min_cell`` and ``style``.
+    ``cmap``, ``few_below``, ``width``), ``barriers`` (the score role), ``min_cell``,
+    ``case_attribute`` (added to the cases' labels) and ``style``.
     """
     figure = settings["figure"]
     catalogue = score_catalogue(study.codebook)
@@ -45,10 +58,16 @@ def barrier_heatmap(
         row=figure["rows"],
         panel=panel,
         outcome_labels={o: catalogue.loc[o, "label"] for o in outcomes},
-        row_labels=level_labels(study.registries, figure["rows"]),
+        row_labels=with_case_attribute(
+            level_labels(study.registries, figure["rows"]),
+            study.registries,
+            figure["rows"],
+            settings["case_attribute"],
+        ),
         group_labels=level_labels(study.registries, figure["within"]),
         panel_labels=level_labels(study.registries, panel) if panel else None,
         min_cell=settings["min_cell"],
+        few_below=figure["few_below"],
         scale=(codes[0], codes[-1]),
         colorbar_label=f"Mean score: {scale_ends(response_set)}",
         cmap=figure["cmap"],
@@ -134,6 +153,7 @@ def mean_heatmap(
     group_labels: Mapping[str, str],
     panel_labels: Mapping[str, str] | None = None,
     min_cell: int = 5,
+    few_below: int = 0,
     pooled: str = POOLED,
     limits: tuple[float, float] | None = None,
     scale: tuple[float, float] | None = None,
@@ -150,7 +170,11 @@ def mean_heatmap(
     :func:`coprod.exhibits.protection.suppress_small_cells` (``min_cell``): the groups' answer
     counts of each block with the pooled count as the visible row total, and the
     column totals over the blocks of a panel, for every outcome; the responses column
-    likewise. Masked cells are NaN in the drawn image and hatched.
+    likewise. Masked cells are NaN in the drawn image and hatched. A shown mean resting
+    on fewer than ``few_below`` answers is drawn smaller, in a white frame, so that it does
+    not look as sure as one resting on hundreds (paling it would read as a low mean on
+    this light-is-low scale);
+    the column at the right gives each row's n (responses).
 
     The colour scale runs over ``limits``; by default over the range of the shown
     means, widened to multiples of 0.5 and kept within ``scale`` (the response
@@ -217,6 +241,7 @@ def mean_heatmap(
         image = None
         for p, (ax, level) in enumerate(zip(axes, panels, strict=True)):
             values = np.full((n_rows, len(outcomes)), np.nan)
+            answers = np.zeros((n_rows, len(outcomes)))
             masked = np.zeros((n_rows, len(outcomes)), dtype=bool)
             for r, row_level in enumerate(rows):
                 for g, group in enumerate(block):
@@ -227,8 +252,12 @@ def mean_heatmap(
                             continue
                         value = value_frame.loc[key, f"v|{group}"]
                         values[i, j] = np.nan if pd.isna(value) else float(value)
+                        count = value_frame.loc[key, f"n|{group}"]
+                        answers[i, j] = 0 if pd.isna(count) else float(count)
                         masked[i, j] = bool(mask_frame.loc[key, f"n|{group}"])
-            image = cell_grid(ax, values, masked, cmap=cmap, norm=norm, fmt=".1f")
+            image = cell_grid(
+                ax, values, masked, cmap=cmap, norm=norm, fmt=".1f", inset=answers < few_below
+            )
             # Responses per cell, just right of the panel.
             at_right = transforms.offset_copy(
                 transforms.blended_transform_factory(ax.transAxes, ax.transData),
@@ -236,7 +265,7 @@ def mean_heatmap(
                 x=3,
                 units="points",
             )
-            n_heading(ax, 1, at_right, -2)
+            n_heading(ax, 1, at_right, -1)
             for r, row_level in enumerate(rows):
                 for g, group in enumerate(block):
                     i = r * len(block) + g
@@ -251,7 +280,7 @@ def mean_heatmap(
                         transform=at_right,
                         ha="left",
                         va="center",
-                        fontsize=text_size(-2),
+                        fontsize=text_size(-1),
                         color="#444444",
                         fontweight="bold" if g == 0 else "normal",
                     )
@@ -266,7 +295,7 @@ def mean_heatmap(
             )
             if panel is not None:
                 letter = LETTERS[p] if len(panels) > 1 else None
-                panel_title(ax, letter, panel_labels[level], pad=8)
+                panel_title(ax, letter, panel_labels[level], pad=14)  # above the n heading
         labels = []
         for row_level in rows:
             labels += [row_labels[row_level], *(group_labels[g] for g in groups)]
@@ -279,10 +308,14 @@ def mean_heatmap(
         )
         colorbar.set_label(colorbar_label)
         colorbar.outline.set_linewidth(0.4)
+        handles = [masked_patch(f"masked: n < {min_cell}, or would reveal one")]
+        if few_below > min_cell:
+            handles.append(inset_patch(cmap, f"framed: mean of fewer than {few_below} answers"))
         fig.legend(
-            handles=[masked_patch(f"masked: n < {min_cell}, or would reveal one")],
+            handles=handles,
             loc="outside lower right",
             handlelength=1.4,
             handleheight=1.0,
+            ncols=len(handles),
         )
     return fig

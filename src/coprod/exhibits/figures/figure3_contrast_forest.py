@@ -102,7 +102,8 @@ def forest_plot(
     effects : pandas.DataFrame
         Pair rows of a contrast's records (``results/compare/<contrast>.parquet``):
         ``outcome``, ``group_1``, ``group_2``, ``effect``, ``estimate``, ``ci_low``,
-        ``ci_high``, ``p_adj``, ``correction``, ``n``.
+        ``ci_high``, ``p``, ``p_adj``, ``family``, ``correction``, ``n`` (every effect of
+        the families drawn, so that the note counts each family's tests).
     pair_labels : mapping
         Each pair ``(x, y)`` (as text), in the order drawn -> the labels of x and y
         (positive effects: x higher).
@@ -135,7 +136,6 @@ def forest_plot(
         row = table.get((outcome, effect, *pair))
         return None if row is None or pd.isna(row.estimate) else row
 
-    corrections: dict[str, str] = {}
     legend_rows = 1 + (len(pairs) + 2) // 3 if several else 1
     with look.drawing():
         colours = style_colours()
@@ -156,7 +156,6 @@ def forest_plot(
                     if row is None:
                         continue
                     style = j if several else k
-                    corrections.setdefault(effect, str(row.correction))
                     estimate_with_ci(
                         ax,
                         {"estimate": row.estimate, "ci_low": row.ci_low, "ci_high": row.ci_high},
@@ -198,9 +197,7 @@ def forest_plot(
         for tick, (_, outcome, _) in zip(axes[0].get_yticklabels(), rows, strict=True):
             if outcome is None:
                 tick.set_fontweight("bold")
-        adjusted = "; ".join(
-            f"{effect_labels[e].split(' (')[0]}, {c}" for e, c in corrections.items()
-        )
+        adjusted = family_note(effects, effect_labels)
         handles = [
             *significance_handles(alpha, size=4),
             Line2D([], [], color="#444444", label="95% CI"),
@@ -232,10 +229,36 @@ def forest_plot(
             handles=handles,
             loc="outside lower center",
             ncol=columns,
-            title=(f"Positive values: {direction}.\np adjusted within each family ({adjusted})."),
+            title=f"Positive values: {direction}.\n{adjusted}",
             title_fontsize=text_size(-1),
         )
     return fig
+
+
+def family_note(effects: pd.DataFrame, effect_labels: Mapping[str, str]) -> str:
+    """Which correction adjusted the p of which effects: one clause per family of tests.
+
+    Each family (the ``family`` column) is named by its correction, its number of tests
+    (p values given) and its effects: the drawn ones by their axis label (up to " ("),
+    the others by name (underscores as spaces), "not drawn".
+
+    >>> effects = pd.DataFrame({"family": ["f", "f", "g", "g"],
+    ...     "correction": ["Holm", "Holm", "BH", "BH"], "p": [0.1, 0.2, 0.3, 0.4],
+    ...     "effect": ["r", "r", "g", "odds"]})
+    >>> family_note(effects, {"r": "Rank r (primary)", "g": "g"}).split(": ")[1]
+    'Holm over 2 tests (Rank r); BH over 2 tests (g; odds, not drawn).'
+    """
+    clauses = []
+    for (_, correction), part in effects.groupby(["family", "correction"], sort=False):
+        names = [
+            effect_labels[e].split(" (")[0]
+            if e in effect_labels
+            else f"{e.replace('_', ' ')}, not drawn"
+            for e in dict.fromkeys(part["effect"].astype(str))
+        ]
+        tests = int(part["p"].notna().sum())
+        clauses.append(f"{correction} over {tests} tests ({'; '.join(names)})")
+    return "p adjusted per family of tests: " + "; ".join(clauses) + "."
 
 
 def _not_estimated(

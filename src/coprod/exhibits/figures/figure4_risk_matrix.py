@@ -179,7 +179,9 @@ def risk_scatter(
 
     One marker per risk and level of ``by`` (a colour and marker shape per level),
     with the 95% CI of the mean as a vertical bar; each marker carries the risk's
-    short label (by default its id), keyed to the full labels beside the plot.
+    short label (by default its id), keyed to the full labels beside the plot, and the n
+    behind its mean (who experienced the risk and rated how well it was managed); the
+    legend gives each level's n of those who answered whether they experienced it.
 
     Parameters
     ----------
@@ -273,7 +275,7 @@ def risk_scatter(
             )
             answered = rows["experienced_n"].to_numpy(dtype=float)
             low, high = int(np.nanmin(answered)), int(np.nanmax(answered))
-            n_text = f"n = {low}–{high}" if low != high else f"n = {low}"
+            n_text = f"{low}–{high}" if low != high else f"{low}"
             handles.append(
                 Line2D(
                     [],
@@ -284,11 +286,13 @@ def risk_scatter(
                     markersize=4.5,
                     markeredgecolor="white",
                     markeredgewidth=0.4,
-                    label=f"{group_labels[group]} ({n_text})",
+                    label=f"{group_labels[group]} ({n_text} answered)",
                 )
             )
             anchors += list(zip(x, y, strict=True))
-            texts += [short[r] for r, _ in mine]
+            texts += [
+                f"{short[r]} ({int(n)})" for (r, _), n in zip(mine, rows["managed_n"], strict=True)
+            ]
         if reference is not None:
             ax.axhline(reference[0], color="#9E9E9E", linewidth=0.5, linestyle="--", zorder=0)
             ax.text(
@@ -298,7 +302,7 @@ def risk_scatter(
                 transform=ax.get_yaxis_transform(),
                 ha="right",
                 va="bottom",
-                fontsize=text_size(-2),
+                fontsize=text_size(-1),
                 color="#616161",
             )
         ax.set_xlabel(x_label)
@@ -306,9 +310,17 @@ def risk_scatter(
         ax.margins(x=0.06, y=0.08)
         ax.set_xlim(left=0)
         key = [
-            Line2D([], [], linestyle="none", label=f"{short[r]}: {risk_labels[r]}")
-            for r in risks
-            if short[r] != risk_labels[r]
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                label="Label (n): the risk, and how many\nof those who experienced it rated it",
+            ),
+            *(
+                Line2D([], [], linestyle="none", label=f"{short[r]}: {risk_labels[r]}")
+                for r in risks
+                if short[r] != risk_labels[r]
+            ),
         ]
         handles.append(
             Line2D(
@@ -329,7 +341,7 @@ def risk_scatter(
         )
         for text in legend.get_texts()[len(handles) :]:
             text.set_fontsize(text_size(-1))
-        fig.canvas.draw()
+        fig.draw_without_rendering()  # the layout, so that labels are placed where drawn
         _place_labels(ax, anchors, texts, gap=2.5)
         if omitted:
             ax.text(
@@ -337,7 +349,7 @@ def risk_scatter(
                 -0.2,
                 f"Not shown (n < {min_cell}): " + "; ".join(omitted),
                 transform=ax.transAxes,
-                fontsize=text_size(-2),
+                fontsize=text_size(-1),
                 ha="left",
                 va="top",
             )

@@ -19,9 +19,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from coprod.exhibits.figures.drawing import cell_grid, is_significant, panel_title
-from coprod.exhibits.figures.labels import has_level_labels, level_labels
+from coprod.exhibits.figures.labels import has_level_labels, level_labels, with_case_attribute
 from coprod.exhibits.figures.style import DOUBLE, LETTERS, Look, drawn_as, plt, text_size
 from coprod.resources import Study
+
+CHAR_INCHES = 0.055
+"""The width of a character of 7 pt text, about (inches): room for rotated labels."""
 
 
 def focus_groups(
@@ -30,8 +33,8 @@ def focus_groups(
     """Figure 5 from ``inputs["prevalence"]``, ``["cooccurrence"]`` and ``["intercoder"]``.
 
     ``settings``: ``figure`` (its config entry), ``intercoder`` (the thresholds
-    ``unreliable_below`` and ``reliable_from``), ``row_kind``, ``column_kind``, ``alpha``
-    and ``style``.
+    ``unreliable_below`` and ``reliable_from``), ``row_kind``, ``column_kind``, ``alpha``,
+    ``case_attribute`` (added to the cases' labels) and ``style``.
     """
     figure = settings["figure"]
     codes = study.focus_group_codes
@@ -54,7 +57,16 @@ def focus_groups(
         if mark in flags.values()
     ]
     panels = [
-        (column, title, _observed_labels(study, prevalence, column))
+        (
+            column,
+            title,
+            with_case_attribute(
+                _observed_labels(study, prevalence, column),
+                study.registries,
+                column,
+                settings["case_attribute"],
+            ),
+        )
         for column, title in figure["by"].items()
     ]
     return focus_group_codes(
@@ -69,6 +81,7 @@ def focus_groups(
         flags=flags,
         notes=notes,
         alpha=settings["alpha"],
+        full_colour_from=figure["full_colour_from"],
         cmap=figure["cmap"],
         diverging_cmap=figure["diverging_cmap"],
         look=drawn_as(settings),
@@ -99,6 +112,7 @@ def focus_group_codes(
     flags: Mapping[str, str] | None = None,
     notes: Sequence[str] = (),
     alpha: float = 0.05,
+    full_colour_from: int = 1,
     cmap: str = "cividis",
     diverging_cmap: str = "PuOr_r",
 ) -> plt.Figure:
@@ -124,6 +138,10 @@ def focus_group_codes(
         Code id -> a mark appended to its label (e.g. unreliable coding).
     notes : sequence of str
         Lines printed under the co-occurrence panel (e.g. what the marks mean).
+    full_colour_from : int
+        A co-occurrence cell of fewer turns with both codes is paler, in proportion
+        (white at 0): a lift from one or two turns is noise, and white is a lift of 1.
+        The count is printed in every cell.
     """
     flags = dict(flags or {})
     codes = list(code_labels)
@@ -147,7 +165,13 @@ def focus_group_codes(
     pairs = cooccurrence.set_index(["outcome", "code_2"])
     with look.drawing():
         widths = [len(levels) for _, _, levels in panels] + [len(column_codes)]
-        fig = plt.figure(figsize=look.size(max(3.4, 0.135 * len(rows) + 1.8)), layout="constrained")
+        # Rows of 0.16 in (7 pt text with room), plus the rotated column labels below.
+        longest = max(
+            [len(f"{label} (000)") for _, _, levels in panels for label in levels.values()]
+            + [len(code_labels[c] + flags.get(c, "")) for c in column_codes]
+        )
+        height = 0.16 * len(rows) + CHAR_INCHES * longest + 1.3
+        fig = plt.figure(figsize=look.size(max(3.4, height)), layout="constrained")
         grid = fig.add_gridspec(
             1, 2, width_ratios=[sum(widths[:-1]) + 4.6, widths[-1] + 3.9], wspace=0.02
         )
@@ -165,9 +189,9 @@ def focus_group_codes(
                     if code is not None and key in table.index:
                         values[i, j] = 100 * float(table.loc[key, "estimate"])
                         turns[level] = int(table.loc[key, "n"])
-            # Percentages to one decimal under 10, whole from 10: they fit narrow cells.
+            # Whole percentages ("<1" under one half): short labels that fit narrow cells.
             text = np.vectorize(
-                lambda v: "" if np.isnan(v) else f"{v:.0f}" if v >= 9.95 else f"{v:.1f}",
+                lambda v: "" if np.isnan(v) else "<1" if 0 < v < 0.5 else f"{v:.0f}",
                 otypes=[object],
             )(values)
             image = cell_grid(ax, values, cmap=cmap, norm=norm, fmt=".1f", annotate=text)
@@ -199,6 +223,7 @@ def focus_group_codes(
         ax = fig.add_subplot(right[0])
         lift = np.full((len(row_codes), len(column_codes)), np.nan)
         counts = np.full(lift.shape, "", dtype=object)
+        strength = np.ones(lift.shape)
         significant = []
         for i, a in enumerate(row_codes):
             for j, b in enumerate(column_codes):
@@ -206,6 +231,7 @@ def focus_group_codes(
                     pair = pairs.loc[(a, b)]
                     lift[i, j] = float(pair["lift"])
                     counts[i, j] = f"{int(pair['count_both'])}"
+                    strength[i, j] = min(1.0, int(pair["count_both"]) / full_colour_from)
                     if is_significant(pair["p_adj"], alpha):
                         significant.append((i, j))
         finite = lift[np.isfinite(lift) & (lift > 0)]
@@ -213,7 +239,15 @@ def focus_group_codes(
         bound = min(2.0, float(np.ceil(np.abs(np.log2(finite)).max()))) if finite.size else 1.0
         log_lift = np.log2(np.clip(lift, 2.0**-bound, 2.0**bound))
         cnorm = TwoSlopeNorm(0, -bound, bound)
-        image2 = cell_grid(ax, log_lift, cmap=diverging_cmap, norm=cnorm, fmt="", annotate=counts)
+        image2 = cell_grid(
+            ax,
+            log_lift,
+            cmap=diverging_cmap,
+            norm=cnorm,
+            fmt="",
+            annotate=counts,
+            strength=strength,
+        )
         for i, j in significant:
             ax.add_patch(
                 Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=1.2)
@@ -225,7 +259,7 @@ def focus_group_codes(
         )
         ax.set_yticks(range(len(row_codes)), [code_labels[c] + flags.get(c, "") for c in row_codes])
         correction = str(cooccurrence["correction"].iloc[0]) if len(cooccurrence) else "adjusted"
-        panel_title(ax, LETTERS[len(panels)], "Co-occurrence within turns", pad=4)
+        panel_title(ax, LETTERS[len(panels)], "Co-occurrence", pad=4)
         colorbar2 = fig.colorbar(image2, ax=ax, location="bottom", shrink=0.9, aspect=20, pad=0.02)
         ticks = np.arange(-bound, bound + 1)
         tick_labels = [f"{2.0**t:g}" for t in ticks]
@@ -235,7 +269,9 @@ def focus_group_codes(
             tick_labels[-1] = "≥" + tick_labels[-1]
         colorbar2.set_ticks(ticks, labels=tick_labels)
         colorbar2.set_label(
-            "Lift: turns with both codes,\nobserved / expected\n(numbers: observed turns)"
+            "Lift within turns:\nobserved / expected\n(numbers: turns with both;"
+            f"\npaler: fewer than {full_colour_from})",
+            loc="right",  # ends with the bar: a label wider than a narrow bar stays inside
         )
         colorbar2.outline.set_linewidth(0.4)
         note = fig.add_subplot(right[1])

@@ -1,10 +1,10 @@
 """Figure 7: the data-quality flow - responses received, each exclusion, included.
 
 :func:`data_quality_flow` is the job (``figure7_data_quality_flow``): the flow table
-(``results/clean/flow.parquet``) with the exclusion steps labelled from
-``figures: figure7_data_quality_flow: step_labels`` (filled in with each step's
-settings under ``exclusions``) and a side table per breakdown column, drawn by
-:func:`flow_diagram`.
+(``results/clean/flow.parquet``) with the steps labelled as table 2 labels its rows
+(``exhibits: step_labels``, filled in with each step's settings under ``exclusions``, by
+:func:`coprod.exhibits.labels.step_label`), so that figure and table name a step alike,
+and a side table per breakdown column, drawn by :func:`flow_diagram`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from matplotlib.patches import FancyBboxPatch
 
 from coprod.exhibits.figures.labels import has_level_labels, known_level_labels
 from coprod.exhibits.figures.style import DOUBLE, Look, drawn_as, plt, text_size
+from coprod.exhibits.labels import step_label
 from coprod.exhibits.protection import suppress_small_cells
 from coprod.resources import Study
 from coprod.vocabulary import POOLED
@@ -29,8 +30,9 @@ def data_quality_flow(
 ) -> plt.Figure:
     """Figure 7 from the flow table (``inputs["flow"]``).
 
-    ``settings``: ``figure`` (its config entry), ``exclusions`` (config ``exclusions``:
-    the steps' settings the labels name), ``min_cell`` and ``style``.
+    ``settings``: ``figure`` (its config entry), ``step_labels`` (config
+    ``exhibits.step_labels``, table 2's), ``exclusions`` (config ``exclusions``: the steps'
+    settings the labels name), ``min_cell`` and ``style``.
     """
     figure = settings["figure"]
     flow = pd.read_parquet(inputs["flow"])
@@ -39,15 +41,11 @@ def data_quality_flow(
         for column, heading in figure["breakdowns"].items()
     }
     steps = [str(s) for s in flow["step"].cat.categories[1:]]
-    step_labels = {
-        step: figure["step_labels"].get(step, step).format(**settings["exclusions"].get(step, {}))
-        for step in steps
-    }
     return flow_diagram(
         flow,
-        step_labels=step_labels,
-        received_label=figure["received_label"],
-        included_label=figure["included_label"],
+        step_labels={step: step_label(step, settings) for step in steps},
+        received_label=step_label("received", settings),
+        included_label=step_label("included", settings),
         breakdowns=breakdowns,
         flagged_label=figure["flagged_label"],
         min_cell=settings["min_cell"],
@@ -287,7 +285,7 @@ def flow_diagram(
                     f"n = {remaining:,}",
                     ha="left",
                     va="center",
-                    fontsize=text_size(-2),
+                    fontsize=text_size(-1),
                     color="#616161",
                 )
         # The side table, right of the boxes.

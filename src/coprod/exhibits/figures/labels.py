@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from coprod.analyses.catalogue import scores_of
+from coprod.errors import StudyInputError
 from coprod.resources import Codebook, ResponseSet
 from coprod.vocabulary import COLUMN_REGISTRIES
 
@@ -62,6 +63,38 @@ def level_labels(registries: Mapping[str, pd.DataFrame], column: str) -> dict[st
         )
     registry = registries[COLUMN_REGISTRIES[column]]
     return {str(key): str(label) for key, label in registry["label"].items()}
+
+
+def with_case_attribute(
+    labels: Mapping[str, str],
+    registries: Mapping[str, pd.DataFrame],
+    column: str,
+    attribute: str | None,
+) -> dict[str, str]:
+    """``labels`` of ``column``'s levels, each case's followed by its value of the case
+    ``attribute`` (a column of the case registry, e.g. how its strategy turned out);
+    unchanged when ``attribute`` is None or ``column`` does not hold cases.
+
+    >>> cases = pd.DataFrame({"label": ["A"], "fate": ["did_well"]}, index=["a"])
+    >>> with_case_attribute({"a": "Case A"}, {"cases": cases}, "case", "fate")
+    {'a': 'Case A: did well'}
+    """
+    if attribute is None or COLUMN_REGISTRIES.get(column) != "cases":
+        return dict(labels)
+    cases = registries["cases"]
+    if attribute not in cases.columns:
+        raise StudyInputError(
+            "the config",
+            f"'{attribute}' is not a column of the case registry (its columns: "
+            f"{', '.join(map(str, cases.columns))}).",
+            entry="figures.case_attribute",
+            fix="Name one of them, or set null to label cases by their label alone.",
+        )
+    values = {str(case): str(value).replace("_", " ") for case, value in cases[attribute].items()}
+    return {
+        level: f"{label}: {values[level]}" if level in values else label
+        for level, label in labels.items()
+    }
 
 
 def known_level_labels(registries: Mapping[str, pd.DataFrame], column: str) -> dict[str, str]:

@@ -8,11 +8,15 @@ write identical bytes. :func:`write_figure` is the writer of every figure job
 
 Decisions
 ---------
-- Text is never smaller than :data:`MIN_FONT` (6 pt) at print size; tick labels and
-  legends are one point under the base size, cell annotations two.
+- Text is never smaller than :data:`MIN_FONT` (7 pt) at print size: titles and axis
+  labels are the config's ``font_size`` (8 pt), everything else (ticks, legends,
+  annotations, counts) one point under it. :func:`smallest_font` measures it on a
+  drawn figure as the journal prints it (the tests hold every figure to it).
 - The layout is solved once and frozen before saving (:func:`save_figure`): the
   constrained-layout solver's last digits vary between processes, and SVG clip-path
-  ids hash them.
+  ids hash them. The tight bounding box is computed once too and given to every
+  format: ``bbox_inches="tight"`` would draw the figure twice per format (the
+  drawing, not the import, was most of a figure job's time).
 
 Example
 -------
@@ -21,7 +25,7 @@ Example
 >>> with figure_style():
 ...     fig, ax = plt.subplots(figsize=size("single", 0.6))
 ...     _ = ax.plot([0, 1], [0, 1], color=PALETTE[0])
->>> save_figure(fig, [Path(tempfile.mkdtemp()) / "example.png"])
+>>> box = save_figure(fig, [Path(tempfile.mkdtemp()) / "example.png"])
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 PALETTE = (
@@ -61,7 +67,8 @@ MASKED_FACE = "#F2F2F2"
 MASKED_HATCH = "#9E9E9E"
 WIDTHS = {"single": 3.5, "double": 7.2}
 """Journal widths in inches: one column (89 mm) and two columns (183 mm)."""
-MIN_FONT = 6.0
+MIN_FONT = 7.0
+"""The smallest text at print size (points)."""
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "h")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 """The panel letters, in order."""
@@ -196,8 +203,8 @@ def text_size(offset: float = 0) -> float:
     """A font size ``offset`` points from the current base size, never under MIN_FONT.
 
     >>> with figure_style({"font.size": 8}):
-    ...     text_size(-1), text_size(-4)
-    (7.0, 6.0)
+    ...     text_size(-1), text_size(-2)
+    (7.0, 7.0)
     """
     return max(MIN_FONT, float(plt.rcParams["font.size"]) + offset)
 
@@ -207,22 +214,55 @@ def style_colours() -> list[str]:
     return list(plt.rcParams["axes.prop_cycle"].by_key()["color"])
 
 
+def smallest_font(fig: plt.Figure) -> float:
+    """The smallest font (points) of any visible text of ``fig`` as the journal prints it.
+
+    The figure is drawn at its journal width (its size in inches); saved with a tight
+    bounding box, content beyond that width makes the file wider, and the journal
+    shrinks it back to the width, and every font with it: the sizes are scaled by
+    width / drawn width where the drawn content is wider.
+
+    >>> with figure_style({"font.size": 8}):
+    ...     fig, ax = plt.subplots(figsize=size("single"))
+    ...     _ = ax.set_title("title"), ax.text(0.5, 0.5, "small", fontsize=text_size(-1))
+    >>> smallest_font(fig)
+    7.0
+    """
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    drawn = fig.get_tightbbox(renderer).width
+    scale = min(1.0, float(fig.get_size_inches()[0]) / drawn) if drawn > 0 else 1.0
+    sizes = [text.get_fontsize() for text in fig.findobj(Text) if _shown(text)]
+    return round(min(sizes) * scale, 3) if sizes else float("inf")
+
+
+def _shown(text: Text) -> bool:
+    """Whether ``text`` is drawn: it has characters and it and its axes are visible."""
+    axes = text.axes
+    return bool(
+        text.get_visible() and text.get_text().strip() and (axes is None or axes.get_visible())
+    )
+
+
 def save_figure(
     fig: plt.Figure, paths: Sequence[str | Path], style: Mapping[str, Any] | None = None
-) -> None:
+) -> Bbox:
     """Save ``fig`` to every path (format from the suffix) without timestamps; close it.
 
     ``style`` (e.g. :func:`style_from_config`) sets the resolution of the PNG. The
     layout is computed once and frozen, its axes positions rounded to 1e-6 of the
-    figure (see the module's Decisions).
+    figure, and the tight bounding box computed once for every format (see the
+    module's Decisions). Returns that box (inches, before the padding).
     """
     with figure_style(style):
-        _freeze_layout(fig)
+        box = _freeze_layout(fig)
+        padded = box.padded(plt.rcParams["savefig.pad_inches"])
         for path in map(Path, paths):
             if path.suffix not in METADATA:
                 raise ValueError(f"{path}: figures are written as .pdf, .png or .svg")
-            fig.savefig(path, metadata=METADATA[path.suffix])
+            fig.savefig(path, metadata=METADATA[path.suffix], bbox_inches=padded)
     plt.close(fig)
+    return box
 
 
 def overflow(fig: plt.Figure) -> float:
@@ -238,15 +278,22 @@ def overflow(fig: plt.Figure) -> float:
     return float(max(0.0, -box.x0, box.x1 - width))
 
 
-def _freeze_layout(fig: plt.Figure) -> None:
-    """Run the layout engine once, then fix every axes at its position, rounded."""
-    fig.canvas.draw()
+def _freeze_layout(fig: plt.Figure) -> Bbox:
+    """Run the layout engine once, then fix every axes at its position, rounded; return
+    the figure's tight bounding box (inches, rounded to 1e-4). The layout pass draws
+    without rendering: only the saved files are rendered."""
+    fig.draw_without_rendering()
     positions = [(ax, np.round(ax.get_position().bounds, 6)) for ax in fig.axes]
     if fig.get_layout_engine() is not None:
-        fig.set_layout_engine("none")
+        # None, not "none": "none" leaves a placeholder engine, and savefig draws the
+        # whole figure once more for any engine.
+        with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
     for ax, bounds in positions:
         ax.set_axes_locator(None)
         ax.set_position(bounds)
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    return Bbox(np.round(box.get_points(), 4))
 
 
 def write_figure(figure: plt.Figure, outputs: Mapping[str, str], render: Mapping[str, Any]) -> None:
@@ -256,7 +303,8 @@ def write_figure(figure: plt.Figure, outputs: Mapping[str, str], render: Mapping
     ``palette``); content beyond the canvas (:func:`overflow`) is warned of on stderr.
     """
     style = style_from_config(**render["style"])
-    beyond = overflow(figure)
+    width = float(figure.get_size_inches()[0])
+    box = save_figure(figure, [outputs[form] for form in ("png", "pdf", "svg")], style)
+    beyond = max(0.0, -box.x0, box.x1 - width)
     if beyond > OVERFLOW_TOLERANCE:
         print(f"warning: the figure reaches {beyond:.2f} in beyond its canvas", file=sys.stderr)
-    save_figure(figure, [outputs[form] for form in ("png", "pdf", "svg")], style)
