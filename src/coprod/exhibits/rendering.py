@@ -158,6 +158,7 @@ tbody:last-of-type tr:last-child td { border-bottom: 2px solid #111; }
 th, td { padding: 0.2rem 0.6rem; vertical-align: top; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .text { text-align: left; }
+td.text { min-width: 9em; }
 p.note { max-width: 60rem; font-size: 0.85rem; line-height: 1.35; }
 """
 
