@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from coprod.errors import StudyInputError
+from coprod.exhibits.pages import caption_config, write_figure_pages
 from coprod.registry import jobs
 from tests.conftest import copy_run, output, run
 
@@ -192,6 +194,19 @@ def _plain(label: str) -> str:
     return label.replace(FIGURE_SPACE, "")
 
 
+def test_without_chromium_the_test_skips_but_fails_in_ci(monkeypatch, tmp_path):
+    monkeypatch.delenv("CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no chromium on it
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="Chromium is not installed"):
+        chromium_path()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set, so this test may not skip"):
+        chromium_path()
+    monkeypatch.setenv("CHROMIUM", "/opt/chromium/chrome")
+    assert chromium_path() == "/opt/chromium/chrome"
+
+
 def test_every_caption_starts_with_its_exhibits_number():
     """Each caption file of workflow/report/ opens with "**Table N." or "**Figure N.",
     the number the registry gives the exhibit."""
@@ -201,3 +216,33 @@ def test_every_caption_starts_with_its_exhibits_number():
             text = (captions / f"{stem}.rst").read_text(encoding="utf-8")
             number = label.split(".")[0]
             assert text.startswith(f"**{number}."), (stem, text[:40])
+
+
+def test_a_figure_page_holds_heading_image_and_rendered_caption(tmp_path):
+    png = b"\x89PNG\r\n\x1a\nnot really"
+    (tmp_path / "f.png").write_bytes(png)
+    (tmp_path / "f.rst").write_text(
+        "**Figure 2. Cells.** Masked under {{ snakemake.params.settings.min_cell }};"
+        " family {{ snakemake.config.compare.family }}.\n",
+        encoding="utf-8",
+    )
+    write_figure_pages(
+        {"f": {"heading": "Figure 2. Cells & n", "settings": {"min_cell": 5}}},
+        {"f": str(tmp_path / "f.png"), "f_caption": str(tmp_path / "f.rst")},
+        {"f": str(tmp_path / "f.html")},
+        {"compare": {"family": "exploratory"}},
+    )
+    page = (tmp_path / "f.html").read_text(encoding="utf-8")
+    assert "<h1>Figure 2. Cells &amp; n</h1>" in page
+    assert '<img src="data:image/png;base64,iVBORw0KGgpub3QgcmVhbGx5"' in page
+    assert "<p><strong>Figure 2. Cells.</strong> Masked under 5; family exploratory.</p>" in page
+
+
+def test_a_caption_naming_a_config_key_the_config_lacks_is_an_error():
+    captions = {"workflow/report/f.rst": "{{ snakemake.config.compare.famly }}"}
+    with pytest.raises(StudyInputError) as error:
+        caption_config(captions, {"compare": {"family": "x"}})
+    assert str(error.value) == (
+        "workflow/report/f.rst: the caption names snakemake.config.compare.famly, but the "
+        "config has no key 'compare.famly'. Correct the caption, or add the key to the config."
+    )
