@@ -167,3 +167,28 @@ def stage_jobs(stage):
 def job_files(stage):
     """Every output of a stage's registered jobs (the default target asks for them)."""
     return [path for job in stage_jobs(stage) for path in job.outputs(config).values()]
+
+
+# The figures, each shown in the report as a page (coprod.exhibits.pages): its PNG and
+# caption, and the settings of the job that drew it, which the caption may name. The page
+# holds the caption; the report's own caption of an item would be rendered with the
+# params of the rule that made it (figure_pages), which are not the figure job's.
+FIGURES = {
+    part.stem: (job, part)
+    for job in stage_jobs("exhibits")
+    if job.kind == "figure"
+    for part in job.parts
+}
+FIGURE_PAGES = {stem: f"results/report/{stem}.html" for stem in FIGURES}
+FIGURE_CAPTIONS = {
+    stem: workflow.source_path(f"../report/{stem}.rst") for stem in FIGURES
+}
+
+
+def figure_caption_texts():
+    """The figures' caption files' text, by path (the captions may name config values)."""
+    texts = {}
+    for stem, path in FIGURE_CAPTIONS.items():
+        with open(path, encoding="utf-8") as handle:
+            texts[f"workflow/report/{stem}.rst"] = handle.read()
+    return texts

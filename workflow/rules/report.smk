@@ -5,28 +5,6 @@
 # Every published table, figure and number: what the manifest vouches for.
 EXHIBITS = job_files("exhibits")
 
-# The figures, each shown in the report as a page (coprod.exhibits.pages): its PNG and
-# caption, and the settings of the job that drew it, which the caption may name. The page
-# holds the caption; the report's own caption of an item would be rendered with the
-# params of the rule that made it (figure_pages), which are not the figure job's.
-FIGURES = {
-    part.stem: (job, part)
-    for job in stage_jobs("exhibits")
-    if job.kind == "figure"
-    for part in job.parts
-}
-FIGURE_CAPTIONS = {
-    stem: workflow.source_path(f"../report/{stem}.rst") for stem in FIGURES
-}
-
-
-def figure_caption_texts():
-    texts = {}
-    for stem, path in FIGURE_CAPTIONS.items():
-        with open(path, encoding="utf-8") as handle:
-            texts[f"workflow/report/{stem}.rst"] = handle.read()
-    return texts
-
 
 rule figure_pages:
     input:
@@ -36,7 +14,7 @@ rule figure_pages:
     output:
         **{
             stem: report(
-                f"results/report/{stem}.html",
+                FIGURE_PAGES[stem],
                 category="Figures",
                 labels={"Figure": report_label(part)},
             )
