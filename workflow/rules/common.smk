@@ -117,7 +117,10 @@ def report_label(part):
     comes before Table 11.
     """
     kind, number = part.label.split(" ", 1)
-    digits = lambda label: len(re.match(r"\d*", label.split(" ", 1)[1]).group(0))
+
+    def digits(label):
+        return len(re.match(r"\d*", label.split(" ", 1)[1]).group(0))
+
     width = max(
         digits(other.label)
         for job in registered_jobs()
