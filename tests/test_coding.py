@@ -30,6 +30,7 @@ RAW_CODE_FILES = {
     "results/ingest/survey_sample2.parquet",
     "results/clean/survey_clean.parquet",
     "results/resources/instrument.csv",
+    "results/provenance/inputs.csv",  # the SHA-256 of each raw file read
 }
 
 
