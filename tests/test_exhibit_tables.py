@@ -19,12 +19,13 @@ from coprod.analyses.catalogue import score_catalogue, scores_of
 from coprod.clean import STEPS
 from coprod.exhibits.disclosure_check import scan_published
 from coprod.exhibits.formatting import fmt_count, fmt_number
-from coprod.exhibits.model import Column
+from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector, SmallCellError, protect_groups
 from coprod.exhibits.rendering import (
     FORMS,
     latex_text,
     to_csv,
+    to_html,
     to_latex,
     to_markdown,
     write_exhibit,
@@ -258,6 +259,7 @@ def test_outputs_equal_a_fresh_build_byte_for_byte(published, study, config):
     assert to_csv(exhibit, config["exhibits"]["csv_digits"]) == Path(f"{stem}.csv").read_text()
     assert to_markdown(exhibit) == Path(f"{stem}.md").read_text(encoding="utf-8")
     assert to_latex(exhibit) == Path(f"{stem}.tex").read_text(encoding="utf-8")
+    assert to_html(exhibit) == Path(f"{stem}.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.workflow
@@ -455,6 +457,28 @@ def test_rendering_masks_and_latex_escapes():
     assert r"$\varepsilon^2$ mean" in latex and r"\textless{}5 & --" in latex
     assert latex_text("[-0.10, 0.20]") == "[$-$0.10, 0.20]"
     assert latex_text("Co-design") == "Co-design"
+    page = to_html(exhibit)
+    assert "<caption><b>Table 1.</b> A &amp; B: 50% &lt;</caption>" in page
+    assert '<th class="num" scope="col">ε² mean</th>' in page
+    row = '<tr><td class="text">B</td><td class="num">&lt;5</td><td class="num">–</td></tr>'
+    assert row in page
+
+
+def test_html_tables_keep_blocks_and_notes():
+    table = pd.DataFrame({"Block": ["x", "x", "y"], "v": [1.0, 2.0, 3.0]})
+    exhibit = Exhibit(
+        "t",
+        "6a",
+        "Blocks",
+        table,
+        [Column("Block", ("Block",), numeric=False), Column("v", ("v",), fmt_number(1))],
+        notes=["First note.", "Second <note>."],
+        section="Block",
+    )
+    page = to_html(exhibit)
+    assert page.count("<tbody>") == 2
+    assert '<p class="note"><em>Note.</em> First note. Second &lt;note&gt;.</p>' in page
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "http" not in page
 
 
 def test_cumulative_remaining_mask():

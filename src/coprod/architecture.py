@@ -93,7 +93,7 @@ def job_rows(job: Job, config: Mapping[str, Any]) -> list[list[str]]:
     for part in job.parts:
         mine = [p for p in outputs.values() if Path(p).name.startswith(f"{part.stem}.")]
         suffixes = "/".join(Path(p).name.removeprefix(f"{part.stem}.") for p in mine)
-        label = part.number if part.number.startswith("Figure") else f"Table {part.number}"
+        label = part.label
         rows.append(
             [
                 f"{label}: {part.title}",

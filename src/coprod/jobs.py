@@ -72,7 +72,13 @@ Settings = Mapping[str, Any]
 
 TABLE_DIR = "results/exhibits/tables"
 FIGURE_DIR = "results/exhibits/figures"
-TABLE_FORMS = {"csv": "csv", "markdown": "md", "latex": "tex", "disclosure": "disclosure.json"}
+TABLE_FORMS = {
+    "csv": "csv",
+    "markdown": "md",
+    "latex": "tex",
+    "html": "html",
+    "disclosure": "disclosure.json",
+}
 """A table part's forms and their file suffixes (the outputs ``<stem>_<form>``)."""
 FIGURE_FORMS = ("png", "pdf", "svg")
 FIGURE_STYLE_KEYS = ("font_size", "dpi", "palette")
@@ -135,6 +141,12 @@ class Part:
     stem: str
     number: str
     title: str
+
+    @property
+    def label(self) -> str:
+        """How the paper names it: "Table 6a" (a table's number is its number alone),
+        "Figure 3"."""
+        return self.number if self.number.startswith("Figure") else f"Table {self.number}"
 
 
 @dataclass(frozen=True)

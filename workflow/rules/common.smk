@@ -3,6 +3,7 @@
 # resolves them, so that they hold when another study uses the workflow as a module;
 # the study's paths (config, resources, raw data, results/) are relative to the working
 # directory.
+import re
 from functools import cache
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import yaml
 from snakemake.utils import validate
 
 from coprod.config_checks import RULE_MADE, check_config, input_files
+from coprod.exhibits.pages import caption_config
 from coprod.imports import library_files, script_modules
 from coprod.jobs import FIGURE_STYLE_KEYS
 from coprod.provenance import sha256
@@ -104,22 +106,46 @@ def job_inputs(job):
     return inputs
 
 
+def report_label(part):
+    """An exhibit's one label in the report: "Table 6a. Barriers overcome".
+
+    One label, not a number and a title: Snakemake's report (9.27) takes a second label
+    with two values, each on half of a page's items, for a toggle between them, and a
+    page of exactly two exhibits then fails (TypeError on mime_type) and stays blank.
+    The report sorts items as text, so the number is padded with figure spaces (U+2007,
+    as wide as a digit, sorted before digits) to the widest number of its kind: Table 8
+    comes before Table 11.
+    """
+    kind, number = part.label.split(" ", 1)
+
+    def digits(label):
+        return len(re.match(r"\d*", label.split(" ", 1)[1]).group(0))
+
+    width = max(
+        digits(other.label)
+        for job in registered_jobs()
+        for other in job.parts
+        if other.label.startswith(kind)
+    )
+    padding = "\u2007" * (width - digits(part.label))
+    return f"{kind} {padding}{number}. {part.title}"
+
+
 def job_outputs(job):
-    """A job's outputs; an exhibit's CSV tables and PNG figures go into the report, and
-    the one output a records job names (job.reported)."""
+    """A job's outputs; an exhibit's HTML tables go into the report (a figure's page is
+    made by the rule figure_pages), and the one output a records job names
+    (job.reported)."""
     outputs = job.outputs(config)
-    for part in job.parts:
-        if job.kind == "table":
-            key, category, labels = f"{part.stem}_csv", "Tables", {"Table": part.number}
-        else:
-            key, category, labels = "png", "Figures", {"Figure": part.number}
-        outputs[key] = report(
-            outputs[key],
-            category=category,
-            subcategory=job.section or None,
-            caption=f"../report/{part.stem}.rst",
-            labels={**labels, "Shows": part.title},
-        )
+    if job.kind == "table":
+        for part in job.parts:
+            key = f"{part.stem}_html"
+            outputs[key] = report(
+                outputs[key],
+                category="Tables",
+                subcategory=job.section or None,
+                caption=f"../report/{part.stem}.rst",
+                labels={"Table": report_label(part)},
+            )
     shown = job.reported
     if shown:
         path = outputs[shown.output]
@@ -144,3 +170,28 @@ def stage_jobs(stage):
 def job_files(stage):
     """Every output of a stage's registered jobs (the default target asks for them)."""
     return [path for job in stage_jobs(stage) for path in job.outputs(config).values()]
+
+
+# The figures, each shown in the report as a page (coprod.exhibits.pages): its PNG and
+# caption, and the settings of the job that drew it, which the caption may name. The page
+# holds the caption; the report's own caption of an item would be rendered with the
+# params of the rule that made it (figure_pages), which are not the figure job's.
+FIGURES = {
+    part.stem: (job, part)
+    for job in stage_jobs("exhibits")
+    if job.kind == "figure"
+    for part in job.parts
+}
+FIGURE_PAGES = {stem: f"results/report/{stem}.html" for stem in FIGURES}
+FIGURE_CAPTIONS = {
+    stem: workflow.source_path(f"../report/{stem}.rst") for stem in FIGURES
+}
+
+
+def figure_caption_texts():
+    """The figures' caption files' text, by path (the captions may name config values)."""
+    texts = {}
+    for stem, path in FIGURE_CAPTIONS.items():
+        with open(path, encoding="utf-8") as handle:
+            texts[f"workflow/report/{stem}.rst"] = handle.read()
+    return texts

@@ -6,6 +6,40 @@
 EXHIBITS = job_files("exhibits")
 
 
+rule figure_pages:
+    input:
+        **{stem: job.outputs(config)["png"] for stem, (job, part) in FIGURES.items()},
+        **{f"{stem}_caption": path for stem, path in FIGURE_CAPTIONS.items()},
+        library=script_library("figure_pages.py"),
+    output:
+        **{
+            stem: report(
+                FIGURE_PAGES[stem],
+                category="Figures",
+                labels={"Figure": report_label(part)},
+            )
+            for stem, (job, part) in FIGURES.items()
+        },
+    log:
+        "logs/figure_pages.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=5,
+    params:
+        figures={
+            stem: {
+                "heading": f"{part.label}. {part.title}",
+                "settings": job.settings(config),
+            }
+            for stem, (job, part) in FIGURES.items()
+        },
+        config=caption_config(figure_caption_texts(), config),
+    script:
+        "../scripts/figure_pages.py"
+
+
 rule package_versions:
     input:
         library=script_library("package_versions.py"),

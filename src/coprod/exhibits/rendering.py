@@ -1,4 +1,4 @@
-"""Write an exhibit the same way every time: CSV, Markdown, LaTeX (booktabs), sidecar.
+"""Write an exhibit the same way every time: CSV, Markdown, LaTeX (booktabs), HTML, sidecar.
 
 :func:`write_tables` is the writer of every table job (:mod:`coprod.jobs`): it writes
 each exhibit a table function returns to the job's outputs ``<stem>_<form>``, one per
@@ -9,8 +9,11 @@ Decisions
 - CSV keeps numbers, rounded to ``csv_digits`` (config ``exhibits.csv_digits``; p values
   to as many significant digits) so that reruns are byte-identical across platforms'
   last-digit float noise; masked and missing cells are empty there.
-- Markdown and LaTeX show the cells as the paper prints them; masked cells as
+- Markdown, LaTeX and HTML show the cells as the paper prints them; masked cells as
   ``<min_cell`` (a count under the minimum) or a dash (everything masked with it).
+- The HTML form is a page of its own (caption, table, note; its style inline, nothing
+  fetched), the table's item in the ``snakemake --report`` report, which shows an HTML
+  file as a page but a CSV only as a download.
 - The sidecar ``<stem>.disclosure.json`` declares the CSV's counts of people, for the
   last check (:mod:`coprod.exhibits.disclosure_check`), and the blank cells that are not
   masked: per kind, the mark printed, how many cells and the footnote
@@ -25,12 +28,15 @@ Example
 >>> print(to_csv(exhibit, 3), end="")
 Group,p
 A & B,0.000123
+>>> "<caption><b>Table 1.</b> Groups</caption>" in to_html(exhibit)
+True
 >>> print(latex_text("A & B 5%"))
 A \\& B 5\\%
 """
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -44,8 +50,8 @@ import pandas as pd
 from coprod.exhibits.formatting import is_missing
 from coprod.exhibits.model import DASH, Exhibit
 
-FORMS = ("csv", "markdown", "latex", "disclosure")
-"""The files of one exhibit: the three forms of the table and its disclosure sidecar."""
+FORMS = ("csv", "markdown", "latex", "html", "disclosure")
+"""The files of one exhibit: the four forms of the table and its disclosure sidecar."""
 
 _LATEX_TOKENS = {
     "ε²": r"$\varepsilon^2$",
@@ -142,6 +148,68 @@ def to_latex(exhibit: Exhibit) -> str:
     return "\n".join(lines) + "\n"
 
 
+_HTML_STYLE = """\
+body { font-family: Georgia, "DejaVu Serif", serif; color: #111; background: #fff;
+       margin: 1.5rem; }
+table { border-collapse: collapse; font-size: 0.9rem; }
+caption { caption-side: top; text-align: left; font-size: 1rem; padding-bottom: 0.5rem; }
+caption b { font-weight: bold; }
+thead th { border-top: 2px solid #111; border-bottom: 1px solid #111; }
+tbody + tbody tr:first-child td { border-top: 1px solid #999; }
+tbody:last-of-type tr:last-child td { border-bottom: 2px solid #111; }
+th, td { padding: 0.2rem 0.6rem; vertical-align: top; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.text { text-align: left; }
+td.text { min-width: 9em; }
+p.note { max-width: 60rem; font-size: 0.85rem; line-height: 1.35; }
+"""
+
+
+def to_html(exhibit: Exhibit) -> str:
+    """The exhibit as a standalone HTML page: caption, table (a ``<tbody>`` per block of
+    rows of its ``section``) and note, everything escaped."""
+    cells = exhibit.rendered()
+    classes = ["num" if column.numeric else "text" for column in exhibit.columns]
+    title = f"Table {exhibit.number}. {exhibit.title}"
+    header = "".join(
+        f'<th class="{kind}" scope="col">{html.escape(column.header)}</th>'
+        for kind, column in zip(classes, exhibit.columns, strict=True)
+    )
+    blocks: list[list[str]] = []
+    previous = None
+    for position, row in enumerate(cells.index):
+        current = None if exhibit.section is None else exhibit.table.loc[row, exhibit.section]
+        if position == 0 or current != previous:
+            blocks.append([])
+        previous = current
+        tds = "".join(
+            f'<td class="{kind}">{html.escape(str(cell))}</td>'
+            for kind, cell in zip(classes, cells.loc[row], strict=True)
+        )
+        blocks[-1].append(f"<tr>{tds}</tr>")
+    body = "\n".join("<tbody>\n" + "\n".join(rows) + "\n</tbody>" for rows in blocks)
+    lines = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{html.escape(title)}</title>",
+        f"<style>\n{_HTML_STYLE}</style>",
+        "</head>",
+        "<body>",
+        f'<table id="{html.escape(exhibit.stem)}">',
+        f"<caption><b>Table {html.escape(exhibit.number)}.</b> "
+        f"{html.escape(exhibit.title)}</caption>",
+        f"<thead><tr>{header}</tr></thead>",
+        body,
+        "</table>",
+    ]
+    if exhibit.notes:
+        lines.append(f'<p class="note"><em>Note.</em> {html.escape(" ".join(exhibit.notes))}</p>')
+    lines += ["</body>", "</html>"]
+    return "\n".join(lines) + "\n"
+
+
 def to_csv(exhibit: Exhibit, digits: int = 6) -> str:
     """The exhibit's numbers as CSV: masked and missing cells empty, floats rounded.
 
@@ -205,13 +273,15 @@ def write_exhibit(
     csv: str | Path,
     markdown: str | Path,
     latex: str | Path,
+    html: str | Path,
     disclosure: str | Path,
     csv_digits: int = 6,
 ) -> None:
-    """Write one exhibit: CSV, Markdown, LaTeX and the disclosure sidecar (JSON)."""
+    """Write one exhibit: CSV, Markdown, LaTeX, HTML and the disclosure sidecar (JSON)."""
     Path(csv).write_text(to_csv(exhibit, csv_digits), encoding="utf-8")
     Path(markdown).write_text(to_markdown(exhibit), encoding="utf-8")
     Path(latex).write_text(to_latex(exhibit), encoding="utf-8")
+    Path(html).write_text(to_html(exhibit), encoding="utf-8")
     Path(disclosure).write_text(
         json.dumps(sidecar(exhibit, Path(csv).name), indent=2, ensure_ascii=False) + "\n",
         encoding="utf-8",
