@@ -106,3 +106,14 @@ def test_a_raw_file_moved_in_the_config_reruns_what_reads_it(run_copy):
         "Set of input files has changed since last execution"
     )
     assert scheduled["inputs_read"].startswith("Updated input files: config/config.yaml")
+
+
+def test_a_missing_manifest_is_one_line_not_a_traceback(tmp_path, capsys):
+    from coprod.provenance import main
+
+    missing = tmp_path / "MANIFEST.sha256"
+    assert main(["check", str(missing)]) == 2
+    assert capsys.readouterr().out == (
+        f"No manifest at {missing}: run the study first (make study), or name another run's "
+        "manifest (make verify MANIFEST=path/to/MANIFEST.sha256).\n"
+    )

@@ -107,6 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("manifest", help="a MANIFEST.sha256 written by the pipeline")
     check.add_argument("--root", default=".", help="folder the manifest's paths start from")
     args = parser.parse_args(argv)
+    if not Path(args.manifest).is_file():
+        print(
+            f"No manifest at {args.manifest}: run the study first (make study), or name "
+            "another run's manifest (make verify MANIFEST=path/to/MANIFEST.sha256)."
+        )
+        return 2
     problems = check_manifest(args.manifest, args.root)
     total = len(Path(args.manifest).read_text(encoding="utf-8").splitlines())
     for problem in problems:
