@@ -169,7 +169,7 @@ def test_partial_r_and_omega_blanks_say_why(study_run):
     assert "n/a" not in {row[partial] for row in rows if row[role] == "Predictor"}
     assert "n/a: not applicable (partial r is computed for the predictors only)." in note
     headers, _, rows, note = markdown(study_run, "table03_scale_reliability")
-    items, omega = headers.index("Items"), headers.index("ω")
+    items, omega = headers.index("Items"), headers.index("ω total")
     assert {row[omega] == "n.e." for row in rows} == {True, False}
     assert all((row[omega] == "n.e.") == (int(row[items]) < 3) for row in rows)
     assert "n.e.: not estimable (a one-factor model of fewer than 3 items is not identified)." in (

@@ -131,7 +131,7 @@ def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[
                 Blank(
                     "not_estimable",
                     "a one-factor model of fewer than 3 items is not identified",
-                    ("ω",),
+                    ("ω total",),
                     tuple(table.index[table["Items"].fillna(0) < 3]),
                 )
             ],
