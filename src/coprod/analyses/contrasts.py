@@ -83,6 +83,7 @@ from coprod.vocabulary import OMNIBUS, PAIR, POOLED
 
 __all__ = [
     "check_declared_levels",
+    "compare_declared",
     "compare_levels",
     "comparisons",
     "contrast_tables",
@@ -435,16 +436,11 @@ def comparisons(
         data, {f"compare.contrasts.{name}": spec for name, spec in specs.items()}, source
     )
     return {
-        name: compare_levels(
+        name: compare_declared(
             data,
             outcomes,
             catalogue,
-            column=spec["column"],
-            family=spec["family"],
-            levels=spec.get("levels"),
-            pairwise_family=spec.get("pairwise_family"),
-            robustness_family=spec.get("robustness_family"),
-            fixed_effects=spec.get("fixed_effects", []),
+            spec,
             ordinal=ordinal,
             n_mc=n_mc,
             seed=seed,
@@ -452,6 +448,30 @@ def comparisons(
         )
         for name, spec in specs.items()
     }
+
+
+def compare_declared(
+    data: pd.DataFrame,
+    outcomes: Sequence[str],
+    catalogue: pd.DataFrame,
+    spec: Mapping[str, Any],
+    **options: Any,
+) -> pd.DataFrame:
+    """:func:`compare_levels` of the comparison a config entry declares (``column``,
+    ``family`` and the optional ``levels``, ``pairwise_family``, ``robustness_family``,
+    ``fixed_effects``), with the other ``options`` of :func:`compare_levels`."""
+    return compare_levels(
+        data,
+        outcomes,
+        catalogue,
+        column=spec["column"],
+        family=spec["family"],
+        levels=spec.get("levels"),
+        pairwise_family=spec.get("pairwise_family"),
+        robustness_family=spec.get("robustness_family"),
+        fixed_effects=spec.get("fixed_effects", []),
+        **options,
+    )
 
 
 def contrast_tables(

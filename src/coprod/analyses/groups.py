@@ -14,7 +14,12 @@ from typing import Any
 import pandas as pd
 
 from coprod.analyses.catalogue import item_catalogue, read_frame, scored_survey, scores_of
-from coprod.analyses.contrasts import check_declared_levels, compare_levels, described
+from coprod.analyses.contrasts import (
+    check_declared_levels,
+    compare_declared,
+    compare_levels,
+    described,
+)
 from coprod.analyses.records import adjusted, monte_carlo
 from coprod.resources import Study
 
@@ -50,16 +55,11 @@ def group_differences(
     tables = {}
     for name in GROUP_COMPARISONS:
         spec = settings[name]
-        tables[name] = compare_levels(
+        tables[name] = compare_declared(
             scores,
             outcomes,
             catalogue,
-            column=spec["column"],
-            family=spec["family"],
-            levels=spec.get("levels"),
-            pairwise_family=spec.get("pairwise_family"),
-            robustness_family=spec.get("robustness_family"),
-            fixed_effects=spec.get("fixed_effects", []),
+            spec,
             ordinal=settings.get("ordinal", True),
             **monte_carlo(settings),
         )
