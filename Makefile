@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: study report verify validation national county scaffold test lint simulate synthetic clean
+.PHONY: study report verify validation national county scaffold test lint simulate synthetic clean r-reference
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required; set PYTHON=/path/to/python3.11")'
@@ -34,6 +34,11 @@ report: $(BIN)/.installed
 MANIFEST ?= results/MANIFEST.sha256
 verify: $(BIN)/.installed
 	$(BIN)/python -m coprod.provenance check $(MANIFEST)
+
+# R's outputs on the bundled study that the tests compare with (tests/data/reference/):
+# needs a run of the bundled study and R (see tests/data/reference/README.md).
+r-reference: $(BIN)/.installed
+	$(BIN)/python tests/data/reference/regenerate.py
 
 # The simulation study of the comparison methods (not part of `make study`).
 validation: $(BIN)/.installed
