@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from coprod.errors import StudyInputError
+from coprod.reliability import jobs
 from coprod.reliability.agreement import cohen_kappa, fleiss_kappa, percent_agreement
 from coprod.reliability.chance_corrected import (
     COEFFICIENTS,
@@ -266,4 +268,19 @@ def test_intercoder_table_pools_the_population_over_codes():
     )
     assert table.loc["all codes", "gwet_ac1_se"] == pytest.approx(
         infinite.loc["all codes", "gwet_ac1_se"] * np.sqrt(1 - 240 / 400), rel=1e-12
+    )
+
+
+def test_intercoder_job_refuses_a_population_smaller_than_the_turns_coded(
+    study, synthetic, tmp_path
+):
+    inputs = {"segments": tmp_path / "segments.parquet", "codings": tmp_path / "codings.parquet"}
+    synthetic.segments.to_parquet(inputs["segments"])
+    synthetic.codings.to_parquet(inputs["codings"])
+    with pytest.raises(StudyInputError) as error:
+        jobs.intercoder_reliability(study, inputs, {"population": 10})
+    assert str(error.value) == (
+        "the config, intercoder.population: population is 10 speaker turns, fewer than the "
+        f"{len(synthetic.segments)} turns the coders coded; Give the number of turns in the "
+        "population the coded ones come from, or null for an infinite population."
     )

@@ -130,14 +130,16 @@ def agreement_weights(categories: ArrayLike, weights: Weights | str = "identity"
 
 def t_interval(estimate: float, se: float, n: int, ci: float) -> dict[str, float]:
     """irrCAC's interval (upper bound capped at 1) and p-values, t with n - 1 df."""
-    if n < 2 or not np.isfinite(se) or se == 0:
+    if n < 2 or not np.isfinite(se):
         return dict.fromkeys(("ci_low", "ci_high", "p", "p_one_sided"), np.nan)
     half = se * stats.t.ppf(1 - (1 - ci) / 2, n - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.float64(estimate) / se  # se = 0 (a census, N = n): t is infinite, p is 0
     return {
         "ci_low": float(estimate - half),
         "ci_high": float(min(1.0, estimate + half)),
-        "p": float(2 * stats.t.sf(abs(estimate / se), n - 1)),
-        "p_one_sided": float(stats.t.sf(estimate / se, n - 1)),
+        "p": float(2 * stats.t.sf(abs(t), n - 1)),
+        "p_one_sided": float(stats.t.sf(t, n - 1)),
     }
 
 
