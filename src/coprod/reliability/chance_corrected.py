@@ -25,10 +25,12 @@ others; here they are dropped). Categories are the numerically sorted codes obse
 
 Decisions
 ---------
-Written here rather than wrapping the Python port ``irrCAC`` (0.4.4, PyPI): it pins
-``pandas<3`` and ``scipy==1.12`` and gives wrong AC1 on this stack's pandas 3, and it does
-not report the finite-population correction. Every function is pinned by tests to irrCAC's
-documented outputs (its README and vignettes, ``tests/test_agreement.py``).
+Written here rather than wrapping the Python port ``irrCAC`` (0.4.4, PyPI, the latest): it
+pins ``pandas<3`` and ``scipy==1.12``, and run on this stack (pandas 3.1, scipy 1.17) on
+irrCAC's own ``cac.raw4raters`` it gives AC1 0.78553 and Brennan–Prediger 0.78182 where R
+irrCAC prints 0.77544 and 0.77273, and NaN for every coefficient with quadratic weights
+(checked 2026-12-06). Every function here is pinned by tests to irrCAC's documented
+outputs (its README and vignettes, ``tests/test_agreement.py``).
 """
 
 from __future__ import annotations
