@@ -22,6 +22,7 @@ from coprod.reliability.chance_corrected import (
     agreement_coefficient,
     agreement_weights,
     categories_of,
+    sampling_fraction,
     t_interval,
 )
 from coprod.reliability.inputs import as_matrix, as_vector, check_ci, ratings_matrix
@@ -49,10 +50,10 @@ def cohen_kappa(
     """Cohen's kappa (unweighted or weighted) of two coders, with its standard error.
 
     Kappa: Cohen (1960), weighted kappa: Cohen (1968). The standard error is the large-
-    sample one of Fleiss, Cohen & Everitt (1969), *Psychological Bulletin* 72:323–327,
-    eq. 13 (weighted; unweighted with identity weights), which R ``irrCAC::kappa2.table``,
+    sample (non-null) one of Fleiss, Cohen & Everitt (1969), *Psychological Bulletin*
+    72:323–327 (weighted; unweighted with identity weights), which R ``irrCAC::kappa2.table``,
     SAS PROC FREQ (``ASE``) and ``psych::cohen.kappa`` report. The z test of kappa = 0 uses
-    the variance under independence (Fleiss, Cohen & Everitt 1969, eq. 15), as
+    the variance under independence (Fleiss, Cohen & Everitt 1969), as
     ``irr::kappa2`` prints it.
 
     Parameters
@@ -111,10 +112,7 @@ def cohen_kappa(
         raise ValueError("r1 and r2 have no unit coded by both coders")
     categories = categories_of(np.concatenate([a, b]), labels)
     q, n = categories.size, a.size
-    if population < n:
-        raise ValueError(
-            f"population ({population}) must be at least the number of units coded ({n})"
-        )
+    f = sampling_fraction(population, n)
     table = np.zeros((q, q))
     np.add.at(table, (np.searchsorted(categories, a), np.searchsorted(categories, b)), 1.0)
     p = table / n
@@ -133,7 +131,7 @@ def cohen_kappa(
         variance = ((p * deviation**2).sum() - (kappa - p_chance * (1 - kappa)) ** 2) / (
             n * (1 - p_chance) ** 2
         )
-        se = np.sqrt(max(variance, 0.0) * (1 - n / population))
+        se = np.sqrt(max(variance, 0.0) * (1 - f))
     if interval == "t":
         bounds = t_interval(float(kappa), float(se), n, ci)
         low, high = bounds["ci_low"], bounds["ci_high"]
@@ -173,7 +171,7 @@ def fleiss_kappa(
     dict
         The fields of :func:`~coprod.reliability.chance_corrected.agreement_coefficient`:
         ``estimate`` = (pa - pe) / (1 - pe) with pe = sum w_kl pi_k pi_l, Gwet's
-        generalisation (Gwet 2014, chapter 2, eq. 2.10; weighted: chapter 3) of Fleiss
+        generalisation (Gwet 2014, chapter 2; weighted: chapter 3) of Fleiss
         (1971) that R ``irrCAC::fleiss.kappa.raw`` computes, with its standard error and
         interval (Gwet 2014, chapter 5); it equals ``irr::kappam.fleiss`` when every unit
         has the same number of codes. ``z`` and ``p_z`` test kappa = 0 with the null
@@ -210,7 +208,7 @@ def percent_agreement(
     """Share of agreeing coder pairs, averaged over units coded by 2+ coders.
 
     With two coders, the share of units both coded the same way; with weights, the
-    weighted share (Gwet 2014, eq. 3.12). R ``irrCAC::pa.coeff.raw``'s ``pa``; its
+    weighted share (Gwet 2014, chapter 3). R ``irrCAC::pa.coeff.raw``'s ``pa``; its
     standard error and interval: ``agreement_coefficient(ratings, "percent")``.
 
     Parameters

@@ -6,7 +6,7 @@ R ``irrCAC``'s ``*.raw`` functions compute them (Gwet 2014, *Handbook of Inter-R
 Reliability*, 4th ed., chapters 2–5; the irrCAC source, ``R/agree.coeff3.raw.r``):
 
 - ``pa``: the weighted share of agreeing coder pairs, averaged over the units coded by two
-  or more coders (Gwet 2014, eq. 2.5 and 3.12);
+  or more coders (Gwet 2014, chapters 2 and 3);
 - ``pe``: the chance agreement, the one thing in which the coefficients differ;
 - the coefficient ``(pa - pe) / (1 - pe)``;
 - its standard error from Gwet's linearisation (Gwet 2008, *BJMSP* 61:29–48; Gwet 2014,
@@ -145,7 +145,7 @@ def t_interval(estimate: float, se: float, n: int, ci: float) -> dict[str, float
     }
 
 
-def _check_population(population: float, n: int) -> float:
+def sampling_fraction(population: float, n: int) -> float:
     """The sampling fraction n / N, or raise if N is not a number of units >= n."""
     if isinstance(population, bool) or not isinstance(population, int | float | np.number):
         raise ValueError(
@@ -249,7 +249,7 @@ def agreement_coefficient(
     w = agreement_weights(categories, weights)
     counts = (x[:, :, None] == categories).sum(axis=1).astype(float)
     n, q = counts.shape
-    f = _check_population(population, n)
+    f = sampling_fraction(population, n)
     r = counts.sum(axis=1)
     pairable = r >= 2
     n2 = int(np.count_nonzero(pairable))
