@@ -18,11 +18,11 @@ from sklearn.metrics import cohen_kappa_score
 from coprod.reliability.agreement import (
     cohen_kappa,
     fleiss_kappa,
-    gwet_ac1,
     icc,
     percent_agreement,
     prevalence,
 )
+from coprod.reliability.chance_corrected import gwet_ac
 from coprod.reliability.intercoder import intercoder_reliability
 from coprod.reliability.krippendorff import krippendorff_alpha, krippendorff_alpha_ci
 from coprod.reliability.resampling import class_counts, multinomial_resamples, row_classes
@@ -83,16 +83,16 @@ def _cohen_case(case):
         result = cohen_kappa(a, b, weights=weights)
         out[f"kappa_{name}"] = result["kappa"]
         out[f"z_{name}"] = result["z"]
-    out["p_unweighted"] = cohen_kappa(a, b)["p"]
+    out["p_unweighted"] = cohen_kappa(a, b)["p_z"]
     return out
 
 
 def _fleiss_case(case):
     result = fleiss_kappa(case["data"]["ratings"])
     return {
-        "kappa": result["kappa"],
+        "kappa": result["estimate"],
         "z": result["z"],
-        "kappa_fleiss1971_published": result["kappa"],
+        "kappa_fleiss1971_published": result["estimate"],
     }
 
 
@@ -251,39 +251,39 @@ def _raw_from_table(table):
 
 
 def test_irrcac_cac_raw4raters():
-    ac1 = gwet_ac1(CAC_RAW4RATERS)
-    assert ac1["ac1"] == pytest.approx(0.77544, abs=5e-6)
+    ac1 = gwet_ac(CAC_RAW4RATERS)
+    assert ac1["estimate"] == pytest.approx(0.77544, abs=5e-6)
     assert ac1["pa"] == pytest.approx(0.8181818, abs=5e-8)
     assert ac1["pe"] == pytest.approx(0.1903212, abs=5e-8)
     assert percent_agreement(CAC_RAW4RATERS) == pytest.approx(0.8181818, abs=5e-8)
-    assert fleiss_kappa(CAC_RAW4RATERS)["kappa"] == pytest.approx(0.76117, abs=5e-6)
+    assert fleiss_kappa(CAC_RAW4RATERS)["estimate"] == pytest.approx(0.76117, abs=5e-6)
     assert krippendorff_alpha(np.transpose(CAC_RAW4RATERS)) == pytest.approx(0.74342, abs=5e-6)
 
 
 def test_irrcac_distrib_6raters():
     ratings = _raw_from_distribution(DISTRIB_6RATERS)
-    ac1 = gwet_ac1(ratings)
-    assert ac1["ac1"] == pytest.approx(0.4448007, abs=5e-8)
+    ac1 = gwet_ac(ratings)
+    assert ac1["estimate"] == pytest.approx(0.4448007, abs=5e-8)
     assert ac1["pa"] == pytest.approx(0.5511111, abs=5e-8)
     assert ac1["pe"] == pytest.approx(0.1914815, abs=5e-8)
-    assert fleiss_kappa(ratings)["kappa"] == pytest.approx(0.4139265, abs=5e-8)
+    assert fleiss_kappa(ratings)["estimate"] == pytest.approx(0.4139265, abs=5e-8)
     assert krippendorff_alpha(ratings.T) == pytest.approx(0.4204384, abs=5e-8)
 
 
 def test_irrcac_cont3x3abstractors_two_raters():
     pairs = _raw_from_table(CONT3X3ABSTRACTORS)
     assert cohen_kappa(pairs[:, 0], pairs[:, 1])["kappa"] == pytest.approx(0.7964094, abs=5e-8)
-    assert gwet_ac1(pairs)["ac1"] == pytest.approx(0.8493305, abs=5e-8)
+    assert gwet_ac(pairs)["estimate"] == pytest.approx(0.8493305, abs=5e-8)
     assert krippendorff_alpha(pairs.T) == pytest.approx(0.7972585, abs=5e-8)
     assert percent_agreement(pairs) == pytest.approx(0.89, abs=5e-3)
 
 
 def test_gwet_ac1_two_raters_with_missing_ben_gerry():
-    ac1 = gwet_ac1(BEN_GERRY)
-    assert ac1["ac1"] == pytest.approx(0.661, abs=5e-4)
+    ac1 = gwet_ac(BEN_GERRY)
+    assert ac1["estimate"] == pytest.approx(0.661, abs=5e-4)
     assert ac1["pa"] == pytest.approx(0.727, abs=5e-4)
     assert ac1["pe"] == pytest.approx(0.194, abs=5e-4)
-    assert ac1["n_units"] == 11
+    assert (ac1["n_units"], ac1["n_pairable"]) == (12, 11)
 
 
 # ====================================================================== cross-checks
@@ -449,7 +449,7 @@ def test_accepts_nullable_dataframe_and_numpy_alike():
             "(rows are units, columns are coders); got 1",
         ),
         (
-            lambda: gwet_ac1([[1, nan], [nan, 2]]),
+            lambda: gwet_ac([[1, nan], [nan, 2]]),
             "ratings have no unit coded by two or more coders",
         ),
         (
@@ -517,8 +517,8 @@ def test_omega_flips_factor_sign_and_warns_about_reverse_keyed_items():
 
 def test_fleiss_z_needs_equal_numbers_of_codes():
     result = fleiss_kappa(CAC_RAW4RATERS)
-    assert np.isnan(result["z"]) and np.isnan(result["p"])
-    assert result["n_units"] == 11
+    assert np.isnan(result["z"]) and np.isnan(result["p_z"])
+    assert (result["n_units"], result["n_pairable"]) == (12, 11)
 
 
 def test_percent_agreement_and_prevalence():
@@ -538,7 +538,7 @@ def test_intercoder_reliability_wide_long_and_flags():
     record = intercoder_reliability(wide, seed=4, n_boot=300)
     assert intercoder_reliability(long, seed=4, n_boot=300, layout="long") == record
     assert record["kappa_type"] == "fleiss" and record["n_coders"] == 3 and record["n_units"] == 150
-    assert record["kappa"] == fleiss_kappa(wide.astype(float))["kappa"]
+    assert record["kappa"] == fleiss_kappa(wide.astype(float))["estimate"]
     assert record["krippendorff_alpha"] == pytest.approx(krippendorff_alpha(wide.T.astype(float)))
     alpha = record["krippendorff_alpha"]
     assert record["flag"] == (

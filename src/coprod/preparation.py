@@ -115,6 +115,8 @@ INTERCODER = (
     "seed",
     "unreliable_below",
     "reliable_from",
+    "coefficients",
+    "population",
 )
 
 PREPARATION: tuple[Job, ...] = (

@@ -4,8 +4,11 @@
   statistics, one scale's record.
 - :mod:`~coprod.reliability.krippendorff`: Krippendorff's alpha and its bootstrap
   interval (rows are coders, columns are units).
-- :mod:`~coprod.reliability.agreement`: Cohen's and Fleiss' kappa, Gwet's AC1, percent
-  agreement, prevalence, ICC (rows are units, columns are coders).
+- :mod:`~coprod.reliability.agreement`: Cohen's and Fleiss' kappa, percent agreement,
+  prevalence, ICC (rows are units, columns are coders).
+- :mod:`~coprod.reliability.chance_corrected`: Gwet's AC1/AC2, Fleiss', Conger's kappa,
+  Brennan–Prediger and percent agreement, weighted or not, with Gwet's standard errors and
+  intervals, as R irrCAC computes them.
 - :mod:`~coprod.reliability.intercoder`: the agreement record of one presence code.
 - :mod:`~coprod.reliability.tables`: the tables the reliability rules write (every
   scale, every code, pooled and per group).

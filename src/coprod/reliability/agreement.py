@@ -1,9 +1,10 @@
-"""Agreement between coders or raters: Cohen's and Fleiss' kappa, Gwet's AC1, ICC.
+"""Agreement between coders or raters: Cohen's and Fleiss' kappa, percent agreement, ICC.
 
-:func:`fleiss_kappa`, :func:`gwet_ac1`, :func:`percent_agreement` and :func:`prevalence`
-take ``ratings``: **rows are units, columns are coders** (the layout of R's irr and
-irrCAC), numeric codes, NaN = not coded. :func:`cohen_kappa` takes the two coders'
-vectors. :func:`icc` takes a targets x raters matrix.
+:func:`fleiss_kappa`, :func:`percent_agreement` and :func:`prevalence` take ``ratings``:
+**rows are units, columns are coders** (the layout of R's irr and irrCAC), numeric codes,
+NaN = not coded. :func:`cohen_kappa` takes the two coders' vectors. :func:`icc` takes a
+targets x raters matrix. Gwet's AC1/AC2, Conger's kappa and Brennan–Prediger, and every
+coefficient's standard error, are in :mod:`coprod.reliability.chance_corrected`.
 """
 
 from __future__ import annotations
@@ -16,51 +17,24 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from coprod.reliability.chance_corrected import (
+    Weights,
+    agreement_coefficient,
+    agreement_weights,
+    categories_of,
+    sampling_fraction,
+    t_interval,
+)
 from coprod.reliability.inputs import as_matrix, as_vector, check_ci, ratings_matrix
 
 
-def _categories(codes: np.ndarray, labels: Sequence[float] | None) -> np.ndarray:
-    """Sorted categories: the observed codes, or ``labels`` (which must contain them all)."""
-    observed = np.unique(codes[~np.isnan(codes)])
-    if labels is None:
-        return observed
-    categories = np.unique(as_vector(labels, "labels"))
-    if np.isnan(categories).any():
-        raise ValueError("labels must not contain NaN")
-    unknown = np.setdiff1d(observed, categories)
-    if unknown.size:
-        raise ValueError(f"codes {unknown.tolist()} are not among labels {categories.tolist()}")
-    return categories
-
-
-def _category_counts(
-    x: np.ndarray, labels: Sequence[float] | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Units (with a code) x categories: how many coders gave each unit each category."""
-    categories = _categories(x, labels)
-    counts = (x[:, :, None] == categories).sum(axis=1).astype(float)
-    return counts[counts.sum(axis=1) >= 1], categories
-
-
-def _observed_agreement(counts: np.ndarray) -> float:
-    """Share of agreeing coder pairs per unit, averaged over units with 2+ codes (irrCAC pa)."""
-    r = counts.sum(axis=1)
-    pairable = r >= 2
-    if not pairable.any():
-        raise ValueError("ratings have no unit coded by two or more coders")
-    c, r = counts[pairable], r[pairable]
-    return float(np.mean((c * (c - 1)).sum(axis=1) / (r * (r - 1))))
-
-
-def _agreement_weights(q: int, weights: str | None) -> np.ndarray:
+def _weights_on_ranks(q: int, weights: str | None) -> np.ndarray:
+    """irr's weights: categories spaced one rank apart (``irr::kappa2``)."""
     if weights is None:
         return np.eye(q)
     if weights not in ("linear", "quadratic"):
         raise ValueError(f"weights must be None, 'linear' or 'quadratic'; got {weights!r}")
-    if q == 1:
-        return np.ones((1, 1))
-    distance = np.abs(np.subtract.outer(np.arange(q), np.arange(q))) / (q - 1)
-    return 1 - distance if weights == "linear" else 1 - distance**2
+    return agreement_weights(np.arange(q), weights)
 
 
 def cohen_kappa(
@@ -68,8 +42,19 @@ def cohen_kappa(
     r2: ArrayLike | pd.Series,
     weights: Literal["linear", "quadratic"] | None = None,
     labels: Sequence[float] | None = None,
+    *,
+    ci: float = 0.95,
+    interval: Literal["t", "normal"] = "t",
+    population: float = np.inf,
 ) -> dict[str, float | int]:
-    """Cohen's kappa (unweighted or weighted) of two coders, with R irr's z test.
+    """Cohen's kappa (unweighted or weighted) of two coders, with its standard error.
+
+    Kappa: Cohen (1960), weighted kappa: Cohen (1968). The standard error is the large-
+    sample (non-null) one of Fleiss, Cohen & Everitt (1969), *Psychological Bulletin*
+    72:323–327 (weighted; unweighted with identity weights), which R ``irrCAC::kappa2.table``,
+    SAS PROC FREQ (``ASE``) and ``psych::cohen.kappa`` report. The z test of kappa = 0 uses
+    the variance under independence (Fleiss, Cohen & Everitt 1969), as
+    ``irr::kappa2`` prints it.
 
     Parameters
     ----------
@@ -84,13 +69,23 @@ def cohen_kappa(
         ``sklearn.metrics.cohen_kappa_score`` without ``labels``), so an unused category
         does not widen the distances; with ``labels`` over the full, numerically sorted
         label set. Unweighted kappa does not depend on ``labels``.
+    ci : float
+        Confidence level of the interval.
+    interval : {"t", "normal"}
+        kappa -/+ quantile * se with the t quantile on n - 1 df and the upper bound capped
+        at 1 (``irrCAC::kappa2.table``, the default), or the normal quantile (SAS PROC FREQ,
+        ``psych::cohen.kappa``; also capped at 1).
+    population : float
+        Units in the population: the variance is multiplied by 1 - n / population (irrCAC's
+        ``N``; default infinite).
 
     Returns
     -------
     dict
-        ``kappa``; ``z`` and ``p`` (two-sided) of the test of kappa = 0 with the variance
-        under independence (Fleiss, Cohen & Everitt 1969), as ``irr::kappa2`` prints them;
-        ``n_units``. NaN when chance agreement is 1 (a single category in use).
+        ``kappa``; ``se`` and the interval ``ci_low``, ``ci_high``; ``z`` and ``p_z``
+        (two-sided) of the test of kappa = 0 with the variance under independence, as
+        ``irr::kappa2`` prints them; ``n_units``. NaN when chance agreement is 1 (a single
+        category in use).
 
     Notes
     -----
@@ -103,6 +98,9 @@ def cohen_kappa(
     >>> round(result["kappa"], 3), round(result["z"], 2)
     (0.75, 2.71)
     """
+    check_ci(ci)
+    if interval not in ("t", "normal"):
+        raise ValueError(f"interval must be 't' or 'normal'; got {interval!r}")
     a, b = as_vector(r1, "r1"), as_vector(r2, "r2")
     if a.shape != b.shape:
         raise ValueError(
@@ -112,134 +110,120 @@ def cohen_kappa(
     a, b = a[both], b[both]
     if a.size == 0:
         raise ValueError("r1 and r2 have no unit coded by both coders")
-    categories = _categories(np.concatenate([a, b]), labels)
+    categories = categories_of(np.concatenate([a, b]), labels)
     q, n = categories.size, a.size
+    f = sampling_fraction(population, n)
     table = np.zeros((q, q))
     np.add.at(table, (np.searchsorted(categories, a), np.searchsorted(categories, b)), 1.0)
     p = table / n
-    w = _agreement_weights(q, weights)
+    w = _weights_on_ranks(q, weights)
     row, col = p.sum(axis=1), p.sum(axis=0)
     chance = np.outer(row, col)
     p_observed, p_chance = (w * p).sum(), (w * chance).sum()
+    row_w, col_w = w @ col, row @ w  # weighted marginals: w-bar_i. and w-bar_.j
     with np.errstate(divide="ignore", invalid="ignore"):
         kappa = (p_observed - p_chance) / (1 - p_chance)
-        spread = w - (w @ col)[:, None] - (row @ w)[None, :]
-        variance = ((chance * spread**2).sum() - p_chance**2) / (n * (1 - p_chance) ** 2)
+        spread = w - row_w[:, None] - col_w[None, :]
+        null_variance = ((chance * spread**2).sum() - p_chance**2) / (n * (1 - p_chance) ** 2)
         # A variance of zero up to rounding (each coder used one category) leaves no test.
-        z = kappa / np.sqrt(variance) if variance > 1e-12 else np.nan
+        z = kappa / np.sqrt(null_variance) if null_variance > 1e-12 else np.nan
+        deviation = w - (row_w[:, None] + col_w[None, :]) * (1 - kappa)
+        variance = ((p * deviation**2).sum() - (kappa - p_chance * (1 - kappa)) ** 2) / (
+            n * (1 - p_chance) ** 2
+        )
+        se = np.sqrt(max(variance, 0.0) * (1 - f))
+    if interval == "t":
+        bounds = t_interval(float(kappa), float(se), n, ci)
+        low, high = bounds["ci_low"], bounds["ci_high"]
+    else:
+        half = se * stats.norm.ppf(1 - (1 - ci) / 2)
+        low, high = float(kappa - half), float(min(1.0, kappa + half))
     return {
         "kappa": float(kappa),
+        "se": float(se),
+        "ci_low": low,
+        "ci_high": high,
         "z": float(z),
-        "p": float(2 * stats.norm.sf(abs(z))),
+        "p_z": float(2 * stats.norm.sf(abs(z))),
         "n_units": n,
     }
 
 
-def fleiss_kappa(ratings: ArrayLike | pd.DataFrame) -> dict[str, float | int]:
-    """Fleiss' kappa for two or more coders, allowing missing codes.
+def fleiss_kappa(
+    ratings: ArrayLike | pd.DataFrame,
+    weights: Weights | str = "identity",
+    *,
+    labels: Sequence[float] | None = None,
+    ci: float = 0.95,
+    population: float = np.inf,
+) -> dict[str, float | int | str]:
+    """Fleiss' kappa for two or more coders, weighted or not, allowing missing codes.
 
     Parameters
     ----------
     ratings : array-like or DataFrame, units x coders
         Rows are units, columns are coders; numeric codes, NaN = not coded.
+    weights, labels, ci, population
+        As :func:`coprod.reliability.chance_corrected.agreement_coefficient`.
 
     Returns
     -------
     dict
-        ``kappa`` = (pa - pe) / (1 - pe), with pa the share of agreeing coder pairs
-        averaged over units coded 2+ times and pe = sum of squared category shares
-        (each unit's shares averaged over units with a code): Gwet's generalisation used
-        by irrCAC ``fleiss.kappa.raw``, equal to Fleiss (1971) and ``irr::kappam.fleiss``
-        when every unit has the same number of codes. ``z`` and ``p`` test kappa = 0 with
-        the null variance of Fleiss (1971), as ``irr::kappam.fleiss`` (irr >= 0.6) prints
-        them; they need the same number of codes on every unit and are NaN otherwise.
-        ``n_units``: units coded 2+ times.
+        The fields of :func:`~coprod.reliability.chance_corrected.agreement_coefficient`:
+        ``estimate`` = (pa - pe) / (1 - pe) with pe = sum w_kl pi_k pi_l, Gwet's
+        generalisation (Gwet 2014, chapter 2; weighted: chapter 3) of Fleiss
+        (1971) that R ``irrCAC::fleiss.kappa.raw`` computes, with its standard error and
+        interval (Gwet 2014, chapter 5); it equals ``irr::kappam.fleiss`` when every unit
+        has the same number of codes. ``z`` and ``p_z`` test kappa = 0 with the null
+        variance of Fleiss (1971), as ``irr::kappam.fleiss`` (irr >= 0.6) prints them; they
+        need unweighted kappa and the same number of codes on every unit, NaN otherwise.
 
     Examples
     --------
     >>> ratings = [[1, 1, 1], [1, 2, 2], [2, 2, 2], [3, 3, 3], [1, 1, 3]]
-    >>> round(fleiss_kappa(ratings)["kappa"], 3)
+    >>> round(fleiss_kappa(ratings)["estimate"], 3)
     0.595
     """
-    counts, _ = _category_counts(ratings_matrix(ratings), None)
-    pa = _observed_agreement(counts)
+    record = agreement_coefficient(
+        ratings, "fleiss", weights=weights, labels=labels, ci=ci, population=population
+    )
+    x = ratings_matrix(ratings)
+    counts = (x[:, :, None] == categories_of(x, labels)).sum(axis=1).astype(float)
+    counts = counts[counts.sum(axis=1) >= 1]
     r = counts.sum(axis=1)
-    share = (counts / r[:, None]).mean(axis=0)
-    pq = share * (1 - share)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kappa = (pa - (share**2).sum()) / pq.sum()
-        z = np.nan
-        if np.all(r == r[0]):
-            m, n = r[0], counts.shape[0]
-            spread = pq.sum() ** 2 - (pq * (1 - 2 * share)).sum()
-            z = kappa / np.sqrt(2 / (n * m * (m - 1)) * spread / pq.sum() ** 2)
-    return {
-        "kappa": float(kappa),
-        "z": float(z),
-        "p": float(2 * stats.norm.sf(abs(z))),
-        "n_units": int(np.count_nonzero(r >= 2)),
-    }
+    z = np.nan
+    if weights == "identity" and np.all(r == r[0]) and r[0] >= 2:
+        share = (counts / r[:, None]).mean(axis=0)
+        pq = share * (1 - share)
+        m, n = r[0], counts.shape[0]
+        spread = pq.sum() ** 2 - (pq * (1 - 2 * share)).sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = record["estimate"] / np.sqrt(2 / (n * m * (m - 1)) * spread / pq.sum() ** 2)
+    return {**record, "z": float(z), "p_z": float(2 * stats.norm.sf(abs(z)))}
 
 
-def gwet_ac1(
-    ratings: ArrayLike | pd.DataFrame, labels: Sequence[float] | None = None
-) -> dict[str, float | int]:
-    """Gwet's AC1 for two or more coders, allowing missing codes.
-
-    Written here because irrCAC 0.4.4 (Python) pins pandas<3 and gives wrong AC1 on
-    pandas 3. Follows Gwet (2008) and R irrCAC ``gwet.ac1.raw``.
-
-    Parameters
-    ----------
-    ratings : array-like or DataFrame, units x coders
-        Rows are units, columns are coders; numeric codes, NaN = not coded.
-    labels : sequence of numbers, optional
-        All categories coders could use. AC1 depends on their number q; by default q is
-        the number of categories observed. Pass e.g. ``labels=(0, 1)`` for presence codes.
-
-    Returns
-    -------
-    dict
-        ``ac1`` = (pa - pe) / (1 - pe) with pa as in :func:`percent_agreement` and
-        pe = sum(pi_k (1 - pi_k)) / (q - 1), pi_k the share of category k averaged over
-        units with a code; ``pa``, ``pe``, ``n_units`` (units coded 2+ times).
-        NaN when q < 2.
-
-    Examples
-    --------
-    >>> ratings = [[1, 1], [1, 1], [1, 1], [1, 0], [0, 0]]
-    >>> round(gwet_ac1(ratings)["ac1"], 3)
-    0.655
-    """
-    counts, categories = _category_counts(ratings_matrix(ratings), labels)
-    q = categories.size
-    pa = _observed_agreement(counts)
-    share = (counts / counts.sum(axis=1)[:, None]).mean(axis=0)
-    pe = (share * (1 - share)).sum() / (q - 1) if q >= 2 else np.nan
-    return {
-        "ac1": float((pa - pe) / (1 - pe)),
-        "pa": pa,
-        "pe": float(pe),
-        "n_units": int(np.count_nonzero(counts.sum(axis=1) >= 2)),
-    }
-
-
-def percent_agreement(ratings: ArrayLike | pd.DataFrame) -> float:
+def percent_agreement(
+    ratings: ArrayLike | pd.DataFrame, weights: Weights | str = "identity"
+) -> float:
     """Share of agreeing coder pairs, averaged over units coded by 2+ coders.
 
-    With two coders, the share of units both coded the same way (irrCAC ``pa.coeff.raw``).
+    With two coders, the share of units both coded the same way; with weights, the
+    weighted share (Gwet 2014, chapter 3). R ``irrCAC::pa.coeff.raw``'s ``pa``; its
+    standard error and interval: ``agreement_coefficient(ratings, "percent")``.
 
     Parameters
     ----------
     ratings : array-like or DataFrame, units x coders
         Rows are units, columns are coders; NaN = not coded.
+    weights : str
+        One of :data:`coprod.reliability.chance_corrected.WEIGHTS`.
 
     Examples
     --------
     >>> percent_agreement([[1, 1], [0, 1], [0, 0], [1, float("nan")]])
     0.6666666666666666
     """
-    return _observed_agreement(_category_counts(ratings_matrix(ratings), None)[0])
+    return float(agreement_coefficient(ratings, "percent", weights=weights)["pa"])
 
 
 def prevalence(ratings: ArrayLike | pd.DataFrame, positive: float = 1) -> float:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from coprod.coding import consensus_codes, presence_matrix, read_adjudication
+from coprod.errors import StudyInputError
 from coprod.jobs import Inputs, Settings
 from coprod.reliability.tables import (
     intercoder_table,
@@ -41,6 +42,16 @@ def intercoder_reliability(
     """Agreement of the focus-group coders on every code and over all codes; ``settings``
     are the keywords of :func:`coprod.reliability.tables.intercoder_table`."""
     _, presence = _presence(study, inputs)
+    population = settings.get("population")
+    if population is not None and population < len(presence):
+        raise StudyInputError(
+            "the config",
+            f"population is {population:g} speaker turns, fewer than the {len(presence)} "
+            "turns the coders coded;",
+            entry="intercoder.population",
+            fix="Give the number of turns in the population the coded ones come from, or "
+            "null for an infinite population.",
+        )
     return {"intercoder": intercoder_table(presence, study.focus_group_codes, **settings)}
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from coprod.reliability.chance_corrected import COEFFICIENTS
 from coprod.reliability.intercoder import intercoder_reliability
 from coprod.reliability.scale import item_total, scale_reliability
 from coprod.vocabulary import POOLED
@@ -106,6 +107,8 @@ def intercoder_table(
     seed: int = 0,
     unreliable_below: float = 0.667,
     reliable_from: float = 0.800,
+    coefficients: Sequence[str] = COEFFICIENTS,
+    population: float | None = None,
 ) -> pd.DataFrame:
     """Agreement of the coders on every code, and over all codes.
 
@@ -117,9 +120,14 @@ def intercoder_table(
         The focus-group codebook (``Study.focus_group_codes``), for labels and kinds.
     levels : mapping, optional
         Level of measurement per code id; others get ``default_level``.
-    n_boot, ci, seed, unreliable_below, reliable_from
+    n_boot, ci, seed, unreliable_below, reliable_from, coefficients
         As :func:`coprod.reliability.intercoder.intercoder_reliability`; each row gets
         ``seed + row number``.
+    population : float, optional
+        Units (speaker turns) in the population the coded ones were drawn from, for the
+        finite-population correction of the standard errors (irrCAC's ``N``); None is
+        infinite. The pooled row's units are code-by-turn decisions: its population is
+        ``population`` times the number of codes.
 
     Returns
     -------
@@ -130,18 +138,27 @@ def intercoder_table(
     levels = dict(levels or {})
     settings = dict(n_boot=n_boot, ci=ci, unreliable_below=unreliable_below)
     settings["reliable_from"] = reliable_from
+    settings["coefficients"] = tuple(coefficients)
+    per_code = np.inf if population is None else float(population)
     rows = []
     for code in codes.index:
         record = intercoder_reliability(
             presence[code],
             level=levels.get(code, default_level),
             seed=seed + len(rows),
+            population=per_code,
             **settings,
         )
         label, kind = codes.loc[code, "label"], codes.loc[code, "kind"]
         rows.append({"code": code, "label": label, "kind": kind, **record})
     stacked = presence.T.groupby(level="code", sort=False)
     pooled = np.vstack([group.T.to_numpy() for _, group in stacked])
-    record = intercoder_reliability(pooled, level=default_level, seed=seed + len(rows), **settings)
+    record = intercoder_reliability(
+        pooled,
+        level=default_level,
+        seed=seed + len(rows),
+        population=per_code * len(codes.index),
+        **settings,
+    )
     rows.append({"code": "all codes", "label": "All codes", "kind": "all", **record})
     return pd.DataFrame(rows)
