@@ -23,6 +23,7 @@ from coprod.reliability.agreement import (
     percent_agreement,
     prevalence,
 )
+from coprod.reliability.icc_anova import icc_anova
 from coprod.reliability.intercoder import intercoder_reliability
 from coprod.reliability.krippendorff import krippendorff_alpha, krippendorff_alpha_ci
 from coprod.reliability.resampling import class_counts, multinomial_resamples, row_classes
@@ -54,12 +55,6 @@ NOT_COMPUTED = {
     "mcdonald_omega": {
         "omega_hierarchical": "one factor has no group factors: omega hierarchical is not "
         "reported for one scale (psych prints omega total again); blocks of scales have it",
-    },
-    "icc": {
-        "BMS": "mean squares are not returned; pinned through F_ICC1 = BMS/WMS",
-        "WMS": "mean squares are not returned; pinned through F_ICC1 = BMS/WMS",
-        "JMS": "mean squares are not returned; pinned through ICC2 (needs JMS)",
-        "EMS": "mean squares are not returned; pinned through F_ICC2_3 = BMS/EMS",
     },
 }
 
@@ -126,7 +121,12 @@ def _omega_case(case):
 def _icc_case(case):
     table = icc(case["data"]["matrix"])
     assert table.loc["ICC2", "F"] == table.loc["ICC3", "F"]
+    mean_squares = icc_anova(case["data"]["matrix"])["mean_sq"]
     return {
+        "BMS": mean_squares["targets"],
+        "WMS": mean_squares["within"],
+        "JMS": mean_squares["raters"],
+        "EMS": mean_squares["residual"],
         **{name: table.loc[name, "icc"] for name in table.index},
         "F_ICC1": table.loc["ICC1", "F"],
         "F_ICC2_3": table.loc["ICC2", "F"],

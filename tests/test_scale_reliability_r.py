@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from coprod.reliability.agreement import icc
 from coprod.reliability.factor import pairwise_correlations
+from coprod.reliability.icc_anova import icc_anova
 from coprod.reliability.scale import (
     NO_OMEGA_HIERARCHICAL,
     NO_OMEGA_TOTAL,
@@ -206,3 +208,44 @@ def test_one_factor_omega_of_three_items_is_the_closed_form(items, study):
                 closed, abs=1e-9
             )
             assert getattr(row, f"omega_total_{fm}") == pytest.approx(closed, abs=OMEGA_TOTAL)
+
+
+def test_icc_and_its_anova_match_psych_on_every_scale_and_group(items, study, config):
+    # psych::ICC with a scale's items as raters: not a statistic the study reports, but
+    # real data for the ICC's F tests and the mean squares behind them.
+    r = pd.read_csv(vendored("scale_alpha", "icc_scales.csv"), dtype={"group": str})
+    scores = multi_item_scales(study.codebook.scores)
+    by = config["reliability"]["by"]
+    subsets = [("pooled", "all", items)] + [
+        (column, str(value), frame)
+        for column in by
+        for value, frame in items.groupby(column, observed=False, sort=True)
+    ]
+    checked = 0
+    for scale, spec in scores.iterrows():
+        for level, group, part in subsets:
+            data = part[spec["items"]].astype(float)
+            theirs = r[(r["scale"] == scale) & (r["level"] == level) & (r["group"] == group)]
+            ours = icc(data).loc[theirs["type"]]
+            assert len(theirs) == 6
+            for name in ("icc", "F", "ci_low", "ci_high"):
+                np.testing.assert_allclose(
+                    ours[name], theirs[name], rtol=0, atol=EXACT, err_msg=name
+                )
+            np.testing.assert_allclose(ours["p"], theirs["p"], rtol=1e-9, atol=1e-300)
+            assert ours["df1"].tolist() == theirs["df1"].tolist()
+            assert ours["df2"].tolist() == theirs["df2"].tolist()
+            anova = icc_anova(data)
+            first = theirs.iloc[0]
+            for source in ("targets", "raters", "residual"):
+                row = anova.loc[source]
+                assert row["df"] == first[f"df_{source}"]
+                for ours_name, prefix in (("sum_sq", "ss"), ("mean_sq", "ms")):
+                    assert row[ours_name] == pytest.approx(first[f"{prefix}_{source}"], abs=EXACT)
+            for source in ("targets", "raters"):
+                assert anova.loc[source, "F"] == pytest.approx(first[f"F_{source}"], abs=EXACT)
+                assert anova.loc[source, "p"] == pytest.approx(first[f"p_{source}"], rel=1e-9)
+            assert anova.loc["within", "mean_sq"] == pytest.approx(first["ms_within"], abs=EXACT)
+            assert anova.loc["within", "df"] == first["df2"]  # ICC1's df2
+            checked += 1
+    assert checked == len(scores) * len(subsets) == 91

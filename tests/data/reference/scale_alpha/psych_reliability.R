@@ -17,6 +17,12 @@
 #     scales of 3 or more items.
 #   omega_blocks.csv: psych::omega(x, nfactors = number of scales, fm)$omega_h and
 #     $omega.tot on the items of each block, fm minres and ml.
+#   icc_scales.csv: psych::ICC(na.omit(x), lmer = FALSE) with a scale's items as the raters of the
+#     respondents who answered every item (ICC asks for na.omit), one row
+#     per ICC type: ICC, F, df1, df2, p, bounds, and the ANOVA behind them ($stats: the
+#     subjects', judges' and residual df, sums of squares, mean squares, F and p; $MSW).
+#     The pipeline reports no ICC of the study; this checks coprod.reliability's ICC
+#     functions on every scale's data (ICC3k is then the complete rows' alpha).
 #
 # Run from this folder: Rscript psych_reliability.R
 suppressPackageStartupMessages({
@@ -45,7 +51,7 @@ versions <- data.frame(psych_version = as.character(packageVersion("psych")),
 quiet <- function(expr) suppressWarnings(suppressMessages(expr))
 answered <- function(x) sum(rowSums(!is.na(x)) > 0)
 
-totals <- list(); drops <- list(); omegas <- list(); block_rows <- list()
+totals <- list(); drops <- list(); omegas <- list(); block_rows <- list(); iccs <- list()
 for (scale in unique(scales$scale)) {
   columns <- scales$item[scales$scale == scale]
   for (subset in subsets) {
@@ -62,6 +68,20 @@ for (scale in unique(scales$scale)) {
       std_alpha_2.4 = t_new$std.alpha, lambda6_2.4 = t_new[["G6(smc)"]],
       average_r_2.4 = t_new$average_r, signal_to_noise_2.4 = t_new[["S/N"]],
       median_r_2.4 = t_new$median_r, versions, check.names = FALSE
+    )
+    icc <- quiet(ICC(na.omit(x), lmer = FALSE))
+    a <- icc$stats
+    iccs[[length(iccs) + 1]] <- data.frame(
+      key, type = icc$results$type, icc = icc$results$ICC, F = icc$results$F,
+      df1 = icc$results$df1, df2 = icc$results$df2, p = icc$results$p,
+      ci_low = icc$results[["lower bound"]], ci_high = icc$results[["upper bound"]],
+      n_complete = icc$n.obs,
+      df_targets = a["df", "subjects"], ss_targets = a["SumSq", "subjects"],
+      ms_targets = a["MS", "subjects"], F_targets = a["F", "subjects"], p_targets = a["p", "subjects"],
+      df_raters = a["df", "Judges"], ss_raters = a["SumSq", "Judges"],
+      ms_raters = a["MS", "Judges"], F_raters = a["F", "Judges"], p_raters = a["p", "Judges"],
+      df_residual = a["df", "Residual"], ss_residual = a["SumSq", "Residual"],
+      ms_residual = a["MS", "Residual"], ms_within = icc$MSW
     )
     if (length(columns) >= 3) {
       d_old <- old$alpha.drop; d_new <- new$alpha.drop
@@ -106,3 +126,4 @@ write17(totals, "alpha_total.csv")
 write17(drops, "alpha_drop.csv")
 write17(omegas, "omega_scales.csv")
 write17(block_rows, "omega_blocks.csv")
+write17(iccs, "icc_scales.csv")
