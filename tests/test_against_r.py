@@ -1,10 +1,9 @@
 """The bundled study's statistics against R: the barrier sides' signed-rank test against
-``wilcox.test``, the scales' omega against ``psych``.
+``wilcox.test`` (the scales' reliability against ``psych``: tests/test_scale_reliability_r.py).
 
-R's values (``tests/data/reference/barrier_sides/``, ``tests/data/reference/scale_omega/``)
-were computed by the R script in each folder on what the export script beside it wrote
-from a run of the bundled study (exact side scores; item correlation matrices); no R is
-needed here. The README there names the R and package versions.
+R's values (``tests/data/reference/barrier_sides/``) were computed by the R script there
+on what the export script beside it wrote from a run of the bundled study (exact side
+scores); no R is needed here. The README there names the R and package versions.
 """
 
 from __future__ import annotations
@@ -17,8 +16,7 @@ import pytest
 
 from coprod.analyses.barrier_sides import barrier_sides, side_scores
 from coprod.analyses.catalogue import score_catalogue, scores_of
-from coprod.reliability.scale import OMEGA_METHOD, item_correlations, scale_reliability
-from coprod.scoring import exact_score, multi_item_scores, score_responses
+from coprod.scoring import exact_score, score_responses
 from coprod.stats.group_tests import wilcoxon_signed_rank
 from tests.reference import vendored
 
@@ -91,24 +89,3 @@ def test_float_side_means_would_break_ties_and_zeros():
     assert exact[0] == 0 and exact_score(10 / 9) == Fraction(10, 9)
     rec = wilcoxon_signed_rank([float(d) for d in exact])
     assert "1 zero difference(s) dropped" in rec["method"] and rec["n"] == 4
-
-
-def test_omega_matches_psych_one_factor_ml_on_every_scale(study, scored):
-    r = pd.read_csv(vendored("scale_omega", "omega_psych.csv"))
-    exported = pd.read_csv(vendored("scale_omega", "correlations.csv"))
-    scales = [
-        s for s in multi_item_scores(study.codebook) if len(study.codebook.scale_items(s)) >= 3
-    ]
-    assert r["scale"].tolist() == scales
-    for scale, expected in zip(scales, r.itertuples(), strict=True):
-        items = scored.items[study.codebook.scale_items(scale)]
-        # R fitted the matrix the pipeline fits, to the last digit written.
-        given = exported.loc[exported["scale"] == scale, "r"].to_numpy()
-        np.testing.assert_allclose(item_correlations(items).ravel(), given, rtol=0, atol=1e-15)
-        record = scale_reliability(items)
-        assert record["omega"] == pytest.approx(expected.omega_ml_model, abs=1e-6), scale
-        assert record["omega_method"] == OMEGA_METHOD
-    # Three items make the one-factor model saturated: psych's omega.tot (observed total as
-    # denominator), with ML or with its default minres, is the same number.
-    np.testing.assert_allclose(r["omega_tot_ml"], r["omega_ml_model"], rtol=0, atol=1e-6)
-    np.testing.assert_allclose(r["omega_tot_minres"], r["omega_ml_model"], rtol=0, atol=1e-6)

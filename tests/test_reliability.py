@@ -23,6 +23,7 @@ from coprod.reliability.agreement import (
     prevalence,
 )
 from coprod.reliability.chance_corrected import gwet_ac
+from coprod.reliability.icc_anova import icc_anova
 from coprod.reliability.intercoder import intercoder_reliability
 from coprod.reliability.krippendorff import krippendorff_alpha, krippendorff_alpha_ci
 from coprod.reliability.resampling import class_counts, multinomial_resamples, row_classes
@@ -51,16 +52,9 @@ RELIABILITY_STATISTICS = (
 
 # Expected keys deliberately not computed, with the reason. Nothing is asserted for them.
 NOT_COMPUTED = {
-    "cronbach_alpha": {
-        "G6_smc_psych_pre2024": "Guttman's lambda 6 is not part of the module's API",
-        "mean": "mean of the person mean scores is a scale-score descriptive, not reliability",
-        "sd": "SD of the person mean scores is a scale-score descriptive, not reliability",
-    },
-    "icc": {
-        "BMS": "mean squares are not returned; pinned through F_ICC1 = BMS/WMS",
-        "WMS": "mean squares are not returned; pinned through F_ICC1 = BMS/WMS",
-        "JMS": "mean squares are not returned; pinned through ICC2 (needs JMS)",
-        "EMS": "mean squares are not returned; pinned through F_ICC2_3 = BMS/EMS",
+    "mcdonald_omega": {
+        "omega_hierarchical": "one factor has no group factors: omega hierarchical is not "
+        "reported for one scale (psych prints omega total again); blocks of scales have it",
     },
 }
 
@@ -97,11 +91,14 @@ def _fleiss_case(case):
 
 
 def _cronbach_case(case):
-    result = cronbach_alpha(pd.DataFrame(case["data"]["items"]))
+    result = cronbach_alpha(pd.DataFrame(case["data"]["items"]), std_formula="pre-2.4")
     return {
         "raw_alpha": result["alpha"],
         "std_alpha_psych_pre2024": result["std_alpha"],
+        "G6_smc_psych_pre2024": result["lambda6"],
         "average_r_psych_pre2024": result["average_r"],
+        "mean": result["mean"],
+        "sd": result["sd"],
     }
 
 
@@ -115,10 +112,8 @@ def _data_with_correlation(corr, n=500, seed=0):
 
 def _omega_case(case):
     corr = case["data"]["correlation_matrix"]
-    omega = mcdonald_omega_from_corr(corr)
     return {
-        "omega_total": omega,
-        "omega_hierarchical": omega,  # one common factor: omega hierarchical = omega total
+        "omega_total": mcdonald_omega_from_corr(corr),
         "alpha_std": cronbach_alpha(_data_with_correlation(corr))["std_alpha"],
     }
 
@@ -126,7 +121,12 @@ def _omega_case(case):
 def _icc_case(case):
     table = icc(case["data"]["matrix"])
     assert table.loc["ICC2", "F"] == table.loc["ICC3", "F"]
+    mean_squares = icc_anova(case["data"]["matrix"])["mean_sq"]
     return {
+        "BMS": mean_squares["targets"],
+        "WMS": mean_squares["within"],
+        "JMS": mean_squares["raters"],
+        "EMS": mean_squares["residual"],
         **{name: table.loc[name, "icc"] for name in table.index},
         "F_ICC1": table.loc["ICC1", "F"],
         "F_ICC2_3": table.loc["ICC2", "F"],

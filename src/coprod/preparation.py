@@ -46,6 +46,7 @@ SCORED = {
 RELIABILITY = {
     "scales": "results/reliability/scale_reliability.parquet",
     "item_statistics": "results/reliability/item_statistics.parquet",
+    "omega_blocks": "results/reliability/omega_blocks.parquet",
 }
 
 
@@ -177,6 +178,8 @@ PREPARATION: tuple[Job, ...] = (
             {
                 "threshold": "reliability.scale_threshold",
                 **{key: f"reliability.{key}" for key in ("by", "ci", "n_boot", "seed")},
+                "std_formula": "reliability.std_formula",
+                **{key: f"reliability.omega.{key}" for key in ("fm", "blocks")},
             }
         ),
     ),

@@ -11,6 +11,7 @@ from coprod.jobs import Inputs, Settings
 from coprod.reliability.tables import (
     intercoder_table,
     item_statistics_table,
+    omega_block_table,
     scale_reliability_table,
 )
 from coprod.resources import Study
@@ -19,13 +20,21 @@ __all__ = ["consensus", "intercoder_reliability", "scale_reliability"]
 
 
 def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> dict[str, pd.DataFrame]:
-    """Reliability of every survey scale, pooled and per level of ``settings["by"]``,
-    and the statistics of each item; ``settings`` are the keywords of
+    """Reliability of every survey scale, pooled and per level of ``settings["by"]``, the
+    statistics of each item, and omega of every block of scales (``settings["blocks"]``);
+    the other ``settings`` are the keywords of
     :func:`coprod.reliability.tables.scale_reliability_table`."""
     codebook = study.codebook
     items = pd.read_parquet(inputs["item_data"])
+    settings = dict(settings)
+    blocks = settings.pop("blocks")
     scales = scale_reliability_table(items, codebook.scores, codebook.constructs, **settings)
-    return {"scales": scales, "item_statistics": item_statistics_table(items, codebook.scores)}
+    std_formula, by, fm = settings["std_formula"], settings["by"], settings["fm"]
+    return {
+        "scales": scales,
+        "item_statistics": item_statistics_table(items, codebook.scores, std_formula=std_formula),
+        "omega_blocks": omega_block_table(items, codebook.scores, blocks, by=by, fm=fm),
+    }
 
 
 def _presence(study: Study, inputs: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -11,32 +11,61 @@ Decisions
   them (``pingouin.cronbach_alpha(nan_policy="pairwise")`` gives a too narrow one).
 - The bootstrap of alpha draws how many respondents of each answer pattern a resample
   holds (:mod:`coprod.reliability.resampling`); it needs an explicit ``seed``.
-- Omega is omega total of a one-factor maximum-likelihood model, unrotated (one factor),
-  with the model-implied total variance as denominator (:data:`OMEGA_METHOD`, which the
-  records carry to Table 3); scales of 2 items have none (the model is not identified).
-  Pinned to ``psych::fa(fm = "ml")`` on the bundled study (tests/test_reliability.py).
+- Standardised statistics (standardised alpha, Guttman's lambda 6, average and median
+  inter-item r, signal-to-noise) come from a correlation matrix R, which psych changed in
+  version 2.4 (January 2024; ``R/alpha.R``: "need to actually find correlations to treat
+  missing values correctly"). ``std_formula="2.4"`` (the default, what psych gives since)
+  takes R = ``cor(x, use = "pairwise")``; ``"pre-2.4"`` takes R = ``cov2cor`` of the
+  pairwise covariance matrix, as psych 2.2.9 (Debian's, the R cross-check's) does. They
+  agree on complete data; raw alpha is the same in both (:data:`STD_FORMULAS`).
+- Omega is omega total of a one-factor model of the items' pairwise correlations, with
+  the observed total as denominator, as ``psych::omega(nfactors = 1)`` (minres by default,
+  or ML: :mod:`coprod.reliability.factor`; :data:`OMEGA_METHOD`, which the records carry to
+  Table 3). A scale of 2 items has none (the model is not identified). Omega hierarchical
+  needs group factors: it is estimated over a block of scales
+  (:func:`coprod.reliability.factor.omega`, :func:`block_omega`), never for one scale.
 """
 
 from __future__ import annotations
 
 import warnings
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from coprod.reliability.factor import FM, Fm, omega, pairwise_correlations, smc
 from coprod.reliability.inputs import as_matrix, check_bootstrap, check_ci, percentile_ci
 from coprod.reliability.resampling import class_counts, multinomial_resamples, row_classes
 
-OMEGA_METHOD = (
-    "McDonald's omega total of a one-factor maximum-likelihood model (no rotation) of the "
-    "items' correlations (pairwise), over the model-implied total variance"
-)
-"""Which omega :func:`mcdonald_omega` computes, in the words a table's footnote uses."""
+STD_FORMULAS = ("2.4", "pre-2.4")
+"""Which correlation matrix the standardised statistics use: psych 2.4's and later
+(``cor(x, use = "pairwise")``, the default) or psych's before 2.4 (``cov2cor`` of the
+pairwise covariances)."""
 
-# statsmodels' Factor is imported inside the function that uses it: Snakemake starts a
-# fresh interpreter for every job, and not every job fits a factor model.
+StdFormula = Literal["2.4", "pre-2.4"]
+
+OMEGA_METHODS = {
+    fm: (
+        "McDonald's omega total of a one-factor "
+        + {"minres": "minimum-residual", "ml": "maximum-likelihood"}[fm]
+        + " model of the items' pairwise correlations, over their observed total "
+        "(psych::omega)"
+    )
+    for fm in FM
+}
+OMEGA_METHOD = OMEGA_METHODS["minres"]
+"""Which omega :func:`mcdonald_omega` computes by default, in the words a table's footnote
+uses (:data:`OMEGA_METHODS`: per ``fm``)."""
+
+NO_OMEGA_TOTAL = "not estimable: a one-factor model of fewer than 3 items is not identified"
+NO_OMEGA_HIERARCHICAL = (
+    "not estimable for one scale: its items measure one factor, so no general factor can "
+    "be told apart from group factors; estimated over blocks of scales "
+    "(reliability.omega.blocks)"
+)
 
 
 def _pairwise_cov(x: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -72,6 +101,29 @@ def _cov_to_corr(cov: np.ndarray) -> np.ndarray:
         return cov / np.outer(sd, sd)
 
 
+def _std_corr(x: np.ndarray, cov: np.ndarray, std_formula: StdFormula) -> np.ndarray:
+    """The correlation matrix of the standardised statistics (:data:`STD_FORMULAS`)."""
+    if std_formula not in STD_FORMULAS:
+        raise ValueError(f"std_formula must be one of {list(STD_FORMULAS)}; got {std_formula!r}")
+    return _cov_to_corr(cov) if std_formula == "pre-2.4" else pairwise_correlations(x)
+
+
+def _alpha_statistics(cov: np.ndarray, corr: np.ndarray) -> dict[str, float]:
+    """psych's ``alpha.1`` (``R/alpha.R``): the statistics of one set of items from their
+    covariance and correlation matrices."""
+    k = cov.shape[0]
+    total_r = corr.sum()
+    average_r = (total_r - k) / (k * (k - 1))
+    return {
+        "alpha": float(_alpha_from_cov(cov)),
+        "std_alpha": float((1 - k / total_r) * k / (k - 1)),
+        "lambda6": float(1 - (k - smc(corr).sum()) / total_r),
+        "average_r": float(average_r),
+        "median_r": float(np.median(corr[np.tril_indices(k, -1)])),
+        "signal_to_noise": float(k * average_r / (1 - average_r)),
+    }
+
+
 def _items(items: ArrayLike | pd.DataFrame, min_items: int = 2) -> np.ndarray:
     x = as_matrix(items, "items", "respondents", "items", 2, min_items)
     x = x[~np.isnan(x).all(axis=1)]  # respondents who answered nothing carry no information
@@ -86,8 +138,10 @@ def cronbach_alpha(
     ci: float = 0.95,
     n_boot: int | None = None,
     seed: int | None = None,
+    std_formula: StdFormula = "2.4",
 ) -> dict[str, float | int | str]:
-    """Cronbach's alpha (raw and standardised) with a confidence interval.
+    """Cronbach's alpha with a confidence interval, and the scale statistics of
+    ``psych::alpha``'s ``total`` line.
 
     Parameters
     ----------
@@ -101,15 +155,22 @@ def cronbach_alpha(
         with NaN). If None, the interval is Feldt's analytic interval.
     seed : int, optional
         Seed of the bootstrap; required when ``n_boot`` is given.
+    std_formula : {"2.4", "pre-2.4"}
+        The correlation matrix R of the standardised statistics: psych 2.4's (default)
+        or psych's before (:data:`STD_FORMULAS`).
 
     Returns
     -------
     dict
+        As ``psych::alpha(x)$total`` (Cronbach 1951; Guttman 1945; psych's ``alpha.1``):
         ``alpha``: raw alpha from the pairwise covariance matrix C (R
-        ``cov(x, use="pairwise")``, as ``psych::alpha``): k/(k-1) * (1 - tr C / sum C).
-        ``std_alpha``: standardised alpha k*r/(1 + (k-1)*r) with r the average inter-item
-        correlation of ``cov2cor(C)``. ``average_r``: that r.
-        ``ci_low``, ``ci_high``, ``ci_method`` ("feldt" or "bootstrap").
+        ``cov(x, use="pairwise")``): k/(k-1) * (1 - tr C / sum C) (``raw_alpha``).
+        ``std_alpha``: k/(k-1) * (1 - k / sum R) (``std.alpha``). ``lambda6``: Guttman's
+        lambda 6, 1 - (k - sum smc(R)) / sum R (``G6(smc)``). ``average_r``, ``median_r``:
+        mean and median of R's off-diagonal correlations. ``signal_to_noise``:
+        k r / (1 - r) with r the average (``S/N``). ``mean``, ``sd``: of the respondents'
+        mean item scores over the items they answered (``mean``, ``sd``).
+        ``std_formula``. ``ci_low``, ``ci_high``, ``ci_method`` ("feldt" or "bootstrap").
         ``n``: respondents with at least one answer (used by the point estimates);
         ``n_complete``: respondents who answered every item; ``n_items``.
 
@@ -121,12 +182,6 @@ def cronbach_alpha(
     ``pingouin.cronbach_alpha(nan_policy="pairwise")`` plugs all rows into the same
     formula, which overstates n and gives an interval that is too narrow. With complete
     data both intervals are the same.
-
-    Standardised alpha. ``psych::alpha`` changed on 2024-01-15: before, r came from
-    ``cov2cor`` of the pairwise covariance matrix (the formula implemented here, equal to
-    psych's pre-2024 ``std.alpha`` and ``average_r``); since, from
-    ``cor(x, use="pairwise")``, whose correlations use pairwise standard deviations.
-    The two agree on complete data. Raw alpha is the same in both.
 
     Examples
     --------
@@ -143,8 +198,7 @@ def cronbach_alpha(
     x = _items(items)
     n, k = x.shape
     cov = _pairwise_cov(x)
-    corr = _cov_to_corr(cov)
-    average_r = (corr.sum() - k) / (k * (k - 1))
+    statistics = _alpha_statistics(cov, _std_corr(x, cov, std_formula))
     complete = x[~np.isnan(x).any(axis=1)]
     if n_boot is None:
         method = "feldt"
@@ -164,10 +218,12 @@ def cronbach_alpha(
         )
         boot = _alpha_from_cov(_pairwise_cov(patterns, drawn.astype(float)))
         low, high = percentile_ci(boot, ci)
+    person_means = np.nanmean(x, axis=1)
     return {
-        "alpha": float(_alpha_from_cov(cov)),
-        "std_alpha": float(k * average_r / (1 + (k - 1) * average_r)),
-        "average_r": float(average_r),
+        **statistics,
+        "mean": float(person_means.mean()),
+        "sd": float(person_means.std(ddof=1)),
+        "std_formula": std_formula,
         "ci_low": float(low),
         "ci_high": float(high),
         "ci_method": method,
@@ -177,29 +233,32 @@ def cronbach_alpha(
     }
 
 
-def mcdonald_omega_from_corr(corr: ArrayLike | pd.DataFrame) -> float:
-    """McDonald's omega total from a correlation matrix, via a one-factor ML model.
+def mcdonald_omega_from_corr(corr: ArrayLike | pd.DataFrame, *, fm: Fm = "minres") -> float:
+    """McDonald's omega total from a correlation matrix, as ``psych::omega(r, nfactors = 1,
+    fm = fm)$omega.tot``.
 
     Parameters
     ----------
     corr : array-like or DataFrame, items x items
-        Correlation matrix of at least 3 items (symmetric, unit diagonal, positive definite).
+        Correlation matrix of at least 3 items (symmetric, unit diagonal).
+    fm : {"minres", "ml"}
+        The factor extraction (:data:`coprod.reliability.factor.FM`; psych's default is
+        minres).
 
     Returns
     -------
     float
-        omega = (sum l)^2 / ((sum l)^2 + sum u), with loadings l and uniquenesses u of a
-        one-factor maximum-likelihood model (``statsmodels`` ``Factor(method="ml")``): the
-        reliability of the unit-weighted sum of the standardised items. The denominator is
-        the model-implied total variance (McDonald 1999); ``psych::omega`` divides by the
-        observed total ``sum(R)`` instead, which differs when one factor does not fit exactly.
-        For one factor omega total equals omega hierarchical.
+        omega = (sum R - sum u) / sum R, with uniquenesses u of a one-factor model and the
+        observed total sum R as denominator (McDonald 1999; ``psych::omega``): the
+        reliability of the unit-weighted sum of the standardised items. With a model that
+        fits exactly (3 items always do) this is (sum l)^2 / ((sum l)^2 + sum u).
 
     Notes
     -----
-    The sign of a factor is arbitrary, so loadings are flipped to a positive sum. If some
-    loadings stay negative, those items are keyed against the others; a UserWarning says
-    which ones, since omega then understates the reliability of the properly keyed scale.
+    The sign of a factor is arbitrary, so loadings are flipped to a positive sum. Items
+    that still load negatively are reversed before omega is computed (psych's
+    ``flip = TRUE``), and a UserWarning says which ones: they are keyed against the
+    others, and the scale should be scored with them reversed.
 
     Examples
     --------
@@ -210,53 +269,34 @@ def mcdonald_omega_from_corr(corr: ArrayLike | pd.DataFrame) -> float:
     >>> round(mcdonald_omega_from_corr(corr), 4)
     0.7494
     """
-    r = as_matrix(corr, "corr", "items", "items", 3, 3)
-    if r.shape[0] != r.shape[1]:
-        raise ValueError(f"corr must be a square items x items matrix; got shape {r.shape}")
-    if np.isnan(r).any():
-        raise ValueError(
-            "corr contains NaN: an item without variance, or two items never answered together"
-        )
-    if not np.allclose(r, r.T, atol=1e-10) or not np.allclose(np.diag(r), 1.0, atol=1e-10):
-        raise ValueError("corr must be a correlation matrix: symmetric with ones on the diagonal")
-    smallest = np.linalg.eigvalsh(r)[0]
-    if smallest <= 0:
-        raise ValueError(
-            "corr must be positive definite for a maximum-likelihood factor model; "
-            f"its smallest eigenvalue is {smallest:.3g}"
-        )
-    from statsmodels.multivariate.factor import Factor
-
-    fit = Factor(corr=r, n_factor=1, method="ml").fit(rng=0)
-    loadings = fit.loadings[:, 0]
-    if loadings.sum() < 0:
-        loadings = -loadings
-    negative = np.flatnonzero(loadings < 0)
-    if negative.size:
+    result = omega(corr, 1, fm=fm)
+    if result["flipped"]:
         warnings.warn(
-            f"items at positions {negative.tolist()} load negatively on the common factor; "
+            f"items at positions {result['flipped']} load negatively on the common factor; "
             "reverse-key them before computing omega",
             UserWarning,
             stacklevel=2,
         )
-    common = loadings.sum() ** 2
-    return float(common / (common + fit.uniqueness.sum()))
+    return result["omega_total"]
 
 
-def mcdonald_omega(items: ArrayLike | pd.DataFrame) -> float:
-    """McDonald's omega total of a scale from raw item scores.
+def mcdonald_omega(items: ArrayLike | pd.DataFrame, *, fm: Fm = "minres") -> float:
+    """McDonald's omega total of a scale from raw item scores (``psych::omega(x,
+    nfactors = 1, fm = fm)$omega.tot``).
 
     Parameters
     ----------
     items : array-like or DataFrame, respondents x items
         At least 3 items; NaN = missing answer.
+    fm : {"minres", "ml"}
+        The factor extraction.
 
     Returns
     -------
     float
-        :func:`mcdonald_omega_from_corr` of the items' correlation matrix, ``cov2cor`` of the
-        pairwise covariance matrix (the same matrix as ``std_alpha`` in :func:`cronbach_alpha`).
-        A one-factor model needs at least 3 items to be identified.
+        :func:`mcdonald_omega_from_corr` of the items' pairwise correlations (R
+        ``cor(x, use = "pairwise")``, as psych::omega on raw data). A one-factor model
+        needs at least 3 items to be identified.
 
     Examples
     --------
@@ -267,41 +307,87 @@ def mcdonald_omega(items: ArrayLike | pd.DataFrame) -> float:
     >>> 0.6 < mcdonald_omega(items) < 0.85
     True
     """
-    return mcdonald_omega_from_corr(item_correlations(items))
+    return mcdonald_omega_from_corr(pairwise_correlations(_items(items, min_items=3)), fm=fm)
 
 
-def item_correlations(items: ArrayLike | pd.DataFrame) -> np.ndarray:
-    """The items' correlation matrix that omega's factor model fits: ``cov2cor`` of the
-    pairwise covariance matrix (at least 3 items).
+def block_omega(
+    items: pd.DataFrame, scales: dict[str, list[str]], *, fm: Fm = "minres"
+) -> dict[str, float | int | str]:
+    """Omega hierarchical and omega total of a block of scales, each scale a group factor:
+    ``psych::omega(x, nfactors = len(scales), fm = fm)`` on the block's items.
 
-    >>> item_correlations([[1, 2, 2], [2, 3, 3], [3, 3, 5], [4, 5, 4]]).round(3)[0].tolist()
-    [1.0, 0.923, 0.8]
+    Parameters
+    ----------
+    items : DataFrame, respondents x items
+        Holds every item of ``scales``; NaN = missing answer.
+    scales : dict
+        Scale id -> its item columns. At least 2 scales (2 group factors: psych sets
+        the general loadings equal, ``option = "equal"``, as the general factor of 2
+        correlated factors is not identified otherwise).
+    fm : {"minres", "ml"}
+
+    Returns
+    -------
+    dict
+        ``omega_hierarchical``, ``omega_total`` (:func:`coprod.reliability.factor.omega`
+        of the block's pairwise correlations), ``n_factors`` (the scales), ``n_items``,
+        ``n`` (respondents with an answer in the block), ``fm``, ``flipped`` (items
+        reversed for a negative general loading, comma-separated).
+
+    Notes
+    -----
+    The group factors are exploratory (oblimin-rotated, one per scale in number), as in
+    psych::omega; they are not constrained to the scales' items.
     """
-    return _cov_to_corr(_pairwise_cov(_items(items, min_items=3)))
+    if len(scales) < 2:
+        raise ValueError(f"a block needs at least 2 scales; got {list(scales)}")
+    columns = [column for columns in scales.values() for column in columns]
+    x = _items(items[columns], min_items=3)
+    result = omega(pairwise_correlations(x), len(scales), fm=fm)
+    return {
+        "omega_hierarchical": result["omega_hierarchical"],
+        "omega_total": result["omega_total"],
+        "n_factors": len(scales),
+        "n_items": len(columns),
+        "n": int(x.shape[0]),
+        "fm": fm,
+        "flipped": ", ".join(columns[i] for i in result["flipped"]),
+    }
 
 
-def item_total(items: ArrayLike | pd.DataFrame) -> pd.DataFrame:
-    """Corrected item-total correlation and alpha if the item is deleted, per item.
+DROPPED = ("alpha", "std_alpha", "lambda6", "average_r", "median_r", "signal_to_noise")
+"""The statistics of the other items that :func:`item_total` gives per item."""
+
+
+def item_total(items: ArrayLike | pd.DataFrame, *, std_formula: StdFormula = "2.4") -> pd.DataFrame:
+    """Corrected item-total correlation and the scale's statistics if the item is dropped,
+    per item (``psych::alpha``'s ``item.stats$r.drop`` and ``alpha.drop``).
 
     Parameters
     ----------
     items : array-like or DataFrame, respondents x items
         NaN = missing answer.
+    std_formula : {"2.4", "pre-2.4"}
+        The correlation matrix of the standardised statistics (:data:`STD_FORMULAS`).
 
     Returns
     -------
     DataFrame
         One row per item (the DataFrame's column labels, else positions 0..k-1), columns
         ``corrected_item_total_r`` (correlation of the item with the sum of the other items,
-        psych's ``r.drop``) and ``alpha_if_deleted`` (raw alpha of the other items; NaN for
-        a 2-item scale). Both come from the pairwise covariance matrix, like
-        :func:`cronbach_alpha`.
+        psych's ``r.drop``, from C) and, of the other items (:func:`cronbach_alpha`'s
+        statistics without the item, psych's ``alpha.drop``): ``alpha_if_deleted`` (raw),
+        ``std_alpha_if_deleted``, ``lambda6_if_deleted``, ``average_r_if_deleted``,
+        ``median_r_if_deleted``, ``signal_to_noise_if_deleted``. These are NaN for a
+        2-item scale: one item has no alpha (psych prints other quantities there, e.g.
+        C12/C22 as its raw alpha).
 
     Examples
     --------
     >>> import pandas as pd
     >>> items = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 3, 3, 5, 4], "c": [2, 3, 4, 4, 2]})
-    >>> item_total(items).round(2)  # doctest: +NORMALIZE_WHITESPACE
+    >>> item_total(items)[["corrected_item_total_r", "alpha_if_deleted"]].round(2)
+    ... # doctest: +NORMALIZE_WHITESPACE
           corrected_item_total_r  alpha_if_deleted
     item
     a                       0.61              0.61
@@ -311,18 +397,23 @@ def item_total(items: ArrayLike | pd.DataFrame) -> pd.DataFrame:
     x = _items(items)
     k = x.shape[1]
     cov = _pairwise_cov(x)
+    corr = _std_corr(x, cov, std_formula)
     r_drop = np.empty(k)
-    alpha_drop = np.full(k, np.nan)
+    dropped = {name: np.full(k, np.nan) for name in DROPPED}
     for i in range(k):
         rest = np.delete(np.arange(k), i)
         rest_cov = cov[np.ix_(rest, rest)]
         with np.errstate(divide="ignore", invalid="ignore"):
             r_drop[i] = cov[i, rest].sum() / np.sqrt(cov[i, i] * rest_cov.sum())
         if k > 2:
-            alpha_drop[i] = _alpha_from_cov(rest_cov)
+            for name, value in _alpha_statistics(rest_cov, corr[np.ix_(rest, rest)]).items():
+                dropped[name][i] = value
     index = items.columns if isinstance(items, pd.DataFrame) else pd.RangeIndex(k)
     return pd.DataFrame(
-        {"corrected_item_total_r": r_drop, "alpha_if_deleted": alpha_drop},
+        {
+            "corrected_item_total_r": r_drop,
+            **{f"{name}_if_deleted": values for name, values in dropped.items()},
+        },
         index=pd.Index(index, name="item"),
     )
 
@@ -334,6 +425,8 @@ def scale_reliability(
     ci: float = 0.95,
     n_boot: int | None = None,
     seed: int | None = None,
+    std_formula: StdFormula = "2.4",
+    fm: Fm = "minres",
 ) -> dict[str, float | int | str | bool]:
     """All reliability statistics of one scale in one tidy record.
 
@@ -343,16 +436,19 @@ def scale_reliability(
         NaN = missing answer.
     threshold : float
         ``flag_below_threshold`` is True when raw alpha is below this value.
-    ci, n_boot, seed
+    ci, n_boot, seed, std_formula
         Passed to :func:`cronbach_alpha`.
+    fm : {"minres", "ml"}
+        Factor extraction of omega (:func:`mcdonald_omega`).
 
     Returns
     -------
     dict
-        ``alpha``, ``ci_low``, ``ci_high``, ``ci_method``, ``std_alpha``, ``omega`` (NaN for
-        fewer than 3 items), ``omega_method`` (:data:`OMEGA_METHOD`, or why there is no
-        omega), ``n``, ``n_complete``, ``n_items``, ``min_item_total_r``,
-        ``flag_below_threshold``.
+        The fields of :func:`cronbach_alpha`; ``omega`` (omega total; NaN for fewer
+        than 3 items), ``omega_method`` (:data:`OMEGA_METHODS`, or why there is no omega),
+        ``omega_hierarchical`` (always NaN for one scale) and
+        ``omega_hierarchical_reason`` (why: :data:`NO_OMEGA_HIERARCHICAL`),
+        ``min_item_total_r``, ``flag_below_threshold``.
 
     Examples
     --------
@@ -363,22 +459,14 @@ def scale_reliability(
     >>> record["n_items"], record["flag_below_threshold"]
     (4, False)
     """
-    alpha = cronbach_alpha(items, ci=ci, n_boot=n_boot, seed=seed)
+    alpha = cronbach_alpha(items, ci=ci, n_boot=n_boot, seed=seed, std_formula=std_formula)
     identified = alpha["n_items"] >= 3
-    omega = mcdonald_omega(items) if identified else np.nan
     return {
-        "alpha": alpha["alpha"],
-        "ci_low": alpha["ci_low"],
-        "ci_high": alpha["ci_high"],
-        "ci_method": alpha["ci_method"],
-        "std_alpha": alpha["std_alpha"],
-        "omega": omega,
-        "omega_method": OMEGA_METHOD
-        if identified
-        else "not estimable: a one-factor model of fewer than 3 items is not identified",
-        "n": alpha["n"],
-        "n_complete": alpha["n_complete"],
-        "n_items": alpha["n_items"],
+        **alpha,
+        "omega": mcdonald_omega(items, fm=fm) if identified else np.nan,
+        "omega_method": OMEGA_METHODS[fm] if identified else NO_OMEGA_TOTAL,
+        "omega_hierarchical": np.nan,
+        "omega_hierarchical_reason": NO_OMEGA_HIERARCHICAL,
         "min_item_total_r": float(item_total(items)["corrected_item_total_r"].min()),
         "flag_below_threshold": bool(alpha["alpha"] < threshold),
     }

@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from coprod.errors import StudyInputError
 from coprod.reliability.chance_corrected import COEFFICIENTS
 from coprod.reliability.intercoder import intercoder_reliability
-from coprod.reliability.scale import item_total, scale_reliability
+from coprod.reliability.scale import block_omega, item_total, scale_reliability
 from coprod.vocabulary import POOLED
 
 
@@ -33,6 +34,8 @@ def scale_reliability_table(
     ci: float = 0.95,
     n_boot: int = 2000,
     seed: int = 0,
+    std_formula: str = "2.4",
+    fm: str = "minres",
 ) -> pd.DataFrame:
     """Reliability of every multi-item scale, pooled and per level of each ``by`` column.
 
@@ -48,6 +51,9 @@ def scale_reliability_table(
         Flag threshold and the seeded bootstrap of alpha's interval. Each row gets its
         own seed, ``seed + row number``, so a row does not change when others are added
         after it.
+    std_formula, fm
+        The standardised statistics' correlations and omega's factor extraction
+        (:func:`coprod.reliability.scale.scale_reliability`).
 
     Returns
     -------
@@ -58,11 +64,7 @@ def scale_reliability_table(
     rows = []
     for scale, spec in multi_item_scales(scores).iterrows():
         label = constructs.loc[spec["construct"], "label"]
-        subsets = [("pooled", POOLED, items)]
-        for column in by:
-            for group, part in items.groupby(column, observed=False, sort=True):
-                subsets.append((column, str(group), part))
-        for level, group, part in subsets:
+        for level, group, part in _subsets(items, by):
             data = part[spec["items"]].astype("float64")
             record = {"scale": scale, "label": label, "level": level, "group": group}
             if len(data.dropna(how="all")) < 3:
@@ -77,18 +79,84 @@ def scale_reliability_table(
                         ci=ci,
                         n_boot=n_boot,
                         seed=seed + len(rows),
+                        std_formula=std_formula,
+                        fm=fm,
                     )
                 )
             rows.append(record)
     return pd.DataFrame(rows)
 
 
-def item_statistics_table(items: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
-    """Per item of every multi-item scale, pooled: n, mean, item-total r, alpha if deleted."""
+def _subsets(items: pd.DataFrame, by: Sequence[str]) -> list[tuple[str, str, pd.DataFrame]]:
+    """All respondents ("pooled"), then each level of each ``by`` column."""
+    subsets = [("pooled", POOLED, items)]
+    for column in by:
+        for group, part in items.groupby(column, observed=False, sort=True):
+            subsets.append((column, str(group), part))
+    return subsets
+
+
+def omega_block_table(
+    items: pd.DataFrame,
+    scores: pd.DataFrame,
+    blocks: Mapping[str, Sequence[str]],
+    *,
+    by: Sequence[str] = (),
+    fm: str = "minres",
+) -> pd.DataFrame:
+    """Omega hierarchical and omega total of every block of scales, each scale a group
+    factor (:func:`coprod.reliability.scale.block_omega`), pooled and per level of each
+    ``by`` column.
+
+    Parameters
+    ----------
+    items : DataFrame
+        One row per respondent; item columns reverse-keyed, missing answers NaN.
+    scores : DataFrame
+        ``Codebook.scores``: the items of each scale.
+    blocks : mapping
+        Block name -> the scale ids (rows of ``scores``) it holds (config
+        ``reliability.omega.blocks``).
+    by, fm
+        Breakdown columns and the factor extraction.
+
+    Returns
+    -------
+    DataFrame
+        ``block``, ``scales`` (comma-separated), ``level``, ``group`` and the fields of
+        :func:`~coprod.reliability.scale.block_omega`; one row per block and subset, none
+        when ``blocks`` is empty.
+    """
+    rows = []
+    for block, members in blocks.items():
+        unknown = [scale for scale in members if scale not in scores.index]
+        if unknown:
+            raise StudyInputError(
+                "config/config.yaml",
+                f"{unknown} are not scores of the codebook.",
+                entry=f"reliability.omega.blocks.{block}",
+                fix=f"Name multi-item scores of the codebook, e.g. "
+                f"{list(multi_item_scales(scores).index[:3])}.",
+            )
+        scales = {scale: list(scores.loc[scale, "items"]) for scale in members}
+        for level, group, part in _subsets(items, by):
+            columns = [column for columns in scales.values() for column in columns]
+            data = part[columns].astype("float64")
+            record = {"block": block, "scales": ", ".join(members), "level": level}
+            rows.append({**record, "group": group, **block_omega(data, scales, fm=fm)})
+    columns = ["block", "scales", "level", "group", "omega_hierarchical", "omega_total"]
+    return pd.DataFrame(rows, columns=[*columns, "n_factors", "n_items", "n", "fm", "flipped"])
+
+
+def item_statistics_table(
+    items: pd.DataFrame, scores: pd.DataFrame, *, std_formula: str = "2.4"
+) -> pd.DataFrame:
+    """Per item of every multi-item scale, pooled: n, mean, the item-total r and the
+    scale's statistics without the item (:func:`coprod.reliability.scale.item_total`)."""
     tables = []
     for scale, spec in multi_item_scales(scores).iterrows():
         data = items[spec["items"]].astype("float64")
-        table = item_total(data).reset_index()
+        table = item_total(data, std_formula=std_formula).reset_index()
         table.insert(0, "scale", scale)
         table["n"] = data.notna().sum().to_numpy()
         table["mean"] = data.mean().to_numpy()
