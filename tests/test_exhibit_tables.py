@@ -19,6 +19,7 @@ from coprod.analyses.catalogue import score_catalogue, scores_of
 from coprod.clean import STEPS
 from coprod.exhibits.disclosure_check import scan_published
 from coprod.exhibits.formatting import fmt_count, fmt_number
+from coprod.exhibits.labels import Labels, slug
 from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector, SmallCellError, protect_groups
 from coprod.exhibits.rendering import (
@@ -283,7 +284,7 @@ def test_a_higher_min_cell_masks_more_and_the_scan_agrees(published, study, tmp_
 
 
 @pytest.mark.workflow
-def test_numbers_tex_defines_every_key_and_counts_agree(published, truth):
+def test_numbers_tex_defines_every_key_and_counts_agree(published, truth, study):
     numbers = json.loads((published / "results/exhibits/numbers.json").read_text())
     latex = (published / "results/exhibits/numbers.tex").read_text(encoding="utf-8")
     defined = re.findall(r"\\csname coprod@([A-Za-z0-9_]+)\\endcsname\{", latex)
@@ -297,11 +298,13 @@ def test_numbers_tex_defines_every_key_and_counts_agree(published, truth):
         assert numbers[f"n_excluded_{step}"]["value"] == truth["quality_problems_total"][problem]
     loadings = truth["loadings"]["by_score"]
     weak = min(loadings, key=loadings.get)
-    assert numbers[f"alpha_pooled_{weak}"]["text"] == numbers["alpha_pooled_lowest"]["text"]
-    assert re.fullmatch(r"\[\d\.\d\d, \d\.\d\d\]", numbers[f"alpha_pooled_{weak}_ci"]["text"])
+    labels = Labels(study)
+    weak = slug(labels.outcome(weak))
+    assert numbers[f"alpha_{weak}"]["text"] == numbers["alpha_lowest"]["text"]
+    assert re.fullmatch(r"\[\d\.\d\d, \d\.\d\d\]", numbers[f"alpha_{weak}_ci"]["text"])
     codes = truth["focus_group_codes"]
     unreliable = min(codes, key=lambda code: codes[code]["expected_krippendorff_alpha"])
-    assert numbers[f"kalpha_{unreliable}"]["value"] < 0.667
+    assert numbers[f"kalpha_{slug(labels.code(unreliable))}"]["value"] < 0.667
     assert any(key.startswith("r_service_class_") for key in numbers)
 
 
@@ -498,7 +501,7 @@ def test_numbers_mask_a_count_that_would_reveal_a_small_one(published, study):
     config = yaml.safe_load((published / "results/provenance/config.yaml").read_text())
     inputs = {key: published / path for key, path in NUMBERS.inputs(config).items()}
     usual = cited_numbers(study, inputs, NUMBERS.settings(config))
-    excluded = usual["n_excluded_sample1"]["value"]
+    excluded = usual["n_excluded_sample_1"]["value"]
     steps = sorted(
         (entry["value"], key)
         for key, entry in usual.items()
@@ -509,10 +512,10 @@ def test_numbers_mask_a_count_that_would_reveal_a_small_one(published, study):
     assert excluded > 0 and len(steps) >= 2
     config["disclosure"]["min_cell"] = excluded + 1
     strict = cited_numbers(study, inputs, NUMBERS.settings(config))
-    assert strict["n_excluded_sample1"]["text"] == f"<{excluded + 1}"
-    assert strict["n_included_sample1"]["text"] == "masked"
-    assert strict["n_included_sample1"]["value"] is None
-    assert strict["n_received_sample1"]["value"] == usual["n_received_sample1"]["value"]
+    assert strict["n_excluded_sample_1"]["text"] == f"<{excluded + 1}"
+    assert strict["n_included_sample_1"]["text"] == "masked"
+    assert strict["n_included_sample_1"]["value"] is None
+    assert strict["n_received_sample_1"]["value"] == usual["n_received_sample_1"]["value"]
     smallest, key = steps[0]
     config["disclosure"]["min_cell"] = smallest + 1
     strict = cited_numbers(study, inputs, NUMBERS.settings(config))

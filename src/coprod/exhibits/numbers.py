@@ -37,7 +37,7 @@ from typing import Any
 import pandas as pd
 
 from coprod.exhibits.formatting import decimals_of, format_p, is_missing, number_text
-from coprod.exhibits.labels import Labels, key_part, step_label
+from coprod.exhibits.labels import Labels, bracketed, slug, step_label
 from coprod.exhibits.protection import suppress_small_cells
 from coprod.exhibits.tables.common import as_float, as_text, one_row, outcome_rows, read
 from coprod.jobs import Inputs, Settings
@@ -195,15 +195,17 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
 
     Notes
     -----
-    Keys: ``n_`` counts of people (responses, participants), ``count_`` counts of
-    other things (focus groups, turns, codes, scales), ``alpha_pooled_<scale>``,
-    ``kalpha_<code>``, ``mean_<score>``, ``pct_high_<score>``, ``pct_used_<score>``,
-    ``epsilon2_across_<by>_<score>``, ``r_<contrast>_<score>`` (a two-level contrast; with
-    three or more levels ``epsilon2_<contrast>_<score>`` or ``v_<contrast>_<score>`` for the
-    test across them and ``r_<contrast>_<x>_vs_<y>_<score>`` for a pair),
-    ``beta_<outcome>_<term>``,
+    Keys are built from the labels (and ids) of the study's resources as slugs
+    (:func:`~coprod.exhibits.labels.slug`: lower case, digits, underscores): ``n_`` counts
+    of people (``n_included``, ``n_included_sample_1``, ``n_excluded_<step>``), ``count_``
+    counts of other things (focus groups, turns, codes, scales), ``alpha_<scale>``
+    (``alpha_risk_aversion_met``), ``alpha_lowest``, ``kalpha_<code>``, ``mean_<score>``,
+    ``pct_high_<score>``, ``pct_used_<score>``, ``epsilon2_across_<by>_<score>``,
+    ``r_<contrast>_<score>`` (a two-level contrast; with three or more levels
+    ``epsilon2_<contrast>_<score>`` or ``v_<contrast>_<score>`` for the test across them and
+    ``r_<contrast>_<x>_vs_<y>_<score>`` for a pair), ``beta_<outcome>_<term>``,
     ``r_barrier_sides``, ``rho_joint_<group>``; ``_ci`` and ``_padj`` suffixes give an
-    effect's CI and adjusted p.
+    effect's CI and adjusted p (``_p`` an unadjusted p).
     """
     labels = Labels(study)
     decimals = decimals_of(settings)
@@ -216,7 +218,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
     steps = list(pooled.sort_values("step_number")["step"].astype(str).unique())
     for sample in dict.fromkeys(as_text(pooled["sample"])):
         part = pooled[as_text(pooled["sample"]) == sample]
-        suffix = "" if sample == POOLED else f"_sample{key_part(sample)}"
+        suffix = "" if sample == POOLED else f"_{slug(labels.level('sample', sample))}"
         where = "" if sample == POOLED else f" in sample {sample}"
         received = one_row(part, step=steps[0])["remaining"]
         included = one_row(part, step=steps[-1])["remaining"]
@@ -251,7 +253,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
         row = one_row(part, step=step)
         label = step_label(step, settings).lower()
         numbers.count(
-            f"n_excluded_{key_part(step)}",
+            f"n_excluded_{slug(step)}",
             row["excluded"],
             f"Responses excluded at the step: {label}",
             source,
@@ -259,7 +261,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
         )
         if not is_missing(row["flagged_kept"]):
             numbers.count(
-                f"n_flagged_kept_{key_part(step)}",
+                f"n_flagged_kept_{slug(step)}",
                 row["flagged_kept"],
                 f"Responses flagged at the step '{label}' but kept",
                 source,
@@ -273,7 +275,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
     numbers.other_count("count_turns", len(segments), "Speaker turns coded", source)
     speakers = as_text(segments["focus_group"]) + "/" + as_text(segments["speaker"])
     numbers.count(
-        "n_fg_participants",
+        "n_focus_group_participants",
         speakers.nunique(),
         "Focus-group participants (distinct speakers)",
         source,
@@ -285,7 +287,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
     digits = decimals["reliability"]
     for row in scales.itertuples(index=False):
         name = labels.outcome(row.scale) if row.scale in labels.catalogue.index else row.label
-        stem = f"alpha_pooled_{key_part(row.scale)}"
+        stem = f"alpha_{slug(name)}"
         numbers.value(stem, row.alpha, digits, f"Cronbach's alpha, all respondents: {name}", source)
         numbers.ci(
             f"{stem}_ci",
@@ -311,7 +313,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             else lowest["label"]
         )
         numbers.value(
-            "alpha_pooled_lowest",
+            "alpha_lowest",
             lowest["alpha"],
             digits,
             f"Lowest pooled Cronbach's alpha ({name})",
@@ -330,7 +332,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             source,
         )
         for row in chosen.itertuples(index=False):
-            stem = f"kalpha_{key_part(row.code)}"
+            stem = f"kalpha_{slug(labels.code(row.code))}"
             what = f"Krippendorff's alpha of the code {labels.code(row.code)} ({flag})"
             numbers.value(stem, row.krippendorff_alpha, digits, what, source)
             numbers.ci(
@@ -358,14 +360,14 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
     for outcome, row in pooled_rows(describe, outcome_rows(labels, settings["barriers"])):
         name = labels.outcome(outcome)
         numbers.value(
-            f"mean_{key_part(outcome)}",
+            f"mean_{slug(name)}",
             row["estimate"],
             decimals["mean"],
             f"Mean score, all respondents: {name}",
             source,
         )
         numbers.percent(
-            f"pct_high_{key_part(outcome)}",
+            f"pct_high_{slug(name)}",
             row["share_high"],
             f"% rating it high (mean >= threshold): {name}",
             source,
@@ -374,7 +376,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
     # across-case tests: significant effects
     source, tests = sourced(inputs, "across_cases")
     tests = tests[tests["family"] == settings["across_family"]]
-    by = key_part(str(tests["by"].iloc[0])) if len(tests) else "groups"
+    by = slug(tests["by"].iloc[0]) if len(tests) else "groups"
     significant = tests[tests["p_adj"].astype(float) < alpha]
     numbers.other_count(
         f"count_significant_across_{by}",
@@ -385,7 +387,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
     for row in significant.itertuples(index=False):
         what = f"Across-{by} effect size ({row.effect}) of {labels.outcome(row.outcome)}"
         numbers.effect(
-            f"epsilon2_across_{by}_{key_part(row.outcome)}",
+            f"epsilon2_across_{by}_{slug(labels.outcome(row.outcome))}",
             pd.Series(row._asdict()),
             decimals["effect"],
             what,
@@ -399,7 +401,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
         primary = contrast[contrast["family"] == spec["family"]]
         significant = primary[primary["p_adj"].astype(float) < alpha]
         numbers.other_count(
-            f"count_significant_{key_part(name)}",
+            f"count_significant_{slug(name)}",
             len(significant),
             f"Scores with a {name} difference (adjusted p < {alpha})",
             source,
@@ -409,7 +411,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
         ]
         if len(pairs):
             numbers.other_count(
-                f"count_significant_{key_part(name)}_pairs",
+                f"count_significant_{slug(name)}_pairs",
                 int((pairs["p_adj"].astype(float) < alpha).sum()),
                 f"Pairs of {name} levels and scores that differ (adjusted p < {alpha})",
                 source,
@@ -419,8 +421,8 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             if row.comparison == PAIR:
                 what += " (positive: higher in the first)"
             numbers.effect(
-                f"{EFFECT_KEYS.get(str(row.effect), key_part(row.effect))}_{key_part(name)}_"
-                f"{key_part(row.outcome)}",
+                f"{EFFECT_KEYS.get(str(row.effect), slug(row.effect))}_{slug(name)}_"
+                f"{slug(labels.outcome(row.outcome))}",
                 pd.Series(row._asdict()),
                 decimals["effect"],
                 what,
@@ -428,8 +430,8 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             )
         for row in pairs[pairs["p_adj"].astype(float) < alpha].itertuples(index=False):
             numbers.effect(
-                f"r_{key_part(name)}_{key_part(row.group_1)}_vs_{key_part(row.group_2)}_"
-                f"{key_part(row.outcome)}",
+                f"r_{slug(name)}_{slug(row.group_1)}_vs_{slug(row.group_2)}_"
+                f"{slug(labels.outcome(row.outcome))}",
                 pd.Series(row._asdict()),
                 decimals["effect"],
                 f"{row.contrast}: {row.effect} of {labels.outcome(row.outcome)} "
@@ -449,12 +451,21 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             row = one_row(models, outcome=outcome, term=term)
             if row is None:
                 continue
-            what = f"Standardised coefficient of {row['term_label']} on {row['outcome_label']}"
+            name = (
+                labels.outcome(outcome)
+                if outcome in labels.catalogue.index
+                else bracketed(str(row["outcome_label"]))
+            )
+            what = f"Standardised coefficient of {row['term_label']} on {name}"
             numbers.effect(
-                f"beta_{key_part(outcome)}_{key_part(term)}", row, decimals["effect"], what, source
+                f"beta_{slug(name)}_{slug(row['term_label'])}",
+                row,
+                decimals["effect"],
+                what,
+                source,
             )
             numbers.p(
-                f"beta_{key_part(outcome)}_{key_part(term)}_p",
+                f"beta_{slug(name)}_{slug(row['term_label'])}_p",
                 row["p"],
                 f"p (unadjusted) of: {what}",
                 source,
@@ -472,7 +483,7 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
     used = outcome_rows(labels, settings["strategies"])
     for outcome, row in pooled_rows(strategies, used, analysis="strategy_use"):
         numbers.percent(
-            f"pct_used_{key_part(outcome)}",
+            f"pct_used_{slug(labels.score(outcome))}",
             row["estimate"],
             f"% of respondents using: {labels.score(outcome)}",
             source,
@@ -493,13 +504,10 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
     # joint display
     source, correlation = sourced(inputs, "joint_correlation")
     for row in correlation.itertuples(index=False):
-        group = POOLED if row.group == POOLED else row.group
-        what = (
-            "Spearman's rho of the survey and focus-group rankings of the barriers, "
-            f"{labels.level(str(row.by), group) if row.by != POOLED else 'all cases'}"
-        )
+        where = labels.level(str(row.by), row.group) if row.by != POOLED else "All cases"
+        what = f"Spearman's rho of the survey and focus-group rankings of the barriers, {where}"
         numbers.effect(
-            f"rho_joint_{key_part(group)}",
+            f"rho_joint_{slug(where)}",
             pd.Series(row._asdict()),
             decimals["effect"],
             what,
