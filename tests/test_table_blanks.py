@@ -222,10 +222,11 @@ def test_tables_5_6a_6b_and_7_give_each_groups_mean_or_share_its_n_and_they_add_
         columns = [i for i, header in enumerate(headers) if header.endswith(suffix)]
         assert len(columns) == groups, (stem, headers)
         n = headers.index("n")
-        checked = 0
+        checked, first_rows = 0, 0
         for row in rows:
             if not row[n]:
                 continue  # table 5: a pair's row, under its barrier's first row
+            first_rows += 1
             found = [re.fullmatch(pattern, row[i]) for i in columns]
             if not all(found):
                 assert any(row[i] == "–" for i in columns), (stem, row)  # masked with a count
@@ -233,5 +234,5 @@ def test_tables_5_6a_6b_and_7_give_each_groups_mean_or_share_its_n_and_they_add_
             counts = [int(match.group(1)) for match in found]
             assert counts[-1] == int(row[n]) and sum(counts[:-1]) == counts[-1], (stem, row)
             checked += 1
-        assert checked >= len(rows) / 4, stem
+        assert checked >= first_rows / 2, stem
         assert "the respondents who answered" in note or "in parentheses" in note, stem
