@@ -5,12 +5,12 @@ The job of the rule ``table07_risks`` (:mod:`coprod.exhibits.registry`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from coprod.exhibits.formatting import decimals_of, fmt_count, fmt_mean_sd, fmt_percent
+from coprod.exhibits.formatting import decimals_of, fmt_count, fmt_mean_sd_n, fmt_percent_n
 from coprod.exhibits.labels import Labels
 from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note
@@ -81,13 +81,6 @@ def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) 
         extra=lambda g: [f"{g}: managed (n)", f"{g}: managed mean", f"{g}: managed SD"],
     )
     protect_counts(protector, level_labels, "managed (n)", ["managed mean", "managed SD"])
-    mean_sd = fmt_mean_sd(decimals["mean"])
-
-    def with_n(values: Sequence[Any]) -> str:
-        mean, sd, n = values
-        shown = "" if mean is None else mean_sd([mean, sd])
-        return shown if n is None else f"{shown}, n = {int(n)}".lstrip(", ")
-
     columns = [
         Column("Risk", ("Risk",), numeric=False),
         Column("n", (f"{level_labels[-1]}: n",), fmt_count),
@@ -95,19 +88,21 @@ def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) 
     columns += per_group(
         level_labels,
         lambda g: Column(
-            f"{g}: % experienced", (f"{g}: experienced (%)",), fmt_percent(decimals["percent"])
+            f"{g}: % experienced (n)",
+            (f"{g}: experienced (%)", f"{g}: n"),
+            fmt_percent_n(decimals["percent"]),
         ),
         lambda g: Column(
             f"{g}: managed mean (SD), n",
             (f"{g}: managed mean", f"{g}: managed SD", f"{g}: managed (n)"),
-            with_n,
+            fmt_mean_sd_n(decimals["mean"]),
         ),
     )
     counts, complements = share_counts(level_labels, "experienced")
     counts += [f"{g}: managed (n)" for g in level_labels]
     notes = [
         f"% of respondents who said their initiative experienced the risk (of those who "
-        f"answered yes or no; n: all cases), and how well it was managed "
+        f"answered yes or no, in parentheses; n: all cases), and how well it was managed "
         f"({labels.anchors(managed[0])}), "
         f"mean (SD) among those who experienced it and rated its management (n: how many), per "
         f"{labels.design(by).lower()} and over all cases.",
