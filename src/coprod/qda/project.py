@@ -26,6 +26,9 @@ Decisions
   files are UTF-8 (specification 9.1.2); a leading byte-order mark is an encoding
   signature, not a character, and is dropped. Inline content is what the XML parser
   gives (XML turns a raw CR LF into LF).
+- **The project file.** ``project.qde`` at the top of the archive, as the
+  specification names it; an archive with no ``project.qde`` but exactly one other
+  ``.qde`` file at the top (ATLAS.ti names it after the project) is read from that.
 - **Who coded.** A coding's user is its ``creatingUser``, else its selection's
   ``creatingUser``, else the project's only user; with several users and none named,
   the coding is an error (it cannot be attributed to a coder).
@@ -316,6 +319,11 @@ def read_project(path: str | Path) -> Project:
         )
     with zipfile.ZipFile(path) as archive:
         members = {name.lower(): name for name in archive.namelist()}
+        # ATLAS.ti names the file after the project ("Trial.qde"): one .qde at the top
+        # of the archive is taken for project.qde; none, or several, is an error.
+        named = [name for name in members if name.endswith(".qde") and "/" not in name]
+        if PROJECT_FILE not in members and len(named) == 1:
+            members[PROJECT_FILE] = members[named[0]]
         if PROJECT_FILE not in members:
             raise QdpxError(
                 where,

@@ -28,9 +28,12 @@ Decisions
 - **Several projects.** Sources are matched across projects by name; their texts must
   have the same SHA-256 checksum (GUIDs differ between copies), or the import stops.
 - **Case, sample, service class.** From the source's name (named groups of
-  ``source_name_pattern``) or from the project's variables of the source (its own, or
-  of the cases that name it), as ``source_metadata`` says; the focus-group id is the
-  pattern's ``focus_group`` group (default: the whole name).
+  ``source_name_pattern``), from the project's variables of the source (its own, or
+  of the cases that name it), or from the mapping file's ``sources`` (source name ->
+  case, sample, service class), as ``source_metadata`` says; the focus-group id is the
+  pattern's ``focus_group`` group (default: the whole name). With ``mapping``, a
+  source the file does not list is no focus group: it is skipped and listed in the
+  report (a project may hold memos or documents besides the transcripts).
 - **Order.** Turns in the order of the sources (as the first project lists them) and
   of the text; codings by turn, then coder (in the mapping file's order), then code
   (in the codebook's order) - the CSV layout's order.
@@ -118,6 +121,7 @@ class QdaMapping:
     coders: dict[str, str]
     codes: dict[str, str]
     participants: dict[str, dict[str, str]]
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -199,7 +203,8 @@ def load_mapping(path: str | Path, study: Study) -> QdaMapping:
                     entry=f"participants: '{fg}': {shown(speaker)}",
                 )
     coders = {str(k): str(v) for k, v in raw["coders"].items()}
-    return QdaMapping(where, coders, codes, participants)
+    sources = {str(k): dict(v or {}) for k, v in (raw.get("sources") or {}).items()}
+    return QdaMapping(where, coders, codes, participants, sources)
 
 
 def checksum(text: str) -> str:
@@ -207,7 +212,9 @@ def checksum(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _metadata(source: TextSource, path: str, settings: Mapping[str, Any]) -> dict[str, Any]:
+def _metadata(
+    source: TextSource, path: str, settings: Mapping[str, Any], mapping: QdaMapping
+) -> dict[str, Any]:
     entry = f"TextSource '{source.name}'"
     match = re.fullmatch(settings["source_name_pattern"], source.name)
     if match is None or "focus_group" not in match.groupdict():
@@ -223,6 +230,9 @@ def _metadata(source: TextSource, path: str, settings: Mapping[str, Any]) -> dic
         if settings["source_metadata"] == "name":
             value = match.groupdict().get(column)
             how = f"the name pattern has no group '{column}'"
+        elif settings["source_metadata"] == "mapping":
+            value = mapping.sources[source.name].get(column)
+            how = f"the mapping file {mapping.path} gives the source no '{column}'"
         else:
             variable = settings["variables"][column]
             value = source.variables.get(variable)
@@ -315,7 +325,9 @@ def _transcripts(projects: Sequence[Project], settings, study, samples, mapping)
                     )
                 continue
             seen[source.name] = (project.path, digest)
-            meta = _metadata(source, project.path, settings)
+            if settings["source_metadata"] == "mapping" and source.name not in mapping.sources:
+                continue
+            meta = _metadata(source, project.path, settings, mapping)
             _check_metadata(meta, study, samples, project.path, f"TextSource '{source.name}'")
             turns = split_turns(source.text, settings["turn_pattern"], source.name, project.path)
             fg = meta["focus_group"]
@@ -372,7 +384,11 @@ def focus_group_tables(
     index = {sid: i for i, sid in enumerate(segments["segment_id"])}
     for project in projects:
         for source in project.sources:
-            transcript = by_source[source.name]
+            transcript = by_source.get(source.name)
+            if transcript is None:
+                entry = unmapped.setdefault(("source", source.name), [0, project.path])
+                entry[0] += len(source.codings)
+                continue
             for coding in source.codings:
                 user = project.users.get(coding.user, coding.user)
                 coder = mapping.coders.get(user, mapping.coders.get(coding.user))
@@ -449,7 +465,7 @@ def describe_unmapped(report: pd.DataFrame) -> str:
         return "every QDA user and code with codings is mapped; every selection meets a turn"
     return "\n".join(
         f"not mapped: {row.kind} '{row.name}' ({row.codings} coding(s), {row.where})"
-        if row.kind in ("user", "code")
+        if row.kind in ("user", "code", "source")
         else f"not counted: {row.kind} {row.name} ({row.codings} coding(s), {row.where})"
         for row in report.itertuples()
     )
