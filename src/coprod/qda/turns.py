@@ -70,6 +70,8 @@ __all__ = [
     "QdaMapping",
     "Transcript",
     "Turn",
+    "checksum",
+    "describe_unmapped",
     "focus_group_tables",
     "load_mapping",
     "split_turns",
@@ -166,7 +168,8 @@ def _mapping_error(path: str, problem: str, entry: str | None = None) -> StudyIn
         entry=entry,
         fix="The mapping file has 'coders' (QDA user -> coder id), 'codes' (QDA code name or "
         "path -> focus-group code) and optionally 'participants' (focus group or '*' -> "
-        "speaker label -> stakeholder group); see docs/qda.md.",
+        "speaker label -> stakeholder group) and 'sources' (source name -> case, sample, "
+        "service_class); see docs/qda.md.",
     )
 
 
