@@ -437,3 +437,15 @@ def test_screen_reads_the_project_texts(study):
         ["source text", 16, 0],
         ["source name", 16, 0],
     ]
+
+
+def test_config_names_the_projects_as_inputs_in_the_qdpx_form(config):
+    from coprod.config_checks import input_files
+
+    raw = {**config["raw"], "focus_group_form": "qdpx"}
+    named = input_files({**config, "raw": raw})
+    assert {key: value for key, value in named.items() if key.startswith("raw.focus")} == {
+        "raw.focus_group_qdpx.projects[0]": "resources/raw/focus_groups_coder_1.qdpx",
+        "raw.focus_group_qdpx.projects[1]": "resources/raw/focus_groups_coder_2.qdpx",
+        "raw.focus_group_qdpx.mapping": "resources/raw/focus_group_qda_mapping.yaml",
+    }
