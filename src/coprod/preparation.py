@@ -88,6 +88,13 @@ def _ingested_focus_groups(config: Config) -> dict[str, str]:
     return {**CODED, **({"unmapped": QDA_REPORT} if _qdpx(config) else {})}
 
 
+def _export_inputs(config: Config) -> dict[str, Any]:
+    """The consensus codes and the transcripts' text: the QDA projects (and mapping),
+    or the segments file (the codings are not needed)."""
+    raw = _raw(config)
+    return {"consensus": CONSENSUS, **{k: v for k, v in raw.items() if k != "codings"}}
+
+
 def _export_settings(config: Config) -> dict[str, Any]:
     return {"form": "csv", **_focus_group_settings(config)}
 
@@ -227,7 +234,7 @@ PREPARATION: tuple[Job, ...] = (
         "export_consensus_qdpx",
         "coprod.qda.jobs:consensus_qdpx",
         "reliability",
-        lambda config: {"consensus": CONSENSUS, **_raw(config)},
+        _export_inputs,
         _export_settings,
         outputs_of=fixed({"qdpx": CONSENSUS_QDPX}),
         write="coprod.qda.jobs:write_qdpx",
