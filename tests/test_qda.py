@@ -190,14 +190,18 @@ def test_unmapped_users_and_codes_are_reported(tmp_path, study, mapping):
     selections = (
         selection(1, 5, 9) + selection(2, 5, 9, U2) + selection(3, 5, 9, code=other)
         + selection(4, 15, 19, carol)
+        + f'<Coding guid="{SEL.format(99)}" creatingUser="{U1}"><CodeRef targetGUID="{CODE}"/>'
+        + "</Coding>"
     )  # fmt: skip
     inline = "><PlainTextContent>Ana: One.\nBen: Two.\n</PlainTextContent>"
     path = qdpx(tmp_path / "p.qdpx", qde(selections, inline, users, codes))
     result = tables(study, [path], mapping)
     assert result.unmapped.values.tolist() == [
+        ["coding of the whole source (no selection)", "FG01_north_city_1_relational", 1,
+         str(path)],
         ["code", "Barriers/Weather", 1, str(path)],
         ["user", "Carol", 1, str(path)],
-    ]
+    ]  # fmt: skip
     assert len(result.codings) == 2
 
 

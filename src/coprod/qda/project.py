@@ -107,6 +107,8 @@ class TextSource:
     text: str
     variables: dict[str, Any] = field(default_factory=dict)
     codings: tuple[Coding, ...] = ()
+    whole: int = 0
+    """Codings of the whole source (no selection): not read, counted for the report."""
 
 
 @dataclass(frozen=True)
@@ -369,6 +371,7 @@ def read_project(path: str | Path) -> Project:
                     text,
                     variables.get(guid, {}),
                     _selections(element, text, codes, users, where),
+                    len(element.findall(_tag("Coding"))),
                 )
             )
     return Project(where, users, codes, tuple(sources))

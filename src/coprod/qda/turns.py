@@ -17,8 +17,9 @@ Decisions
 - **Coded turn.** A coder applied a code to a turn when one of their selections
   carrying that code overlaps the turn's text by at least ``min_overlap`` characters
   (default 1: any overlap). A selection across two turns codes both; the same code
-  from several selections of one coder counts once. A selection that overlaps no turn
-  is listed in the report, not dropped in silence.
+  from several selections of one coder counts once. A selection that overlaps no turn,
+  and a coding of a whole source (without a selection), are listed in the report, not
+  dropped in silence.
 - **Mapping.** QDA users become coder ids and QDA codes (by hierarchy path, names
   joined by ``/``, or by name) become codes of the focus-group codebook through the
   mapping file; a user or code the file does not map is listed by name (with its
@@ -392,6 +393,10 @@ def focus_group_tables(
                 entry = unmapped.setdefault(("source", source.name), [0, project.path])
                 entry[0] += len(source.codings)
                 continue
+            if source.whole:
+                kind = "coding of the whole source (no selection)"
+                entry = unmapped.setdefault((kind, source.name), [0, project.path])
+                entry[0] += source.whole
             for coding in source.codings:
                 user = project.users.get(coding.user, coding.user)
                 coder = mapping.coders.get(user, mapping.coders.get(coding.user))
