@@ -453,3 +453,55 @@ def test_config_names_the_projects_as_inputs_in_the_qdpx_form(config):
         "raw.focus_group_qdpx.projects[1]": "resources/raw/focus_groups_coder_2.qdpx",
         "raw.focus_group_qdpx.mapping": "resources/raw/focus_group_qda_mapping.yaml",
     }
+
+
+def test_coding_without_a_user_in_a_project_of_two(tmp_path, study, mapping):
+    anonymous = selection(1, 5, 8).replace(f' creatingUser="{U1}"', "")
+    path = qdpx(
+        tmp_path / "p.qdpx", qde(anonymous, "><PlainTextContent>Ana: One.</PlainTextContent>")
+    )
+    assert message(tmp_path, study, mapping, [path]) == (
+        f"{path}, Coding (guid 55555555-5555-5555-5555-555555555551) of PlainTextSelection "
+        "(guid 55555555-5555-5555-5555-555555555501): the coding names no creatingUser (nor "
+        "does its selection), and the project has 2 users, so it cannot be given to a coder. "
+        "Export the project with the user of each coding."
+    )
+
+
+def test_text_file_not_utf8(tmp_path, study, mapping):
+    path = qdpx(
+        tmp_path / "p.qdpx",
+        qde("", 'plainTextPath="internal://a.txt">'),
+        {"sources/a.txt": "Ana: Größe".encode("latin-1")},
+    )
+    assert message(tmp_path, study, mapping, [path]) == (
+        f"{path}, TextSource 'FG01_north_city_1_relational' (guid {SOURCE}): sources/a.txt is "
+        "not UTF-8 text (invalid start byte at byte 7); REFI-QDA plain-text sources are UTF-8. "
+        "Export the project again, or re-save the text as UTF-8."
+    )
+
+
+def test_source_metadata_errors(tmp_path, study, mapping):
+    inline = "><PlainTextContent>Ana: One.</PlainTextContent>"
+    renamed = qde("", inline).replace("FG01_north_city_1_relational", "FG01_nowhere_1_relational")
+    path = qdpx(tmp_path / "p.qdpx", renamed)
+    assert message(tmp_path, study, mapping, [path]) == (
+        f"{path}, TextSource 'FG01_nowhere_1_relational': the source's case 'nowhere' is not "
+        "in the cases registry; allowed: 'north_city', 'east_county', 'west_city', "
+        "'south_county'. Use the registry's id, or add the entry to the registry."
+    )
+    odd = qdpx(tmp_path / "q.qdpx", qde("", inline).replace('name="FG01_north', 'name="Group'))
+    with pytest.raises(QdpxError) as error:
+        tables(study, [odd], mapping)
+    assert "the source's name does not match raw.focus_group_qdpx.source_name_pattern" in str(
+        error.value
+    )
+    path = qdpx(tmp_path / "r.qdpx", qde("", inline))
+    with pytest.raises(QdpxError) as error:
+        tables(study, [path], mapping, source_metadata="variables")
+    assert str(error.value) == (
+        f"{path}, TextSource 'FG01_north_city_1_relational': the source's case is unknown: the "
+        "project gives the source (or its case) no variable 'case' "
+        "(raw.focus_group_qdpx.source_metadata is 'variables'). Give the source its case, "
+        "sample and service class as config says (docs/qda.md)."
+    )
