@@ -49,7 +49,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "coprod.preparation",
         ),
     ),
-    ("raw input", ("coprod.raw",)),
+    ("raw input", ("coprod.raw", "coprod.qda")),
     ("cleaning and scoring", ("coprod.clean", "coprod.exclusions", "coprod.scoring")),
     ("statistics", ("coprod.stats",)),
     ("reliability", ("coprod.reliability", "coprod.coding")),

@@ -150,12 +150,21 @@ def config_value(config: Config, key: str) -> Config:
 
 def input_files(config: Config) -> dict[str, str]:
     """Every file the config names as an input, by its key: the resources, the raw
-    exports, the deny list, the adjudication file and the synthetic model (the last
-    three where the config names one)."""
+    exports (the focus groups' CSV files or QDA projects and mapping file, as
+    ``raw.focus_group_form`` says), the deny list, the adjudication file and the
+    synthetic model (the last three where the config names one)."""
     raw = config["raw"]
     named = {f"resources.{key}": path for key, path in config["resources"].items()}
     named |= {f"raw.survey[{i}].path": entry["path"] for i, entry in enumerate(raw["survey"])}
-    named |= {f"raw.{key}": raw[key] for key in ("focus_group_segments", "focus_group_codings")}
+    if raw.get("focus_group_form", "csv") == "qdpx":
+        qdpx = raw["focus_group_qdpx"]
+        named |= {
+            f"raw.focus_group_qdpx.projects[{i}]": path for i, path in enumerate(qdpx["projects"])
+        }
+        named["raw.focus_group_qdpx.mapping"] = qdpx["mapping"]
+    else:
+        keys = ("focus_group_segments", "focus_group_codings")
+        named |= {f"raw.{key}": raw[key] for key in keys}
     optional = {
         "screening.deny_list": config.get("screening", {}).get("deny_list"),
         "intercoder.adjudication": config.get("intercoder", {}).get("adjudication"),

@@ -31,6 +31,8 @@ CLEAN = "results/clean/survey_clean.parquet"
 ITEMS = "results/scoring/items.parquet"
 SCORES = "results/scoring/scores.parquet"
 CONSENSUS = "results/reliability/consensus_codes.parquet"
+CONSENSUS_QDPX = "results/reliability/consensus_coding.qdpx"
+QDA_REPORT = "results/ingest/focus_group_qda_report.csv"
 CODED = {"segments": SEGMENTS, "codings": CODINGS}
 CLEANED = {
     "clean": CLEAN,
@@ -59,9 +61,43 @@ def _pick(section: Config, *keys: str) -> dict[str, Any]:
     return {key: section[key] for key in keys}
 
 
+def _qdpx(config: Config) -> bool:
+    return config["raw"].get("focus_group_form", "csv") == "qdpx"
+
+
 def _raw(config: Config) -> dict[str, Any]:
-    """The raw focus-group files."""
+    """The raw focus-group files: the two CSV files, or the QDA projects and their
+    mapping file (``raw.focus_group_form``)."""
+    if _qdpx(config):
+        qdpx = config["raw"]["focus_group_qdpx"]
+        return {"projects": list(qdpx["projects"]), "mapping": qdpx["mapping"]}
     return {key: config["raw"][f"focus_group_{key}"] for key in ("segments", "codings")}
+
+
+def _focus_group_settings(config: Config) -> dict[str, Any]:
+    """The samples; for QDA projects also the import's settings (coprod.qda.turns)."""
+    settings: dict[str, Any] = {"samples": _survey(config, "sample")}
+    if _qdpx(config):
+        qdpx = config["raw"]["focus_group_qdpx"]
+        skip = ("projects", "mapping")
+        settings["form"] = "qdpx"
+        settings["qdpx"] = {key: value for key, value in qdpx.items() if key not in skip}
+    return settings
+
+
+def _ingested_focus_groups(config: Config) -> dict[str, str]:
+    return {**CODED, **({"unmapped": QDA_REPORT} if _qdpx(config) else {})}
+
+
+def _export_inputs(config: Config) -> dict[str, Any]:
+    """The consensus codes and the transcripts' text: the QDA projects (and mapping),
+    or the segments file (the codings are not needed)."""
+    raw = _raw(config)
+    return {"consensus": CONSENSUS, **{k: v for k, v in raw.items() if k != "codings"}}
+
+
+def _export_settings(config: Config) -> dict[str, Any]:
+    return {"form": "csv", **_focus_group_settings(config)}
 
 
 def _coded(config: Config) -> dict[str, Any]:
@@ -149,8 +185,8 @@ PREPARATION: tuple[Job, ...] = (
         "raw.jobs:focus_groups",
         "ingest",
         lambda config: {"screen": SCREEN, **_raw(config)},
-        fixed(CODED),
-        lambda config: {"samples": _survey(config, "sample")},
+        _ingested_focus_groups,
+        _focus_group_settings,
     ),
     _job(
         "exclusions",
@@ -198,5 +234,14 @@ PREPARATION: tuple[Job, ...] = (
         _coded,
         fixed({"consensus": CONSENSUS}),
         from_config({"consensus": "intercoder.consensus"}),
+    ),
+    Job(
+        "export_consensus_qdpx",
+        "coprod.qda.jobs:consensus_qdpx",
+        "reliability",
+        _export_inputs,
+        _export_settings,
+        outputs_of=fixed({"qdpx": CONSENSUS_QDPX}),
+        write="coprod.qda.jobs:write_qdpx",
     ),
 )

@@ -78,7 +78,10 @@ def synthetic_model():
 def simulated_files():
     model = synthetic_model()
     names = [entry["file"] for entry in model["samples"]]
-    names += ["focus_group_segments.csv", "focus_group_codings.csv", "truth.json"]
+    names += ["focus_group_segments.csv", "focus_group_codings.csv"]
+    coders = model["focus_groups"]["coders"]
+    names += [f"focus_groups_{coder}.qdpx" for coder in coders]
+    names += ["focus_group_qda_mapping.yaml", "truth.json"]
     return [f"results/synthetic/{name}" for name in names]
 
 

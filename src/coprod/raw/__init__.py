@@ -9,4 +9,8 @@ Modules, each importing only those above it:
 - :mod:`~coprod.raw.screen`: the anonymity screen of every text column.
 - :mod:`~coprod.raw.survey`: the exports to the survey frame.
 - :mod:`~coprod.raw.focus_groups`: the focus-group segments and codings.
+
+The focus groups as REFI-QDA projects (``.qdpx``) are read by :mod:`coprod.qda` (same
+layer), which the screen and the ingest job call when ``raw.focus_group_form`` is
+``qdpx``.
 """

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from coprod.jobs import Inputs, Settings
+from coprod.qda.jobs import ingest
 from coprod.raw.focus_groups import read_focus_groups
 from coprod.raw.screen import check_anonymity
 from coprod.raw.survey import read_survey_export, stack_samples
@@ -37,10 +38,15 @@ def anonymity_screen(study: Study, inputs: Inputs, settings: Settings) -> dict[s
         {"path": path, "form": form}
         for path, form in zip(inputs["exports"], settings["forms"], strict=True)
     ]
-    files = (inputs["segments"], inputs["codings"])
+    files = (inputs.get("segments"), inputs.get("codings"))
     limits = {"kinds": settings["kinds"], "max_listed": settings["max_listed"]}
     screen = check_anonymity(
-        exports, *files, study.codebook, deny_list=inputs["deny_list"], **limits
+        exports,
+        *files,
+        study.codebook,
+        projects=inputs.get("projects", ()),
+        deny_list=inputs["deny_list"],
+        **limits,
     )
     return {"screen": screen}
 
@@ -66,7 +72,10 @@ def survey(study: Study, inputs: Inputs, settings: Settings) -> dict[str, pd.Dat
 
 
 def focus_groups(study: Study, inputs: Inputs, settings: Settings) -> dict[str, pd.DataFrame]:
-    """The focus-group segments (without their text) and codings, checked."""
+    """The focus-group segments (without their text) and codings, checked: from the two
+    CSV files, or from REFI-QDA projects (:func:`coprod.qda.jobs.ingest`)."""
+    if settings.get("form") == "qdpx":
+        return ingest(study, inputs, settings)
     segments, codings = read_focus_groups(
         inputs["segments"], inputs["codings"], study, settings["samples"]
     )

@@ -28,6 +28,10 @@ Focus groups: every column of the segments file except those checked against a
 registry or as numbers (``case``, ``service_class``, ``speaker_group``,
 ``sample``, ``turn``) - so the turn text, speaker labels and ids; every column
 of the codings file except ``code`` (checked against the focus-group codebook).
+Focus groups as REFI-QDA projects (:mod:`coprod.qda`): every text source's text,
+line by line (a hit names the project file, the source and the line), and the
+sources' names. The QDA users' names are not screened: they are mapped to coder
+ids and never carried.
 
 Example
 -------
@@ -50,6 +54,7 @@ from pathlib import Path
 import pandas as pd
 
 from coprod.errors import StudyInputError
+from coprod.qda.project import read_project
 from coprod.raw.formats import (
     CODING_COLUMNS,
     SEGMENT_CHECKED,
@@ -157,12 +162,47 @@ def _fg_content(column: str, known: Sequence[str]) -> str:
     return "string_metadata" if column in known else "unknown"
 
 
+def screen_projects(paths: Sequence[str | Path], screen: Screen) -> ScreenResult:
+    """Screen the text sources of REFI-QDA projects: each text line by line, and the
+    sources' names."""
+    hits: list[Hit] = []
+    rows = []
+    for path in paths:
+        sources = read_project(path).sources
+        found = {"text": 0, "name": 0}
+        for position, source in enumerate(sources, start=1):
+            in_name = screen.find(source.name)
+            # a name that holds personal data is not shown: the source's place instead
+            label = f"source {position}" if in_name else f"source '{source.name}'"
+            for hit in in_name:
+                found["name"] += 1
+                hits.append(Hit(str(path), label, "'name'", hit.kind, hit.detail))
+            for number, line in enumerate(source.text.splitlines(), start=1):
+                for hit in screen.find(line):
+                    found["text"] += 1
+                    hits.append(
+                        Hit(str(path), f"{label} line {number}", "'text'", hit.kind, hit.detail)
+                    )
+        for column, content in (("text", "free_text"), ("name", "string_metadata")):
+            rows.append(
+                {
+                    "file": str(path),
+                    "column": f"source {column}",
+                    "content": content,
+                    "rows_screened": len(sources),
+                    "hits": found[column],
+                }
+            )
+    return ScreenResult(pd.DataFrame(rows, columns=SUMMARY_COLUMNS), hits)
+
+
 def screen_raw_files(
     exports: Sequence[Mapping[str, object]],
-    segments: str | Path,
-    codings: str | Path,
+    segments: str | Path | None,
+    codings: str | Path | None,
     codebook: Codebook,
     screen: Screen,
+    projects: Sequence[str | Path] = (),
 ) -> ScreenResult:
     """Screen every raw file of the study.
 
@@ -170,12 +210,15 @@ def screen_raw_files(
     ----------
     exports : sequence of mappings
         The config's ``raw.survey`` entries (``path``, ``form``).
-    segments, codings : str or Path
-        The focus-group segments and codings files.
+    segments, codings : str or Path, or None
+        The focus-group segments and codings files (None: the focus groups come as
+        REFI-QDA ``projects``).
     codebook : Codebook
         Which survey columns are free text, closed items and metadata.
     screen : Screen
         The patterns and deny-list.
+    projects : sequence of str or Path
+        The focus groups as REFI-QDA projects (``.qdpx``).
 
     Returns
     -------
@@ -187,16 +230,20 @@ def screen_raw_files(
         table = read_raw_survey(str(entry["path"]), str(entry["form"]))
         columns = survey_text_columns(table, codebook)
         results.append(screen_columns(table, columns, screen, _survey_names(table, codebook)))
-    table, _ = read_csv_table(segments, 1, "a focus-group segments file")
-    columns = {
-        c: _fg_content(c, SEGMENT_COLUMNS + (SEGMENT_TEXT,))
-        for c in table.cells.columns
-        if c not in SEGMENT_CHECKED
-    }
-    results.append(screen_columns(table, columns, screen))
-    table, _ = read_csv_table(codings, 1, "a focus-group codings file")
-    columns = {c: _fg_content(c, CODING_COLUMNS) for c in table.cells.columns if c != "code"}
-    results.append(screen_columns(table, columns, screen))
+    if segments is not None:
+        table, _ = read_csv_table(segments, 1, "a focus-group segments file")
+        columns = {
+            c: _fg_content(c, SEGMENT_COLUMNS + (SEGMENT_TEXT,))
+            for c in table.cells.columns
+            if c not in SEGMENT_CHECKED
+        }
+        results.append(screen_columns(table, columns, screen))
+    if codings is not None:
+        table, _ = read_csv_table(codings, 1, "a focus-group codings file")
+        columns = {c: _fg_content(c, CODING_COLUMNS) for c in table.cells.columns if c != "code"}
+        results.append(screen_columns(table, columns, screen))
+    if projects:
+        results.append(screen_projects(projects, screen))
     summary = pd.concat([result.summary for result in results], ignore_index=True)
     summary["rows_screened"] = summary["rows_screened"].astype("int64")
     summary["hits"] = summary["hits"].astype("int64")
@@ -225,15 +272,18 @@ class PersonalDataError(StudyInputError):
 
 def check_anonymity(
     exports: Sequence[Mapping[str, object]],
-    segments: str | Path,
-    codings: str | Path,
+    segments: str | Path | None,
+    codings: str | Path | None,
     codebook: Codebook,
     *,
+    projects: Sequence[str | Path] = (),
     kinds: Sequence[str] | None = None,
     deny_list: str | Path | None = None,
     max_listed: int = MAX_LISTED,
 ) -> pd.DataFrame:
-    """Screen the raw files; raise :class:`PersonalDataError` on any hit.
+    """Screen the raw files; raise :class:`PersonalDataError` on any hit. The focus
+    groups come as the CSV files or as REFI-QDA ``projects`` (then ``segments`` and
+    ``codings`` are None).
 
     Returns
     -------
@@ -242,7 +292,7 @@ def check_anonymity(
         (what the column holds), ``rows_screened``, ``hits`` (0).
     """
     screen = Screen(kinds, load_deny_list(deny_list) if deny_list is not None else None)
-    result = screen_raw_files(exports, segments, codings, codebook, screen)
+    result = screen_raw_files(exports, segments, codings, codebook, screen, projects)
     if result.hits:
         raise PersonalDataError(result.hits, max_listed)
     return result.summary

@@ -3,7 +3,10 @@
 Sample by sample as the model's ``samples`` say: a Qualtrics-style CSV (three
 header rows, choice labels, UTF-8 with BOM) or an SPSS ``.sav`` (value labels,
 user-defined missing values, a fixed creation date so that a seed gives the same
-bytes); the focus-group segments and codings as CSV; and ``truth.json``.
+bytes); the focus-group segments and codings as CSV, and the same focus groups as the
+coders' QDA software would export them (one REFI-QDA project per coder,
+``focus_groups_<coder>.qdpx``, and the mapping file ``focus_group_qda_mapping.yaml``
+that reads them back: :mod:`coprod.qda`); and ``truth.json``.
 
 Example
 -------
@@ -14,7 +17,8 @@ Example
 >>> with tempfile.TemporaryDirectory() as out:
 ...     [path.name for path in write_study(generate(study, small), study, small, Path(out))]
 ['survey_sample1.csv', 'survey_sample2.sav', 'focus_group_segments.csv',
- 'focus_group_codings.csv', 'truth.json']
+ 'focus_group_codings.csv', 'focus_groups_coder_1.qdpx', 'focus_groups_coder_2.qdpx',
+ 'focus_group_qda_mapping.yaml', 'truth.json']
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import pandas as pd
 import pyreadstat
 import yaml
 
+from coprod.qda.export import code_paths, coder_projects, compose_transcripts
 from coprod.raw.formats import spss_name
 from coprod.resources import Codebook, Study
 from coprod.synthetic.study import SyntheticStudy
@@ -169,6 +174,53 @@ def write_spss_sav(
         handle.write(stamp)
 
 
+QDA_MAPPING = "focus_group_qda_mapping.yaml"
+
+
+def write_qda_projects(
+    segments: pd.DataFrame, codings: pd.DataFrame, study: Study, out: Path
+) -> list[Path]:
+    """The focus groups as each coder's QDA project and the mapping file that reads them.
+
+    A coder's selection of a code is the code's topic where the turn names it (so that
+    selections of different codes overlap within a turn, as a coder's would), else the
+    whole turn; the import's overlap rule gives back the turn.
+    """
+    transcripts, turn_of = compose_transcripts(segments)
+    by_source = {t.source: t for t in transcripts}
+    topic = study.focus_group_codes["label"].str.lower()
+    spans = {}
+    for segment, code in zip(codings["segment_id"], codings["code"], strict=True):
+        source, number = turn_of[segment]
+        turn = by_source[source].turns[number - 1]
+        found = by_source[source].text.find(topic[code], turn.start, turn.end)
+        if found >= 0:
+            spans[(segment, code)] = (found, found + len(topic[code]))
+    written = []
+    for coder, data in coder_projects(
+        transcripts, turn_of, codings, study.focus_group_codes, spans
+    ).items():
+        target = out / f"focus_groups_{coder}.qdpx"
+        target.write_bytes(data)
+        written.append(target)
+    participants = {
+        str(fg): dict(zip(rows["speaker"], rows["speaker_group"], strict=True))
+        for fg, rows in segments.groupby("focus_group", sort=False)
+    }
+    mapping = {
+        "coders": {str(coder): str(coder) for coder in codings["coder"].unique()},
+        "codes": {path: code for code, path in code_paths(study.focus_group_codes).items()},
+        "participants": {fg: dict(sorted(p.items())) for fg, p in participants.items()},
+    }
+    with open(out / QDA_MAPPING, "w", encoding="utf-8") as handle:
+        handle.write(
+            "# QDA users -> coder ids, QDA codes (path in the codebook) -> focus-group codes,\n"
+            "# and each focus group's speakers -> stakeholder groups (docs/qda.md).\n"
+        )
+        yaml.safe_dump(mapping, handle, sort_keys=False, allow_unicode=True)
+    return [*written, out / QDA_MAPPING]
+
+
 def write_study(
     synthetic: SyntheticStudy, study: Study, model: dict[str, Any], out: Path
 ) -> list[Path]:
@@ -193,6 +245,7 @@ def write_study(
     synthetic.segments.to_csv(out / "focus_group_segments.csv", index=False, lineterminator="\n")
     synthetic.codings.to_csv(out / "focus_group_codings.csv", index=False, lineterminator="\n")
     written += [out / "focus_group_segments.csv", out / "focus_group_codings.csv"]
+    written += write_qda_projects(synthetic.segments, synthetic.codings, study, out)
     with open(out / "truth.json", "w", encoding="utf-8") as handle:
         json.dump(synthetic.truth, handle, indent=2, sort_keys=True, default=_json_default)
         handle.write("\n")
