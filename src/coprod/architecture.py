@@ -66,6 +66,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "coprod.architecture",
             "coprod.scaffold",
             "coprod.run_workflow",
+            "coprod.progress",
         ),
     ),
 )
