@@ -1,7 +1,8 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make study   run the whole study on the bundled data (results/ and the report)
 #   make test    run the test suite (lint, schema, library and workflow tests)
-# Both create the pinned virtual environment in .venv on first use.
+# Both create the pinned virtual environment in .venv on first use. Then
+#   make verify  checks the run's exhibits against the reference manifest (reference/)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv

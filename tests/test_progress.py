@@ -139,6 +139,7 @@ def test_the_closing_lines_say_where_everything_is_and_what_to_do_next(tmp_path)
     (tmp_path / "results" / "report.html").write_text("")
     (tmp_path / "reference").mkdir()
     (tmp_path / "reference" / "MANIFEST.sha256").write_text("")
+    (tmp_path / "logs").mkdir()
     logfile = tmp_path / ".snakemake" / "log" / "run.snakemake.log"
     lines = closing_lines(
         tmp_path,
@@ -157,9 +158,11 @@ def test_the_closing_lines_say_where_everything_is_and_what_to_do_next(tmp_path)
         "Next: make verify  (checks these exhibits byte for byte against "
         "reference/MANIFEST.sha256)",
     ]
-    assert closing_lines(tmp_path, None, None, None, cwd=tmp_path, only_logs=True) == [
-        "Logs: logs/ (one log a job)"
+    assert closing_lines(tmp_path, None, logfile, None, cwd=tmp_path, only_logs=True) == [
+        "Logs: logs/ (one log a job), .snakemake/log/run.snakemake.log (the whole run)"
     ]
+    (tmp_path / "logs").rmdir()  # a run that stopped before any job
+    assert closing_lines(tmp_path, None, None, None, cwd=tmp_path, only_logs=True) == []
 
 
 # ---- what make study prints: real runs through coprod.run_workflow --------------------------
@@ -173,7 +176,7 @@ def said(run: subprocess.CompletedProcess) -> list[str]:
     lines = [
         re.sub(r"^Done in [\d.]+ s\.$|^Done in \d+ min \d+ s\.$", "Done in T.", x) for x in lines
     ]
-    return [re.sub(r"log/[\dT.]+\.snakemake\.log", "log/STAMP.snakemake.log", x) for x in lines]
+    return [re.sub(r"log/[\dT.:-]+\.snakemake\.log", "log/STAMP.snakemake.log", x) for x in lines]
 
 
 def results_lines(work: Path) -> list[str]:
@@ -209,7 +212,7 @@ def test_a_rerun_after_a_config_change_prints_a_short_summary(run_copy):
         "Why they ran: an input file is newer than their outputs (inputs_read); this run "
         "remade an input (figure_pages, manifest); config values they read changed "
         "(config_used, figure1_barrier_items, figure2_barrier_heatmap, figure3_contrast_forest "
-        "and 5 more).",
+        "and 4 more).",
         "Done in T.",
         *results_lines(work),
     ]

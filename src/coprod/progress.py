@@ -9,7 +9,7 @@
       11 of 44 jobs done (25%)
       ...
       44 of 44 jobs done (100%)
-    Why they ran: their outputs were missing (44 jobs).
+    Why they ran: their outputs were missing (43 jobs).
 
 Snakemake's complete log, every job's block with its reason, is still written to
 ``.snakemake/log/`` (the handler replaces only what goes to the terminal), and each job
@@ -161,11 +161,13 @@ def closing_lines(
     from coprod.jobs import FIGURE_DIR, TABLE_DIR
 
     cwd = Path.cwd() if cwd is None else cwd
-    logs = [f"{_relative(workdir / 'logs', cwd)}/ (one log a job)"]
+    logs = []
+    if (workdir / "logs").is_dir():
+        logs.append(f"{_relative(workdir / 'logs', cwd)}/ (one log a job)")
     if logfile is not None:
         logs.append(f"{_relative(logfile, cwd)} (the whole run)")
     if only_logs:
-        return [f"Logs: {', '.join(logs)}"]
+        return [f"Logs: {', '.join(logs)}"] if logs else []
     lines = ["Results:"]
     tables, figures = workdir / TABLE_DIR, workdir / FIGURE_DIR
     if tables.is_dir():
@@ -185,7 +187,8 @@ def closing_lines(
         lines.append(f"  numbers  {named}  (every number the text cites)")
     if report and (workdir / report).is_file():
         lines.append(f"  report   {_relative(workdir / report, cwd)}  (open it in a browser)")
-    lines.append(f"  logs     {', '.join(logs)}")
+    if logs:
+        lines.append(f"  logs     {', '.join(logs)}")
     if reference is not None and reference.is_file():
         lines.append(
             "Next: make verify  (checks these exhibits byte for byte against "
