@@ -14,7 +14,7 @@ import pytest
 import yaml
 from snakemake_interface_logger_plugins.common import LogEvent
 
-from coprod.progress import ProgressHandler, closing_lines, reasons_line
+from coprod.progress import ProgressHandler, closing_lines, failed_job_lines, reasons_line
 from tests.conftest import output
 from tests.test_recovery import wrapper
 
@@ -119,6 +119,26 @@ def test_a_failed_job_is_shown_with_its_log_and_snakemakes_noise_is_not(tmp_path
         "  StudyInputError: bad row",
         f"  --- end of {log}",
         "Exiting because a job execution failed.",
+    ]
+
+
+def test_a_failed_jobs_traceback_is_not_repeated_but_its_message_is_shown(tmp_path):
+    log = tmp_path / "exclusions.log"
+    log.write_text(
+        "reading the survey\nTraceback (most recent call last):\n"
+        '  File "clean.py", line 9, in exclusions\n    raise StudyInputError(message)\n'
+        "coprod.errors.StudyInputError: resources/raw/survey_sample1.csv, row 14, column "
+        "Duration: 'ten' is not a number.\nWrite the duration in seconds.\n"
+    )
+    error = {"rule_name": "exclusions", "jobid": 5, "output": [], "log": [str(log)], "aux": {}}
+    assert failed_job_lines(error) == [
+        "Error in rule exclusions (job 5):",
+        f"    log: {log}",
+        f"  --- {log} (its end; the traceback is in the log)",
+        "  coprod.errors.StudyInputError: resources/raw/survey_sample1.csv, row 14, column "
+        "Duration: 'ten' is not a number.",
+        "  Write the duration in seconds.",
+        f"  --- end of {log}",
     ]
 
 
@@ -239,8 +259,9 @@ def test_a_failed_job_prints_its_error_and_where_the_logs_are(run_copy):
     assert rule in {"table02_data_quality_flow", "cited_numbers", "figure7_data_quality_flow"}
     at = lines.index(errors[0])
     log = f"logs/exhibits/{rule}.log"
-    assert lines[at + 2 : at + 4] == [f"    log: {log}", f"  --- {log}"]
-    assert any("parquet" in line.lower() for line in lines[at + 4 :]), lines
+    assert lines[at + 2] == f"    log: {log}"
+    assert lines[at + 3].endswith(" (its end; the traceback is in the log)")
+    assert lines[at + 4].startswith("  pyarrow.lib.ArrowInvalid: Could not open Parquet input")
     assert lines[-2:] == [
         "The run stopped: the error is above.",
         f"Logs: {work}/logs/ (one log a job), {work}/.snakemake/log/STAMP.snakemake.log "

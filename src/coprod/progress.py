@@ -27,8 +27,10 @@ Decisions
   before and now in full, and the rule that writes the config used takes the whole config
   as its param, so a changed config value printed the config twice.
 - Errors are printed in full: a failed job's block (rule, output, log path) and the end
-  of its log, where the library's message names the file, row and column; Snakemake's
-  own errors and warnings as Snakemake words them.
+  of its log: after a Python traceback its exception, the library's message that names
+  the file, row and column (a job script prints its traceback itself, so it is not
+  repeated), else the log's last lines; Snakemake's own errors and warnings as Snakemake
+  words them.
 - Python's warnings of an unawaited coroutine in Snakemake 9.27's report code (three
   lines for each rule, every run) are ignored while this handler is in use; any other
   warning is shown.
@@ -51,7 +53,8 @@ from snakemake_interface_logger_plugins.base import LogHandlerBase
 from snakemake_interface_logger_plugins.common import LogEvent
 
 LOG_TAIL = 30
-"""How many of a failed job's last log lines are printed."""
+"""How many of a failed job's last log lines are printed (where it holds no traceback)."""
+TRACEBACK = "Traceback (most recent call last):"
 NOTHING_TO_DO = "Nothing to be done"
 """How Snakemake's message starts when every output is up to date."""
 MISSING = "their outputs were missing"
@@ -331,12 +334,24 @@ def failed_job_lines(error: Mapping[str, Any]) -> list[str]:
 
 
 def _log_tail(log: Path, lines: int = LOG_TAIL) -> list[str]:
-    """The last lines of a failed job's log, framed, or why there are none."""
+    """The end of a failed job's log, framed, or why there is none: after a Python
+    traceback, its exception (the library's message, naming the file, row and column; the
+    traceback is in the log, and the job printed it above), else the last ``lines`` lines.
+    """
     if not log.is_file():
         return [f"  (no log at {log})"]
     text = log.read_text(encoding="utf-8", errors="replace").rstrip("\n").splitlines()
     if not text:
         return [f"  ({log} is empty)"]
-    shown = text[-lines:]
-    head = f"  --- {log}" + (f" (last {lines} of {len(text)} lines)" if len(text) > lines else "")
-    return [head, *(f"  {line}" for line in shown), f"  --- end of {log}"]
+    tracebacks = [i for i, line in enumerate(text) if line.startswith(TRACEBACK)]
+    message = (
+        next((i for i in range(tracebacks[-1] + 1, len(text)) if not text[i][:1].isspace()), None)
+        if tracebacks
+        else None
+    )
+    if message is not None:
+        shown, note = text[message:][-lines:], " (its end; the traceback is in the log)"
+    else:
+        shown = text[-lines:]
+        note = f" (last {lines} of {len(text)} lines)" if len(text) > lines else ""
+    return [f"  --- {log}{note}", *(f"  {line}" for line in shown), f"  --- end of {log}"]
