@@ -1,14 +1,15 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make study   run the whole study on the bundled data (results/ and the report)
 #   make test    run the test suite (lint, schema, library and workflow tests)
-# Both create the pinned virtual environment in .venv on first use.
+# Both create the pinned virtual environment in .venv on first use. Then
+#   make verify  checks the run's exhibits against the reference manifest (reference/)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: study report verify validation national county scaffold test lint simulate synthetic clean r-reference
+.PHONY: study report verify reference-manifest validation national county scaffold test lint simulate synthetic clean r-reference
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required; set PYTHON=/path/to/python3.11")'
@@ -29,11 +30,16 @@ study: $(BIN)/.installed
 report: $(BIN)/.installed
 	$(BIN)/snakemake --report results/report.html
 
-# Check this run's exhibits against the manifest of another run, byte for byte:
-#   make verify MANIFEST=/path/to/other/results/MANIFEST.sha256
-MANIFEST ?= results/MANIFEST.sha256
+# Check this run's exhibits, byte for byte, against the reference manifest of the bundled
+# study shipped in reference/ (or another run's: make verify MANIFEST=/path/to/MANIFEST.sha256).
+MANIFEST ?= reference/MANIFEST.sha256
 verify: $(BIN)/.installed
-	$(BIN)/python -m coprod.provenance check $(MANIFEST)
+	$(BIN)/python -m coprod.provenance check $(MANIFEST) --run results/MANIFEST.sha256
+
+# Remake the reference manifest from a run of the bundled study (after an intended change
+# of an exhibit; commit it with the change): see reference/README.md.
+reference-manifest: study
+	cp results/MANIFEST.sha256 reference/MANIFEST.sha256
 
 # R's outputs on the bundled study that the tests compare with (tests/data/reference/):
 # needs a run of the bundled study and R (see tests/data/reference/README.md).

@@ -114,6 +114,7 @@ def test_a_missing_manifest_is_one_line_not_a_traceback(tmp_path, capsys):
     missing = tmp_path / "MANIFEST.sha256"
     assert main(["check", str(missing)]) == 2
     assert capsys.readouterr().out == (
-        f"No manifest at {missing}: run the study first (make study), or name another run's "
-        "manifest (make verify MANIFEST=path/to/MANIFEST.sha256).\n"
+        f"No manifest at {missing}: name one that exists (make verify "
+        "MANIFEST=path/to/MANIFEST.sha256); make reference-manifest remakes the bundled "
+        "study's reference.\n"
     )

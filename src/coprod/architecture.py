@@ -67,6 +67,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "coprod.numbers_page",
             "coprod.scaffold",
             "coprod.run_workflow",
+            "coprod.progress",
         ),
     ),
 )

@@ -20,6 +20,13 @@ runs never work in the same folder at once: what ``make study`` runs.
    one. If a Snakemake process started without this command is at work there, it stops
    (exit code 75) and leaves that run's lock alone.
 3. It runs ``python -m snakemake`` with the options given and returns its exit code.
+   Snakemake prints through the logger :mod:`coprod.progress` (``--logger coprod``): a
+   counter, why the jobs ran, and errors in full, not a block per job (its complete log
+   is still written to ``.snakemake/log/``). Given ``--dry-run``, ``--quiet``,
+   ``--verbose`` or a ``--logger`` of its own, Snakemake prints as it does on its own.
+4. After a run that succeeded it says where the exhibits, the report and the logs are,
+   and what to do next (``make verify``, where the study has a reference manifest); after
+   one that failed, where the logs are.
 
 Decisions
 ---------
@@ -76,6 +83,11 @@ that a dead run's cluster jobs have ended)."""
 REPORT_OPTIONS = {"--report": True, "--report-stylesheet": True, "--report-after-run": False}
 """Snakemake's options that make a report instead of unlocking, and whether each takes a
 value; left out of the ``--unlock`` call."""
+LOGGER = ["--logger", "coprod"]
+"""Snakemake's option that makes it print through :mod:`coprod.progress`."""
+OWN_OUTPUT = {"--logger", "--dry-run", "--dryrun", "-n", "--quiet", "-q", "--verbose"}
+"""Snakemake's options after which it prints as it does on its own (no :data:`LOGGER`)."""
+SNAKEMAKE_LOG = Path(".snakemake", "log")
 
 __all__ = [
     "IN_PROGRESS",
@@ -85,6 +97,9 @@ __all__ = [
     "held_run_lock",
     "leftovers",
     "main",
+    "own_output",
+    "report_path",
+    "run_log",
     "snakemake_processes",
     "unlock_command",
     "working_directory",
@@ -266,6 +281,63 @@ def _say(message: str) -> None:
     print(f"coprod.run_workflow: {message}", file=sys.stderr, flush=True)
 
 
+def own_output(args: Sequence[str]) -> bool:
+    """Whether the options ask for Snakemake's own output (:data:`OWN_OUTPUT`).
+
+    >>> own_output(["--cores", "2", "-n"]), own_output(["--cores", "2"])
+    (True, False)
+    """
+    return any(arg.split("=", 1)[0] in OWN_OUTPUT for arg in args)
+
+
+def report_path(args: Sequence[str]) -> str | None:
+    """The report a run's options ask for (``--report PATH``), if any.
+
+    >>> report_path(["--cores", "2", "--report", "results/report.html", "--report-after-run"])
+    'results/report.html'
+    """
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--report", nargs="?", const="report.html")
+    known, _ = parser.parse_known_args(list(args))
+    return known.report
+
+
+def run_log(workdir: Path, since: float) -> Path | None:
+    """Snakemake's complete log of the run that started at ``since`` (``time.time()``)."""
+    logs = [
+        path for path in (workdir / SNAKEMAKE_LOG).glob("*.log") if path.stat().st_mtime >= since
+    ]
+    return max(logs, key=lambda path: path.stat().st_mtime, default=None)
+
+
+def _duration(seconds: float) -> str:
+    """
+    >>> _duration(63.4), _duration(8.04)
+    ('1 min 3 s', '8.0 s')
+    """
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{seconds:.1f} s"
+
+
+def _closing(args: Sequence[str], workdir: Path, started: float, code: int) -> None:
+    """What a run prints at its end (:func:`coprod.progress.closing_lines`)."""
+    from coprod.progress import closing_lines
+    from coprod.provenance import REFERENCE_MANIFEST
+
+    logfile = run_log(workdir, started)
+    if code:
+        lines = [
+            "The run stopped: the error is above.",
+            *closing_lines(workdir, None, logfile, None, only_logs=True),
+        ]
+    else:
+        lines = [
+            f"Done in {_duration(time.time() - started)}.",
+            *closing_lines(workdir, report_path(args), logfile, workdir / REFERENCE_MANIFEST),
+        ]
+    print("\n".join(lines), file=sys.stderr, flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m coprod.run_workflow [snakemake options]``: see the module's docstring."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -309,7 +381,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         return unlocked.returncode
                 if not RERUN_INCOMPLETE & set(args):
                     command.append("--rerun-incomplete")
-            return _run(command, fd)
+            if own_output(args):
+                return _run(command, fd)
+            started = time.time()
+            code = _run([*command, *LOGGER], fd)
+            _closing(args, workdir, started, code)
+            return code
     except RunInProgress as error:
         _say(str(error))
         return IN_PROGRESS
