@@ -26,7 +26,7 @@ from coprod.stats.group_tests import (
     kruskal_wallis,
     mann_whitney,
     pairwise_mann_whitney,
-    welch_anova,
+    oneway_anova,
     wilcoxon_signed_rank,
 )
 from coprod.stats.models import ols_standardised, ordinal_logit
@@ -39,11 +39,7 @@ from tests.reference import assert_matches, reference_cases
 NOT_COMPUTED = {
     "kruskal_wallis": {},
     "mann_whitney": {},
-    "welch_anova": {
-        "F_classic": "classic (equal-variance) one-way ANOVA is not offered: the pipeline "
-        "compares groups of unequal size and variance with Welch's ANOVA only",
-        "p_classic": "as F_classic",
-    },
+    "welch_anova": {},
     "chi_square_independence": {},
 }
 
@@ -84,18 +80,29 @@ def test_mann_whitney_matches_reference():
         _assert_matches(case, {"W_equals_U_x": rec["statistic"], "p": rec["p"]})
 
 
-def test_welch_anova_matches_reference():
+def test_oneway_anova_both_forms_match_reference():
     for case in _cases("welch_anova"):
-        rec = welch_anova(*_long(case["data"]["groups"]))
-        computed = {"F": rec["statistic"], "df1": rec["df"], "df2": rec["df2"], "p": rec["p"]}
+        rec = oneway_anova(*_long(case["data"]["groups"]))
+        classic = oneway_anova(*_long(case["data"]["groups"]), var_equal=True)
+        computed = {
+            "F": rec["statistic"],
+            "df1": rec["df"],
+            "df2": rec["df2"],
+            "p": rec["p"],
+            "F_classic": classic["statistic"],
+            "p_classic": classic["p"],
+        }
         _assert_matches(case, computed)
+        assert rec["statistic_name"] == "F (Welch)" and classic["statistic_name"] == "F"
+        # Two groups: the classic F is Student's t squared, on n - 2 df.
+        assert classic["df2"] == sum(len(v) for v in case["data"]["groups"].values()) - 2
 
 
 def test_chi_square_matches_reference():
     for case in _cases("chi_square_independence"):
         assert case["options"]["correction"] is False
         table = case["data"]["table"]
-        rec = chi_square(table)
+        rec = chi_square(table, correct=False)
         assert rec["method"].startswith("Pearson chi-squared") and "asymptotic p" in rec["method"]
         cells = chi_square_cells(table)
         computed = {
@@ -567,7 +574,7 @@ def test_mann_whitney_rejection_rate_under_the_null():
             r"need at least 2 groups with data, got 1: \['a'\]",
         ),
         (
-            lambda: welch_anova([1, 2], ["a"]),
+            lambda: oneway_anova([1, 2], ["a"]),
             "values and groups must have the same length, got 2 and 1",
         ),
         (
@@ -575,11 +582,11 @@ def test_mann_whitney_rejection_rate_under_the_null():
             "values must be numeric",
         ),
         (
-            lambda: welch_anova([1, 2, 3, 4], ["a", "a", "b", "b"], n_boot=0),
+            lambda: oneway_anova([1, 2, 3, 4], ["a", "a", "b", "b"], n_boot=0),
             "n_boot must be a positive integer, got 0",
         ),
         (
-            lambda: welch_anova([1, 1, 2, 3], ["a", "a", "b", "b"]),
+            lambda: oneway_anova([1, 1, 2, 3], ["a", "a", "b", "b"]),
             "group 'a' has zero variance; Welch's ANOVA weights groups by 1/variance",
         ),
         (
