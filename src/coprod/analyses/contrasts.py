@@ -71,6 +71,7 @@ from coprod.analyses.records import (
     finalise,
     monte_carlo,
     outcome_labels,
+    test_options,
 )
 from coprod.errors import StudyInputError
 from coprod.resources import Study
@@ -227,19 +228,24 @@ def _ordinal_outcome(values: pd.Series) -> pd.Series:
     return values.astype("float64").round(6)
 
 
-def _omnibus(values: pd.Series, groups: pd.Series, binary: bool, where: str, **mc: Any) -> dict:
+def _omnibus(
+    values: pd.Series, groups: pd.Series, binary: bool, where: str, yates: bool, **mc: Any
+) -> dict:
     """The test across every level: Kruskal-Wallis, or chi-squared for a 0/1 score."""
     if binary:
         keep = values.notna().to_numpy()
-        return attempt(where, chi_square, values[keep], groups[keep], **mc)
+        return attempt(where, chi_square, values[keep], groups[keep], correct=yates, **mc)
     return attempt(where, kruskal_wallis, values, groups)
 
 
-def _pairs(values: pd.Series, groups: pd.Series, where: str) -> list[dict[str, Any]]:
-    """Mann-Whitney of every pair of levels; an empty record for a pair that cannot be tested."""
+def _pairs(values: pd.Series, groups: pd.Series, where: str, **rank: Any) -> list[dict[str, Any]]:
+    """Mann-Whitney of every pair of levels; an empty record for a pair that cannot be tested.
+
+    ``rank``: the rank test's ``correct`` and ``exact`` (:func:`~coprod.stats.group_tests.
+    mann_whitney`)."""
     levels = list(groups.cat.categories)
     try:
-        records = pairwise_mann_whitney(values, groups).to_dict("records")
+        records = pairwise_mann_whitney(values, groups, **rank).to_dict("records")
         if len(records) == len(levels) * (len(levels) - 1) // 2:
             return records
         print(f"warning: pairwise {where}: a level has no answers", file=sys.stderr)
@@ -249,7 +255,7 @@ def _pairs(values: pd.Series, groups: pd.Series, where: str) -> list[dict[str, A
     for first, second in itertools.combinations(levels, 2):
         x = values[(groups == first).to_numpy()]
         y = values[(groups == second).to_numpy()]
-        test = attempt(f"{where}, {first} vs {second}", mann_whitney, x, y)
+        test = attempt(f"{where}, {first} vs {second}", mann_whitney, x, y, **rank)
         records.append({"group_1": first, "group_2": second, **test})
     return records
 
@@ -268,6 +274,9 @@ def compare_levels(
     ordinal: bool = True,
     n_mc: int = 10000,
     seed: int = DEFAULT_SEED,
+    yates: bool = True,
+    correct: bool = True,
+    exact: bool | None = None,
     analysis: str | None = None,
 ) -> pd.DataFrame:
     """Compare the levels of a column on every outcome: the omnibus test, then every pair.
@@ -299,6 +308,10 @@ def compare_levels(
         Fit the ordinal model (a robustness check; a few milliseconds per outcome).
     n_mc, seed
         Monte Carlo tables of a chi-squared p with small expected counts, their seed.
+    yates, correct, exact
+        Yates' correction of a 2 x 2 chi-squared, the Mann-Whitney continuity correction
+        and exact p (config ``compare.tests``; :func:`~coprod.analyses.records.
+        test_options`); R's defaults.
     analysis : str, optional
         Name in the ``analysis`` column (default ``"across_<column>"``).
 
@@ -335,7 +348,7 @@ def compare_levels(
         binary = bool(catalogue.loc[outcome, "binary"])
         where = f"{analysis} of {outcome}"
         if several:
-            record = _omnibus(values, groups, binary, where, n_mc=n_mc, seed=seed)
+            record = _omnibus(values, groups, binary, where, yates, n_mc=n_mc, seed=seed)
             rows.append(
                 {
                     **common,
@@ -349,7 +362,7 @@ def compare_levels(
             )
             if pairwise_family is None:
                 continue
-        for pair in _pairs(values, groups, where):
+        for pair in _pairs(values, groups, where, correct=correct, exact=exact):
             x, y = pair.pop("group_1"), pair.pop("group_2")
             identity = {
                 **common,
@@ -423,6 +436,7 @@ def comparisons(
     n_mc: int = 10000,
     seed: int = DEFAULT_SEED,
     source: str = "the scored responses",
+    **tests: Any,
 ) -> dict[str, pd.DataFrame]:
     """Every contrast of the config (``compare.contrasts``), by name: :func:`compare_levels`.
 
@@ -430,7 +444,8 @@ def comparisons(
     ``pairwise_family``, ``robustness_family`` and ``fixed_effects``; its table has the
     analysis ``contrast_<name>``. The levels of every spec are checked before any is
     computed (:func:`check_declared_levels`). p values are not adjusted yet
-    (:func:`~coprod.analyses.records.apply_families`).
+    (:func:`~coprod.analyses.records.apply_families`). ``tests``: the tests' options of
+    :func:`compare_levels` (``yates``, ``correct``, ``exact``).
     """
     check_declared_levels(
         data, {f"compare.contrasts.{name}": spec for name, spec in specs.items()}, source
@@ -445,6 +460,7 @@ def comparisons(
             n_mc=n_mc,
             seed=seed,
             analysis=f"contrast_{name}",
+            **tests,
         )
         for name, spec in specs.items()
     }
@@ -480,8 +496,9 @@ def contrast_tables(
     """The job ``compare_contrasts``: every contrast of config ``compare.contrasts``.
 
     Reads ``scores``; settings: ``contrasts``, ``families``, ``kinds``
-    (``compare.outcome_kinds``), ``ordinal`` (fit the proportional-odds model), ``n_mc``
-    and ``seed``. Its records: one table per contrast, by its name in the config.
+    (``compare.outcome_kinds``), ``ordinal`` (fit the proportional-odds model), ``n_mc``,
+    ``seed`` and ``tests`` (the tests' options, ``compare.tests``). Its records: one table
+    per contrast, by its name in the config.
     """
     scores, catalogue = scored_survey(study, inputs)
     outcomes = scores_of(catalogue, settings["kinds"])
@@ -493,6 +510,7 @@ def contrast_tables(
         ordinal=settings["ordinal"],
         source=described(inputs, "scores"),
         **monte_carlo(settings),
+        **test_options(settings),
     )
     return adjusted(tables, settings["families"])
 
