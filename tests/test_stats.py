@@ -25,8 +25,8 @@ from coprod.stats.effect_sizes import cramers_v, hedges_g, wilson_ci
 from coprod.stats.group_tests import (
     kruskal_wallis,
     mann_whitney,
-    pairwise_mann_whitney,
     oneway_anova,
+    pairwise_mann_whitney,
     wilcoxon_signed_rank,
 )
 from coprod.stats.models import ols_standardised, ordinal_logit
@@ -114,6 +114,63 @@ def test_chi_square_matches_reference():
             "stdres": cells.pivot(index="row", columns="column", values="stdres").to_numpy(),
         }
         _assert_matches(case, computed)
+
+
+def test_rank_tests_exact_one_sided_and_uncorrected_p_match_r():
+    # R 4.2.2: x <- c(1.1, 2.3, 3.5, 4.2); y <- c(2.9, 5.1, 6.3, 7.7, 8.4)
+    # wilcox.test(x, y, alternative = a)$p.value (exact: n < 50, no ties), and
+    # wilcox.test(x, y, exact = FALSE, correct = FALSE)$p.value.
+    x, y = [1.1, 2.3, 3.5, 4.2], [2.9, 5.1, 6.3, 7.7, 8.4]
+    expected = {"two-sided": 0.063492063492063489, "less": 0.031746031746031744}
+    expected["greater"] = 0.98412698412698418
+    for alternative, p in expected.items():
+        rec = mann_whitney(x, y, alternative=alternative)
+        assert rec["statistic"] == 2 and rec["p"] == pytest.approx(p, abs=1e-15)
+        assert "exact p" in rec["method"]
+    normal = mann_whitney(x, y, exact=False, correct=False)
+    assert normal["p"] == pytest.approx(0.050043521248705106, abs=1e-15)
+    assert "no continuity correction" in normal["method"]
+    assert pairwise_mann_whitney(x + y, ["x"] * 4 + ["y"] * 5, alternative="less").loc[
+        0, "p"
+    ] == pytest.approx(expected["less"], abs=1e-15)
+    # d <- c(1.5, -0.4, 2.2, 3.1, -1.7, 0.9, 2.8); wilcox.test(d, alternative = a)
+    d = [1.5, -0.4, 2.2, 3.1, -1.7, 0.9, 2.8]
+    signed = {"two-sided": 0.15625000000000006, "less": 0.9453125, "greater": 0.078125000000000028}
+    for alternative, p in signed.items():
+        rec = wilcoxon_signed_rank(d, alternative=alternative)
+        assert rec["statistic"] == 23 and rec["p"] == pytest.approx(p, abs=1e-15)
+    for correct, p in ((True, 0.1507855650279713), (False, 0.12819017434510788)):
+        rec = wilcoxon_signed_rank(d, exact=False, correct=correct)
+        assert rec["p"] == pytest.approx(p, abs=1e-15), correct
+    with pytest.raises(ValueError, match=r"alternative must be one of \['two-sided', 'less', "):
+        mann_whitney(x, y, alternative="two.sided")
+
+
+def test_yates_corrects_only_two_by_two_tables_and_leaves_cramers_v_alone():
+    # |O - E| = 5 in every cell of [[10, 20], [20, 10]] (E = 15): Yates takes 4.5, so
+    # chi2 = 4 * 4.5^2 / 15 = 5.4 instead of 4 * 25 / 15 = 6.667; V = sqrt(6.667 / 60).
+    corrected, plain = (
+        chi_square([[10, 20], [20, 10]]),
+        chi_square([[10, 20], [20, 10]], correct=False),
+    )
+    assert corrected["statistic"] == pytest.approx(5.4) and plain["statistic"] == pytest.approx(
+        20 / 3
+    )
+    assert corrected["estimate"] == plain["estimate"] == pytest.approx(1 / 3)
+    assert corrected["statistic_name"] == "chi2 (Pearson, Yates)"
+    assert "with Yates' continuity correction" in corrected["method"]
+    wide = [[10, 20, 15], [20, 10, 15]]
+    assert chi_square(wide) == chi_square(wide, correct=False)
+
+
+def test_kruskal_wallis_offers_rstatix_eta_squared_h():
+    values, groups = [1, 2, 3, 4, 5, 6], ["a", "a", "b", "b", "c", "c"]
+    h = kruskal_wallis(values, groups)["statistic"]  # 32/7
+    rec = kruskal_wallis(values, groups, effect="eta_squared_h")
+    assert rec["effect"] == "eta_squared_h" and rec["estimate"] == pytest.approx((h - 2) / 3)
+    assert "eta-squared[H] (H-k+1)/(n-k)" in rec["method"]
+    with pytest.raises(ValueError, match="effect must be one of"):
+        kruskal_wallis(values, groups, effect="eta_squared")
 
 
 # --------------------------------------------------------------------------- records and helpers
