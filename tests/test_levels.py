@@ -62,6 +62,28 @@ def mucociliary() -> pd.DataFrame:
     )
 
 
+def test_a_declared_alternative_makes_every_pair_one_sided_as_r():
+    spec = {"column": "subjects", "family": "omnibus", "pairwise_family": "pairs"}
+    spec |= {"robustness_family": "robust", "alternative": "greater"}
+    table = comparisons(
+        mucociliary(), ["efficiency"], catalogue(["efficiency"]), {"c": spec}, ordinal=False
+    )["c"]
+    # R 4.2.2: wilcox.test(x, y, alternative = "greater") (exact) and t.test(x, y,
+    # alternative = "greater") for the pairs (normal, obstructive), (normal, asbestosis),
+    # (obstructive, asbestosis).
+    pairs = table[(table["comparison"] == "pair") & (table["evidence"] == "primary")]
+    np.testing.assert_allclose(
+        pairs["p"], [0.72222222222222221, 0.5, 0.20634920634920634], rtol=0, atol=1e-15
+    )
+    assert pairs["method"].str.contains("exact p, one-sided \\(x greater\\)").all()
+    welch = table[table["effect"] == "hedges_g"]
+    np.testing.assert_allclose(
+        welch["p"], [0.79351837850722995, 0.47849986420309498, 0.23025239431802613], atol=1e-12
+    )
+    omnibus = table[table["comparison"] == "omnibus"]
+    assert omnibus["p"].round(2).tolist() == [0.68]  # the omnibus test stays two-sided
+
+
 def test_three_levels_give_the_published_omnibus_and_every_pair():
     table = compare_levels(
         mucociliary(),

@@ -241,8 +241,8 @@ def _omnibus(
 def _pairs(values: pd.Series, groups: pd.Series, where: str, **rank: Any) -> list[dict[str, Any]]:
     """Mann-Whitney of every pair of levels; an empty record for a pair that cannot be tested.
 
-    ``rank``: the rank test's ``correct`` and ``exact`` (:func:`~coprod.stats.group_tests.
-    mann_whitney`)."""
+    ``rank``: the rank test's ``correct``, ``exact`` and ``alternative``
+    (:func:`~coprod.stats.group_tests.mann_whitney`)."""
     levels = list(groups.cat.categories)
     try:
         records = pairwise_mann_whitney(values, groups, **rank).to_dict("records")
@@ -277,6 +277,7 @@ def compare_levels(
     yates: bool = True,
     correct: bool = True,
     exact: bool | None = None,
+    alternative: str = "two-sided",
     analysis: str | None = None,
 ) -> pd.DataFrame:
     """Compare the levels of a column on every outcome: the omnibus test, then every pair.
@@ -312,6 +313,10 @@ def compare_levels(
         Yates' correction of a 2 x 2 chi-squared, the Mann-Whitney continuity correction
         and exact p (config ``compare.tests``; :func:`~coprod.analyses.records.
         test_options`); R's defaults.
+    alternative : {"two-sided", "less", "greater"}
+        The alternative of every pair's Mann-Whitney test and robustness Welch t, about x
+        (``"greater"``: x tends to be higher); the omnibus tests and the ordinal model
+        stay two-sided.
     analysis : str, optional
         Name in the ``analysis`` column (default ``"across_<column>"``).
 
@@ -362,7 +367,8 @@ def compare_levels(
             )
             if pairwise_family is None:
                 continue
-        for pair in _pairs(values, groups, where, correct=correct, exact=exact):
+        rank = {"correct": correct, "exact": exact, "alternative": alternative}
+        for pair in _pairs(values, groups, where, **rank):
             x, y = pair.pop("group_1"), pair.pop("group_2")
             identity = {
                 **common,
@@ -385,7 +391,15 @@ def compare_levels(
             rows += [
                 {**identity, "evidence": "robustness", **record, "family": robustness_family}
                 for record in _robustness(
-                    subset, outcome, column, (x, y), binary, fixed_effects, ordinal, where
+                    subset,
+                    outcome,
+                    column,
+                    (x, y),
+                    binary,
+                    fixed_effects,
+                    ordinal,
+                    where,
+                    alternative,
                 )
             ]
     return finalise(pd.DataFrame(rows))
@@ -400,6 +414,7 @@ def _robustness(
     fixed_effects: Sequence[str],
     ordinal: bool,
     where: str,
+    alternative: str = "two-sided",
 ) -> list[dict[str, Any]]:
     """Hedges' g (non-binary scores) and the ordinal model of one pair (x minus y)."""
     x_level, y_level = pair
@@ -409,7 +424,9 @@ def _robustness(
     values = in_pair[outcome].astype("float64")
     records = []
     if not binary:
-        records.append(attempt(where, hedges_g, values[is_x], values[~is_x]))
+        records.append(
+            attempt(where, hedges_g, values[is_x], values[~is_x], alternative=alternative)
+        )
     if ordinal:
         predictor = f"{column}__contrast"
         frame = in_pair[list(fixed_effects)].assign(
@@ -475,7 +492,8 @@ def compare_declared(
 ) -> pd.DataFrame:
     """:func:`compare_levels` of the comparison a config entry declares (``column``,
     ``family`` and the optional ``levels``, ``pairwise_family``, ``robustness_family``,
-    ``fixed_effects``), with the other ``options`` of :func:`compare_levels`."""
+    ``fixed_effects``, ``alternative``), with the other ``options`` of
+    :func:`compare_levels`."""
     return compare_levels(
         data,
         outcomes,
@@ -486,6 +504,7 @@ def compare_declared(
         pairwise_family=spec.get("pairwise_family"),
         robustness_family=spec.get("robustness_family"),
         fixed_effects=spec.get("fixed_effects", []),
+        alternative=spec.get("alternative", "two-sided"),
         **options,
     )
 
