@@ -304,13 +304,20 @@ def test_pairwise_mann_whitney_from_counts_equals_scipy_test_of_each_pair(values
     if min(np.sum(groups == g) for g in "abc") < 2:
         return
     values = np.asarray(values)
-    for record in pairwise_mann_whitney(values, groups).to_dict("records"):
-        x = values[groups == record["group_1"]]
-        y = values[groups == record["group_2"]]
-        expected = mann_whitney(x, y)
-        assert record["statistic"] == expected["statistic"]
-        for key in ("estimate", "ci_low", "ci_high", "p"):
-            assert record[key] == pytest.approx(expected[key], rel=1e-10, abs=1e-14, nan_ok=True)
+    # ... under every option: the alternative, with and without continuity correction.
+    options = itertools.product(("two-sided", "less", "greater"), (True, False))
+    for alternative, correct in options:
+        chosen = {"alternative": alternative, "correct": correct}
+        for record in pairwise_mann_whitney(values, groups, **chosen).to_dict("records"):
+            x = values[groups == record["group_1"]]
+            y = values[groups == record["group_2"]]
+            expected = mann_whitney(x, y, **chosen)
+            assert record["statistic"] == expected["statistic"]
+            assert record["method"] == expected["method"]
+            for key in ("estimate", "ci_low", "ci_high", "p"):
+                assert record[key] == pytest.approx(
+                    expected[key], rel=1e-10, abs=1e-14, nan_ok=True
+                )
 
 
 def test_hedges_g_hand_example():

@@ -161,19 +161,22 @@ def _use_exact(exact: bool | None, small: bool, tied: bool) -> bool:
 
 
 def _normal_p(deviation: float, sigma: float, alternative: str, correct: bool) -> float:
-    """R's normal-approximation p of a rank statistic ``deviation`` from its null mean.
+    """The normal-approximation p of a rank statistic ``deviation`` from its null mean.
 
-    As ``wilcox.test``: the continuity correction moves the deviation 0.5 towards 0
-    (two-sided), or 0.5 down (``"greater"``) or up (``"less"``).
+    As ``wilcox.test`` (and ``scipy.stats.mannwhitneyu``): the continuity correction moves
+    the deviation 0.5 towards 0 (two-sided; p capped at 1), or 0.5 down (``"greater"``)
+    or up (``"less"``). Where every value ties (sigma 0) p is 1, as scipy's (R's is NaN).
     """
-    shift = {"two-sided": np.sign(deviation) * 0.5, "greater": 0.5, "less": -0.5}[alternative]
+    if alternative == "two-sided":
+        deviation = abs(deviation)
+    shift = {"two-sided": 0.5, "greater": 0.5, "less": -0.5}[alternative] if correct else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = (deviation - (shift if correct else 0.0)) / sigma
+        z = (deviation - shift) / sigma
     if alternative == "less":
         return float(st.norm.cdf(z))
     if alternative == "greater":
         return float(st.norm.sf(z))
-    return float(np.clip(2 * min(st.norm.cdf(z), st.norm.sf(z)), 0, 1))
+    return float(np.clip(2 * st.norm.sf(z), 0, 1))
 
 
 def _p_method(exact: bool, correct: bool, alternative: str) -> str:
