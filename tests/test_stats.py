@@ -25,8 +25,8 @@ from coprod.stats.effect_sizes import cramers_v, hedges_g, wilson_ci
 from coprod.stats.group_tests import (
     kruskal_wallis,
     mann_whitney,
+    oneway_anova,
     pairwise_mann_whitney,
-    welch_anova,
     wilcoxon_signed_rank,
 )
 from coprod.stats.models import ols_standardised, ordinal_logit
@@ -39,11 +39,7 @@ from tests.reference import assert_matches, reference_cases
 NOT_COMPUTED = {
     "kruskal_wallis": {},
     "mann_whitney": {},
-    "welch_anova": {
-        "F_classic": "classic (equal-variance) one-way ANOVA is not offered: the pipeline "
-        "compares groups of unequal size and variance with Welch's ANOVA only",
-        "p_classic": "as F_classic",
-    },
+    "welch_anova": {},
     "chi_square_independence": {},
 }
 
@@ -84,18 +80,29 @@ def test_mann_whitney_matches_reference():
         _assert_matches(case, {"W_equals_U_x": rec["statistic"], "p": rec["p"]})
 
 
-def test_welch_anova_matches_reference():
+def test_oneway_anova_both_forms_match_reference():
     for case in _cases("welch_anova"):
-        rec = welch_anova(*_long(case["data"]["groups"]))
-        computed = {"F": rec["statistic"], "df1": rec["df"], "df2": rec["df2"], "p": rec["p"]}
+        rec = oneway_anova(*_long(case["data"]["groups"]))
+        classic = oneway_anova(*_long(case["data"]["groups"]), var_equal=True)
+        computed = {
+            "F": rec["statistic"],
+            "df1": rec["df"],
+            "df2": rec["df2"],
+            "p": rec["p"],
+            "F_classic": classic["statistic"],
+            "p_classic": classic["p"],
+        }
         _assert_matches(case, computed)
+        assert rec["statistic_name"] == "F (Welch)" and classic["statistic_name"] == "F"
+        # Two groups: the classic F is Student's t squared, on n - 2 df.
+        assert classic["df2"] == sum(len(v) for v in case["data"]["groups"].values()) - 2
 
 
 def test_chi_square_matches_reference():
     for case in _cases("chi_square_independence"):
         assert case["options"]["correction"] is False
         table = case["data"]["table"]
-        rec = chi_square(table)
+        rec = chi_square(table, correct=False)
         assert rec["method"].startswith("Pearson chi-squared") and "asymptotic p" in rec["method"]
         cells = chi_square_cells(table)
         computed = {
@@ -107,6 +114,63 @@ def test_chi_square_matches_reference():
             "stdres": cells.pivot(index="row", columns="column", values="stdres").to_numpy(),
         }
         _assert_matches(case, computed)
+
+
+def test_rank_tests_exact_one_sided_and_uncorrected_p_match_r():
+    # R 4.2.2: x <- c(1.1, 2.3, 3.5, 4.2); y <- c(2.9, 5.1, 6.3, 7.7, 8.4)
+    # wilcox.test(x, y, alternative = a)$p.value (exact: n < 50, no ties), and
+    # wilcox.test(x, y, exact = FALSE, correct = FALSE)$p.value.
+    x, y = [1.1, 2.3, 3.5, 4.2], [2.9, 5.1, 6.3, 7.7, 8.4]
+    expected = {"two-sided": 0.063492063492063489, "less": 0.031746031746031744}
+    expected["greater"] = 0.98412698412698418
+    for alternative, p in expected.items():
+        rec = mann_whitney(x, y, alternative=alternative)
+        assert rec["statistic"] == 2 and rec["p"] == pytest.approx(p, abs=1e-15)
+        assert "exact p" in rec["method"]
+    normal = mann_whitney(x, y, exact=False, correct=False)
+    assert normal["p"] == pytest.approx(0.050043521248705106, abs=1e-15)
+    assert "no continuity correction" in normal["method"]
+    assert pairwise_mann_whitney(x + y, ["x"] * 4 + ["y"] * 5, alternative="less").loc[
+        0, "p"
+    ] == pytest.approx(expected["less"], abs=1e-15)
+    # d <- c(1.5, -0.4, 2.2, 3.1, -1.7, 0.9, 2.8); wilcox.test(d, alternative = a)
+    d = [1.5, -0.4, 2.2, 3.1, -1.7, 0.9, 2.8]
+    signed = {"two-sided": 0.15625000000000006, "less": 0.9453125, "greater": 0.078125000000000028}
+    for alternative, p in signed.items():
+        rec = wilcoxon_signed_rank(d, alternative=alternative)
+        assert rec["statistic"] == 23 and rec["p"] == pytest.approx(p, abs=1e-15)
+    for correct, p in ((True, 0.1507855650279713), (False, 0.12819017434510788)):
+        rec = wilcoxon_signed_rank(d, exact=False, correct=correct)
+        assert rec["p"] == pytest.approx(p, abs=1e-15), correct
+    with pytest.raises(ValueError, match=r"alternative must be one of \['two-sided', 'less', "):
+        mann_whitney(x, y, alternative="two.sided")
+
+
+def test_yates_corrects_only_two_by_two_tables_and_leaves_cramers_v_alone():
+    # |O - E| = 5 in every cell of [[10, 20], [20, 10]] (E = 15): Yates takes 4.5, so
+    # chi2 = 4 * 4.5^2 / 15 = 5.4 instead of 4 * 25 / 15 = 6.667; V = sqrt(6.667 / 60).
+    corrected, plain = (
+        chi_square([[10, 20], [20, 10]]),
+        chi_square([[10, 20], [20, 10]], correct=False),
+    )
+    assert corrected["statistic"] == pytest.approx(5.4) and plain["statistic"] == pytest.approx(
+        20 / 3
+    )
+    assert corrected["estimate"] == plain["estimate"] == pytest.approx(1 / 3)
+    assert corrected["statistic_name"] == "chi2 (Pearson, Yates)"
+    assert "with Yates' continuity correction" in corrected["method"]
+    wide = [[10, 20, 15], [20, 10, 15]]
+    assert chi_square(wide) == chi_square(wide, correct=False)
+
+
+def test_kruskal_wallis_offers_rstatix_eta_squared_h():
+    values, groups = [1, 2, 3, 4, 5, 6], ["a", "a", "b", "b", "c", "c"]
+    h = kruskal_wallis(values, groups)["statistic"]  # 32/7
+    rec = kruskal_wallis(values, groups, effect="eta_squared_h")
+    assert rec["effect"] == "eta_squared_h" and rec["estimate"] == pytest.approx((h - 2) / 3)
+    assert "eta-squared[H] (H-k+1)/(n-k)" in rec["method"]
+    with pytest.raises(ValueError, match="effect must be one of"):
+        kruskal_wallis(values, groups, effect="eta_squared")
 
 
 # --------------------------------------------------------------------------- records and helpers
@@ -240,13 +304,20 @@ def test_pairwise_mann_whitney_from_counts_equals_scipy_test_of_each_pair(values
     if min(np.sum(groups == g) for g in "abc") < 2:
         return
     values = np.asarray(values)
-    for record in pairwise_mann_whitney(values, groups).to_dict("records"):
-        x = values[groups == record["group_1"]]
-        y = values[groups == record["group_2"]]
-        expected = mann_whitney(x, y)
-        assert record["statistic"] == expected["statistic"]
-        for key in ("estimate", "ci_low", "ci_high", "p"):
-            assert record[key] == pytest.approx(expected[key], rel=1e-10, abs=1e-14, nan_ok=True)
+    # ... under every option: the alternative, with and without continuity correction.
+    options = itertools.product(("two-sided", "less", "greater"), (True, False))
+    for alternative, correct in options:
+        chosen = {"alternative": alternative, "correct": correct}
+        for record in pairwise_mann_whitney(values, groups, **chosen).to_dict("records"):
+            x = values[groups == record["group_1"]]
+            y = values[groups == record["group_2"]]
+            expected = mann_whitney(x, y, **chosen)
+            assert record["statistic"] == expected["statistic"]
+            assert record["method"] == expected["method"]
+            for key in ("estimate", "ci_low", "ci_high", "p"):
+                assert record[key] == pytest.approx(
+                    expected[key], rel=1e-10, abs=1e-14, nan_ok=True
+                )
 
 
 def test_hedges_g_hand_example():
@@ -567,7 +638,7 @@ def test_mann_whitney_rejection_rate_under_the_null():
             r"need at least 2 groups with data, got 1: \['a'\]",
         ),
         (
-            lambda: welch_anova([1, 2], ["a"]),
+            lambda: oneway_anova([1, 2], ["a"]),
             "values and groups must have the same length, got 2 and 1",
         ),
         (
@@ -575,11 +646,11 @@ def test_mann_whitney_rejection_rate_under_the_null():
             "values must be numeric",
         ),
         (
-            lambda: welch_anova([1, 2, 3, 4], ["a", "a", "b", "b"], n_boot=0),
+            lambda: oneway_anova([1, 2, 3, 4], ["a", "a", "b", "b"], n_boot=0),
             "n_boot must be a positive integer, got 0",
         ),
         (
-            lambda: welch_anova([1, 1, 2, 3], ["a", "a", "b", "b"]),
+            lambda: oneway_anova([1, 1, 2, 3], ["a", "a", "b", "b"]),
             "group 'a' has zero variance; Welch's ANOVA weights groups by 1/variance",
         ),
         (

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from coprod.analyses.catalogue import role_scores, scored_survey
-from coprod.analyses.records import adjusted, attempt, finalise, subsets
+from coprod.analyses.records import adjusted, attempt, finalise, subsets, test_options
 from coprod.resources import Study
 from coprod.scoring import exact_score
 from coprod.stats.group_tests import wilcoxon_signed_rank
@@ -57,6 +57,8 @@ def barrier_sides(
     sides: Sequence[str] | None = None,
     by: Sequence[str] = (),
     family: str,
+    correct: bool = True,
+    exact: bool | None = None,
 ) -> pd.DataFrame:
     """Organisational- vs citizen-side barriers within respondents (Wilcoxon signed-rank).
 
@@ -82,6 +84,9 @@ def barrier_sides(
         Grouping columns.
     family : str
         Family of the tests.
+    correct, exact
+        The signed-rank test's continuity correction and exact p
+        (:func:`~coprod.stats.group_tests.wilcoxon_signed_rank`; R's defaults).
 
     Returns
     -------
@@ -123,7 +128,11 @@ def barrier_sides(
     rows = []
     for column, level, part in subsets(frame, by):
         record = attempt(
-            f"barrier sides in {column}={level}", wilcoxon_signed_rank, part["__difference"]
+            f"barrier sides in {column}={level}",
+            wilcoxon_signed_rank,
+            part["__difference"],
+            correct=correct,
+            exact=exact,
         )
         rows.append(
             {
@@ -152,10 +161,20 @@ def side_differences(
     """The job ``compare_barrier_sides``: the two sides of the barriers, pooled and per group.
 
     Reads ``scores``; settings: ``barriers`` (the role of the barrier scores), ``by``,
-    ``family`` (config ``compare.barrier_sides``) and ``families``. Its records:
+    ``family`` (config ``compare.barrier_sides``), ``tests`` (the tests' options, config
+    ``compare.tests``) and ``families``. Its records:
     ``barrier_sides``.
     """
     scores, catalogue = scored_survey(study, inputs)
     barriers = role_scores(catalogue, settings["barriers"])
-    table = barrier_sides(scores, barriers, catalogue, by=settings["by"], family=settings["family"])
+    options = test_options(settings)
+    table = barrier_sides(
+        scores,
+        barriers,
+        catalogue,
+        by=settings["by"],
+        family=settings["family"],
+        correct=options["correct"],
+        exact=options["exact"],
+    )
     return adjusted({"barrier_sides": table}, settings["families"])

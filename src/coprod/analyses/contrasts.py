@@ -71,6 +71,7 @@ from coprod.analyses.records import (
     finalise,
     monte_carlo,
     outcome_labels,
+    test_options,
 )
 from coprod.errors import StudyInputError
 from coprod.resources import Study
@@ -227,19 +228,24 @@ def _ordinal_outcome(values: pd.Series) -> pd.Series:
     return values.astype("float64").round(6)
 
 
-def _omnibus(values: pd.Series, groups: pd.Series, binary: bool, where: str, **mc: Any) -> dict:
+def _omnibus(
+    values: pd.Series, groups: pd.Series, binary: bool, where: str, yates: bool, **mc: Any
+) -> dict:
     """The test across every level: Kruskal-Wallis, or chi-squared for a 0/1 score."""
     if binary:
         keep = values.notna().to_numpy()
-        return attempt(where, chi_square, values[keep], groups[keep], **mc)
+        return attempt(where, chi_square, values[keep], groups[keep], correct=yates, **mc)
     return attempt(where, kruskal_wallis, values, groups)
 
 
-def _pairs(values: pd.Series, groups: pd.Series, where: str) -> list[dict[str, Any]]:
-    """Mann-Whitney of every pair of levels; an empty record for a pair that cannot be tested."""
+def _pairs(values: pd.Series, groups: pd.Series, where: str, **rank: Any) -> list[dict[str, Any]]:
+    """Mann-Whitney of every pair of levels; an empty record for a pair that cannot be tested.
+
+    ``rank``: the rank test's ``correct``, ``exact`` and ``alternative``
+    (:func:`~coprod.stats.group_tests.mann_whitney`)."""
     levels = list(groups.cat.categories)
     try:
-        records = pairwise_mann_whitney(values, groups).to_dict("records")
+        records = pairwise_mann_whitney(values, groups, **rank).to_dict("records")
         if len(records) == len(levels) * (len(levels) - 1) // 2:
             return records
         print(f"warning: pairwise {where}: a level has no answers", file=sys.stderr)
@@ -249,7 +255,7 @@ def _pairs(values: pd.Series, groups: pd.Series, where: str) -> list[dict[str, A
     for first, second in itertools.combinations(levels, 2):
         x = values[(groups == first).to_numpy()]
         y = values[(groups == second).to_numpy()]
-        test = attempt(f"{where}, {first} vs {second}", mann_whitney, x, y)
+        test = attempt(f"{where}, {first} vs {second}", mann_whitney, x, y, **rank)
         records.append({"group_1": first, "group_2": second, **test})
     return records
 
@@ -268,6 +274,10 @@ def compare_levels(
     ordinal: bool = True,
     n_mc: int = 10000,
     seed: int = DEFAULT_SEED,
+    yates: bool = True,
+    correct: bool = True,
+    exact: bool | None = None,
+    alternative: str = "two-sided",
     analysis: str | None = None,
 ) -> pd.DataFrame:
     """Compare the levels of a column on every outcome: the omnibus test, then every pair.
@@ -299,6 +309,14 @@ def compare_levels(
         Fit the ordinal model (a robustness check; a few milliseconds per outcome).
     n_mc, seed
         Monte Carlo tables of a chi-squared p with small expected counts, their seed.
+    yates, correct, exact
+        Yates' correction of a 2 x 2 chi-squared, the Mann-Whitney continuity correction
+        and exact p (config ``compare.tests``; :func:`~coprod.analyses.records.
+        test_options`); R's defaults.
+    alternative : {"two-sided", "less", "greater"}
+        The alternative of every pair's Mann-Whitney test and robustness Welch t, about x
+        (``"greater"``: x tends to be higher); the omnibus tests and the ordinal model
+        stay two-sided.
     analysis : str, optional
         Name in the ``analysis`` column (default ``"across_<column>"``).
 
@@ -335,7 +353,7 @@ def compare_levels(
         binary = bool(catalogue.loc[outcome, "binary"])
         where = f"{analysis} of {outcome}"
         if several:
-            record = _omnibus(values, groups, binary, where, n_mc=n_mc, seed=seed)
+            record = _omnibus(values, groups, binary, where, yates, n_mc=n_mc, seed=seed)
             rows.append(
                 {
                     **common,
@@ -349,7 +367,8 @@ def compare_levels(
             )
             if pairwise_family is None:
                 continue
-        for pair in _pairs(values, groups, where):
+        rank = {"correct": correct, "exact": exact, "alternative": alternative}
+        for pair in _pairs(values, groups, where, **rank):
             x, y = pair.pop("group_1"), pair.pop("group_2")
             identity = {
                 **common,
@@ -372,7 +391,15 @@ def compare_levels(
             rows += [
                 {**identity, "evidence": "robustness", **record, "family": robustness_family}
                 for record in _robustness(
-                    subset, outcome, column, (x, y), binary, fixed_effects, ordinal, where
+                    subset,
+                    outcome,
+                    column,
+                    (x, y),
+                    binary,
+                    fixed_effects,
+                    ordinal,
+                    where,
+                    alternative,
                 )
             ]
     return finalise(pd.DataFrame(rows))
@@ -387,6 +414,7 @@ def _robustness(
     fixed_effects: Sequence[str],
     ordinal: bool,
     where: str,
+    alternative: str = "two-sided",
 ) -> list[dict[str, Any]]:
     """Hedges' g (non-binary scores) and the ordinal model of one pair (x minus y)."""
     x_level, y_level = pair
@@ -396,7 +424,9 @@ def _robustness(
     values = in_pair[outcome].astype("float64")
     records = []
     if not binary:
-        records.append(attempt(where, hedges_g, values[is_x], values[~is_x]))
+        records.append(
+            attempt(where, hedges_g, values[is_x], values[~is_x], alternative=alternative)
+        )
     if ordinal:
         predictor = f"{column}__contrast"
         frame = in_pair[list(fixed_effects)].assign(
@@ -423,6 +453,7 @@ def comparisons(
     n_mc: int = 10000,
     seed: int = DEFAULT_SEED,
     source: str = "the scored responses",
+    **tests: Any,
 ) -> dict[str, pd.DataFrame]:
     """Every contrast of the config (``compare.contrasts``), by name: :func:`compare_levels`.
 
@@ -430,7 +461,8 @@ def comparisons(
     ``pairwise_family``, ``robustness_family`` and ``fixed_effects``; its table has the
     analysis ``contrast_<name>``. The levels of every spec are checked before any is
     computed (:func:`check_declared_levels`). p values are not adjusted yet
-    (:func:`~coprod.analyses.records.apply_families`).
+    (:func:`~coprod.analyses.records.apply_families`). ``tests``: the tests' options of
+    :func:`compare_levels` (``yates``, ``correct``, ``exact``).
     """
     check_declared_levels(
         data, {f"compare.contrasts.{name}": spec for name, spec in specs.items()}, source
@@ -445,6 +477,7 @@ def comparisons(
             n_mc=n_mc,
             seed=seed,
             analysis=f"contrast_{name}",
+            **tests,
         )
         for name, spec in specs.items()
     }
@@ -459,7 +492,8 @@ def compare_declared(
 ) -> pd.DataFrame:
     """:func:`compare_levels` of the comparison a config entry declares (``column``,
     ``family`` and the optional ``levels``, ``pairwise_family``, ``robustness_family``,
-    ``fixed_effects``), with the other ``options`` of :func:`compare_levels`."""
+    ``fixed_effects``, ``alternative``), with the other ``options`` of
+    :func:`compare_levels`."""
     return compare_levels(
         data,
         outcomes,
@@ -470,6 +504,7 @@ def compare_declared(
         pairwise_family=spec.get("pairwise_family"),
         robustness_family=spec.get("robustness_family"),
         fixed_effects=spec.get("fixed_effects", []),
+        alternative=spec.get("alternative", "two-sided"),
         **options,
     )
 
@@ -480,8 +515,9 @@ def contrast_tables(
     """The job ``compare_contrasts``: every contrast of config ``compare.contrasts``.
 
     Reads ``scores``; settings: ``contrasts``, ``families``, ``kinds``
-    (``compare.outcome_kinds``), ``ordinal`` (fit the proportional-odds model), ``n_mc``
-    and ``seed``. Its records: one table per contrast, by its name in the config.
+    (``compare.outcome_kinds``), ``ordinal`` (fit the proportional-odds model), ``n_mc``,
+    ``seed`` and ``tests`` (the tests' options, ``compare.tests``). Its records: one table
+    per contrast, by its name in the config.
     """
     scores, catalogue = scored_survey(study, inputs)
     outcomes = scores_of(catalogue, settings["kinds"])
@@ -493,6 +529,7 @@ def contrast_tables(
         ordinal=settings["ordinal"],
         source=described(inputs, "scores"),
         **monte_carlo(settings),
+        **test_options(settings),
     )
     return adjusted(tables, settings["families"])
 

@@ -45,6 +45,7 @@ from coprod.analyses.records import (
     empty_record,
     finalise,
     share_record,
+    test_options,
 )
 from coprod.clean import case_attribute_values
 from coprod.resources import Study
@@ -124,6 +125,7 @@ def cooccurrence(
     row_kind: str,
     column_kind: str,
     family: str,
+    yates: bool = True,
 ) -> pd.DataFrame:
     """Co-occurrence within turns of every code of one kind with every code of another.
 
@@ -137,6 +139,9 @@ def cooccurrence(
         Code kinds paired (e.g. barrier and strategy).
     family : str
         Family of the chi-squared tests.
+    yates : bool
+        Yates' continuity correction of each 2 x 2 table's chi-squared, R's default
+        (:func:`~coprod.stats.contingency.chi_square`; config ``compare.tests.yates``).
 
     Returns
     -------
@@ -172,7 +177,7 @@ def cooccurrence(
             denominator = np.sqrt(float(xa.sum() * (n - xa.sum()) * xb.sum() * (n - xb.sum())))
             phi = (n11 * n00 - n10 * n01) / denominator if denominator > 0 else np.nan
             table = [[n11, n10], [n01, n00]]
-            record = attempt(f"co-occurrence of {a} and {b}", chi_square, table)
+            record = attempt(f"co-occurrence of {a} and {b}", chi_square, table, correct=yates)
             rows.append(
                 {
                     "analysis": "fg_cooccurrence",
@@ -388,9 +393,9 @@ def focus_group_tables(
 
     Reads ``scores`` and ``consensus`` (the consensus codes, one row per turn) and the
     study's focus-group codebook; settings: ``focus_groups`` (config
-    ``compare.focus_groups``), ``barriers`` (the role of the ranked survey scores) and
-    ``families``. Its records: ``prevalence``, ``cooccurrence``, ``display`` and
-    ``correlation``.
+    ``compare.focus_groups``), ``barriers`` (the role of the ranked survey scores),
+    ``tests`` (the tests' options, ``compare.tests``) and ``families``. Its records:
+    ``prevalence``, ``cooccurrence``, ``display`` and ``correlation``.
     """
     codes = study.focus_group_codes
     consensus = read_frame(inputs, "consensus")
@@ -402,6 +407,7 @@ def focus_group_tables(
         row_kind=spec["row_kind"],
         column_kind=spec["column_kind"],
         family=spec["cooccurrence_family"],
+        yates=test_options(settings)["yates"],
     )
     scores, catalogue = scored_survey(study, inputs)
     display, correlation = joint_display(

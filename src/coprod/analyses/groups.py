@@ -20,7 +20,7 @@ from coprod.analyses.contrasts import (
     compare_levels,
     described,
 )
-from coprod.analyses.records import adjusted, monte_carlo
+from coprod.analyses.records import adjusted, monte_carlo, test_options
 from coprod.resources import Study
 
 __all__ = ["GROUP_COMPARISONS", "group_differences"]
@@ -42,7 +42,8 @@ def group_differences(
     Reads ``scores`` and ``item_data``; settings: ``across_cases`` and
     ``stakeholder_groups`` (config ``compare``: the column, the levels and the families),
     ``kinds`` (``compare.outcome_kinds``), ``items_of`` (the role whose items are tested),
-    ``families``, ``ordinal``, ``n_mc`` and ``seed``. Its records: ``across_cases``
+    ``families``, ``ordinal``, ``n_mc``, ``seed`` and ``tests`` (the tests' options,
+    ``compare.tests``). Its records: ``across_cases``
     (scores, then items) and ``stakeholder_groups``.
     """
     scores, catalogue = scored_survey(study, inputs)
@@ -62,6 +63,7 @@ def group_differences(
             spec,
             ordinal=settings.get("ordinal", True),
             **monte_carlo(settings),
+            **test_options(settings),
         )
     cases, items_of = settings["across_cases"], settings["items_of"]
     labels = item_catalogue(study.codebook, items_of["kind"], items_of["measure"])
@@ -74,6 +76,7 @@ def group_differences(
         levels=cases.get("levels"),
         analysis=f"items_across_{cases['column']}",
         **monte_carlo(settings),
+        **test_options(settings),
     )
     tables["across_cases"] = pd.concat([tables["across_cases"], by_item], ignore_index=True)
     return adjusted(tables, settings["families"])

@@ -51,6 +51,7 @@ __all__ = [
     "empty_record",
     "finalise",
     "monte_carlo",
+    "test_options",
     "outcome_labels",
     "share_record",
     "subsets",
@@ -151,6 +152,26 @@ def monte_carlo(settings: Mapping[str, Any]) -> dict[str, Any]:
     {'n_mc': 2000, 'seed': 1}
     """
     return {"n_mc": settings["n_mc"], "seed": settings["seed"]}
+
+
+def test_options(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """A job's options of the tests (config ``compare.tests``), as keywords of the analyses.
+
+    ``yates`` (2 x 2 chi-squared), ``correct`` (the rank tests' continuity correction) and
+    ``exact`` (their exact p); where the settings have no ``tests`` (a caller's own
+    settings), R's defaults, which are the tests' own (:mod:`coprod.stats`).
+
+    >>> test_options({"tests": {"yates": False, "continuity_correction": True, "exact": None}})
+    {'yates': False, 'correct': True, 'exact': None}
+    >>> test_options({})
+    {'yates': True, 'correct': True, 'exact': None}
+    """
+    tests = settings.get("tests") or {}
+    return {
+        "yates": bool(tests.get("yates", True)),
+        "correct": bool(tests.get("continuity_correction", True)),
+        "exact": tests.get("exact"),
+    }
 
 
 def finalise(frame: pd.DataFrame) -> pd.DataFrame:

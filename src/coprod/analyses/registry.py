@@ -97,6 +97,8 @@ def _contrast_files(config: Config) -> dict[str, str]:
 
 MONTE_CARLO = {"n_mc": "n_mc", "seed": "seed"}
 """The Monte Carlo p values' settings (config ``compare.n_mc`` and ``compare.seed``)."""
+TESTS = {"tests": "tests"}
+"""The tests' options (config ``compare.tests``: Yates, continuity correction, exact p)."""
 WITH_ITEMS = {"scores": SCORES, "item_data": ITEMS}
 
 
@@ -146,6 +148,7 @@ ANALYSES: tuple[Job, ...] = (
         items_of="scores.barriers_met",
         ordinal="ordinal",
         **MONTE_CARLO,
+        **TESTS,
     ),
     _compare(
         "compare_contrasts",
@@ -156,6 +159,7 @@ ANALYSES: tuple[Job, ...] = (
         kinds="outcome_kinds",
         ordinal="ordinal",
         **MONTE_CARLO,
+        **TESTS,
     ),
     _compare(
         "compare_barrier_sides",
@@ -165,6 +169,7 @@ ANALYSES: tuple[Job, ...] = (
         barriers="scores.barriers_met",
         by="barrier_sides.by",
         family="barrier_sides.family",
+        **TESTS,
     ),
     _compare(
         "compare_strategies",
@@ -175,6 +180,7 @@ ANALYSES: tuple[Job, ...] = (
         overcome="scores.barriers_overcome",
         **{key: f"strategies.{key}" for key in ("by", "family", "link_family")},
         **MONTE_CARLO,
+        **TESTS,
     ),
     _compare(
         "compare_staff_factor",
@@ -198,6 +204,7 @@ ANALYSES: tuple[Job, ...] = (
         ),
         focus_groups="focus_groups",
         barriers="scores.barriers_met",
+        **TESTS,
     ),
 )
 

@@ -10,7 +10,14 @@ import pandas as pd
 
 from coprod.analyses.catalogue import role_scores, scored_survey
 from coprod.analyses.describe import share_at_least
-from coprod.analyses.records import adjusted, attempt, finalise, monte_carlo, outcome_labels
+from coprod.analyses.records import (
+    adjusted,
+    attempt,
+    finalise,
+    monte_carlo,
+    outcome_labels,
+    test_options,
+)
 from coprod.resources import Study
 from coprod.stats.contingency import chi_square
 from coprod.stats.group_tests import mann_whitney
@@ -29,6 +36,7 @@ def strategy_use(
     family: str,
     n_mc: int = 10000,
     seed: int = DEFAULT_SEED,
+    yates: bool = True,
 ) -> pd.DataFrame:
     """Share using each strategy (pooled, per group) and chi-squared tests by group.
 
@@ -47,6 +55,9 @@ def strategy_use(
         Family of the tests.
     n_mc, seed
         Monte Carlo p where an expected count is under 5, and its seed.
+    yates : bool
+        Yates' continuity correction of a 2 x 2 table (a column of two levels), R's
+        default (:func:`~coprod.stats.contingency.chi_square`).
 
     Returns
     -------
@@ -69,6 +80,7 @@ def strategy_use(
                 data.loc[keep, column].astype(str),
                 n_mc=n_mc,
                 seed=seed,
+                correct=yates,
             )
             rows.append(
                 {
@@ -91,6 +103,8 @@ def strategy_barrier_links(
     catalogue: pd.DataFrame,
     *,
     family: str,
+    correct: bool = True,
+    exact: bool | None = None,
 ) -> pd.DataFrame:
     """Which strategies go with overcoming which barriers (every barrier x strategy).
 
@@ -109,6 +123,9 @@ def strategy_barrier_links(
         :func:`score_catalogue`.
     family : str
         Family of the tests.
+    correct, exact
+        The Mann-Whitney test's continuity correction and exact p
+        (:func:`~coprod.stats.group_tests.mann_whitney`; R's defaults).
 
     Returns
     -------
@@ -122,7 +139,14 @@ def strategy_barrier_links(
         for strategy in strategies:
             used = data[strategy].astype("float64")
             users, others = values[(used == YES).to_numpy()], values[(used == NO).to_numpy()]
-            record = attempt(f"{outcome} by use of {strategy}", mann_whitney, users, others)
+            record = attempt(
+                f"{outcome} by use of {strategy}",
+                mann_whitney,
+                users,
+                others,
+                correct=correct,
+                exact=exact,
+            )
             rows.append(
                 {
                     "analysis": "strategy_barrier_link",
@@ -150,21 +174,30 @@ def strategy_tables(
 
     Reads ``scores``; settings: ``strategies`` and ``overcome`` (roles of config
     ``compare.scores``), ``by``, ``family``, ``link_family`` (config
-    ``compare.strategies``), ``families``, ``n_mc`` and ``seed``. Its records: ``use``
+    ``compare.strategies``), ``families``, ``n_mc``, ``seed`` and ``tests`` (the tests'
+    options, ``compare.tests``). Its records: ``use``
     (:func:`strategy_use`) and ``links`` (:func:`strategy_barrier_links`).
     """
     scores, catalogue = scored_survey(study, inputs)
     strategies = role_scores(catalogue, settings["strategies"])
     overcome = role_scores(catalogue, settings["overcome"])
+    options = test_options(settings)
     use = strategy_use(
         scores,
         strategies,
         catalogue,
         by=settings["by"],
         family=settings["family"],
+        yates=options["yates"],
         **monte_carlo(settings),
     )
     links = strategy_barrier_links(
-        scores, overcome, strategies, catalogue, family=settings["link_family"]
+        scores,
+        overcome,
+        strategies,
+        catalogue,
+        family=settings["link_family"],
+        correct=options["correct"],
+        exact=options["exact"],
     )
     return adjusted({"use": use, "links": links}, settings["families"])

@@ -4,9 +4,12 @@
   and the one place that reads pingouin's result columns.
 - :mod:`~coprod.stats.inputs`: the checks and coercions of a test's data.
 - :mod:`~coprod.stats.group_tests`: Kruskal-Wallis, Mann-Whitney (single and
-  pairwise), Welch's ANOVA, Wilcoxon signed-rank.
-- :mod:`~coprod.stats.contingency`: Pearson's chi-squared test and its cells.
-- :mod:`~coprod.stats.effect_sizes`: rank-biserial r, epsilon- and eta-squared,
+  pairwise), the one-way ANOVA (Welch's and the classic F), Wilcoxon signed-rank; options
+  and defaults as R's (alternative, continuity correction, exact p).
+- :mod:`~coprod.stats.contingency`: Pearson's chi-squared test (Yates for 2 x 2 as an
+  option, on by default as R's) and its cells.
+- :mod:`~coprod.stats.effect_sizes`: rank-biserial r, epsilon-squared, eta-squared[H],
+  eta-squared, rstatix's wilcox r,
   Cramér's V, Hedges' g, with their intervals; Wilson intervals of proportions.
 - :mod:`~coprod.stats.models`: proportional-odds logit and standardised OLS.
 - :mod:`~coprod.stats.correlation`: partial correlation.

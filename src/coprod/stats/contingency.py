@@ -2,6 +2,23 @@
 
 :func:`chi_square` tests a table (or two label vectors) and reports Cramér's V;
 :func:`chi_square_cells` gives each cell's expected count and standardised residual.
+
+Decisions
+---------
+Yates' continuity correction
+    On by default for a 2 x 2 table, as R's ``chisq.test(correct = TRUE)`` (scipy's
+    ``chi2_contingency(correction=True)`` computes the same statistic: each |O - E|
+    reduced by 0.5, or by itself where it is smaller); tables larger than 2 x 2 are
+    never corrected, in R or here. A study chooses it in config
+    (``compare.tests.yates``); the bundled study sets it off, so that its tables keep
+    the uncorrected Pearson statistic they have always shown (config/config.yaml says
+    why).
+Cramér's V
+    Always from the uncorrected statistic, as ``effectsize::cramers_v`` and
+    ``rstatix::cramer_v(correct = FALSE)``: V is a description of the table, and
+    Yates' correction is an adjustment of the p value's approximation (with it, a
+    perfectly associated 2 x 2 table would not have V = 1). rstatix's default
+    (``correct = TRUE``) computes V from the corrected statistic of a 2 x 2 table.
 """
 
 from __future__ import annotations
@@ -47,20 +64,24 @@ def chi_square(
     table_or_x: Any,
     y: Any = None,
     *,
+    correct: bool = True,
     mc_threshold: float = 5,
     n_mc: int = 10000,
     seed: int = DEFAULT_SEED,
 ) -> dict[str, Any]:
     """Pearson chi-squared test of independence, with Cramér's V.
 
-    The statistic is Pearson's chi-squared without continuity correction on
-    (r - 1)(c - 1) df. Its p is asymptotic unless an expected count is below
+    The statistic is Pearson's chi-squared on (r - 1)(c - 1) df, R's ``chisq.test(x,
+    correct = correct)``: with ``correct`` (R's default) a 2 x 2 table gets Yates'
+    continuity correction (each |O - E| reduced by 0.5 or to 0), larger tables never.
+    Its p is asymptotic unless an expected count is below
     ``mc_threshold``: then a 2x2 table gets Fisher's exact two-sided p and a
     larger table a Monte Carlo p from ``n_mc`` random tables with both
     margins fixed (``scipy.stats.random_table``, Patefield's algorithm, as R's
     ``chisq.test(simulate.p.value = TRUE)``), p = (1 + #{chi2* >= chi2}) /
     (n_mc + 1). ``method`` says which p was used. Cramér's V =
-    sqrt(chi2 / (n (min(r, c) - 1))) without bias correction, with the
+    sqrt(chi2 / (n (min(r, c) - 1))) of the uncorrected chi2 (``rstatix::cramer_v(correct
+    = FALSE)``, ``effectsize::cramers_v``) without bias correction, with the
     noncentral chi-squared 95% CI of :func:`coprod.stats.effect_sizes.cramers_v`.
     :func:`chi_square_cells` gives the expected counts and standardised residuals.
 
@@ -70,6 +91,9 @@ def chi_square(
         A contingency table, or the first variable (then give ``y``).
     y : array-like of labels, optional
         The second variable; pairs with a missing label are dropped.
+    correct : bool
+        Yates' continuity correction of a 2 x 2 table's statistic and asymptotic p (R's
+        ``correct``).
     mc_threshold : float
         Smallest expected count for the asymptotic p.
     n_mc : int
@@ -90,9 +114,12 @@ def chi_square(
 
     Examples
     --------
-    >>> rec = chi_square([[10, 20], [20, 10]])
+    >>> rec = chi_square([[10, 20], [20, 10]], correct=False)
     >>> round(rec["statistic"], 3), round(rec["estimate"], 3)
     (6.667, 0.333)
+    >>> rec = chi_square([[10, 20], [20, 10]])
+    >>> round(rec["statistic"], 3), round(rec["estimate"], 3), round(rec["p"], 5)
+    (5.4, 0.333, 0.02014)
     """
     check_positive(n_mc, "n_mc")
     table = _contingency(table_or_x, y)
@@ -101,6 +128,9 @@ def chi_square(
     chi2, df = float(res.statistic), int(res.dof)
     n = int(counts.sum())
     estimate, ci = cramers_v(chi2, df, n, counts.shape)
+    yates = correct and counts.shape == (2, 2)
+    if yates:
+        res = st.chi2_contingency(counts, correction=True)
     if (res.expected_freq >= mc_threshold).all():
         p, p_method = res.pvalue, "asymptotic p"
     elif counts.shape == (2, 2):
@@ -113,10 +143,18 @@ def chi_square(
             f"Monte Carlo p from {n_mc} tables with fixed margins (an expected count "
             f"< {mc_threshold})"
         )
-    test = "Pearson chi-squared test of independence without continuity correction"
-    method = f"{test}, {p_method}; Cramér's V with {NCP_CI}"
+    if yates:
+        test = "Pearson chi-squared test of independence with Yates' continuity correction"
+        name, v_of = "chi2 (Pearson, Yates)", "Cramér's V (of the uncorrected chi2)"
+    else:
+        test = "Pearson chi-squared test of independence without continuity correction"
+        name, v_of = "chi2 (Pearson)", "Cramér's V"
+    method = f"{test}, {p_method}; {v_of} with {NCP_CI}"
     return record(
-        effect=("cramers_v", estimate, ci), test=("chi2 (Pearson)", chi2, df, p), n=n, method=method
+        effect=("cramers_v", estimate, ci),
+        test=(name, float(res.statistic), df, p),
+        n=n,
+        method=method,
     )
 
 

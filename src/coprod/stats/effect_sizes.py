@@ -2,9 +2,10 @@
 
 The tests of :mod:`coprod.stats.group_tests` and :mod:`coprod.stats.contingency` report
 their effect size through the functions here: rank-biserial r (independent and paired),
-epsilon-squared, eta-squared and Cramér's V, each with its interval. :func:`hedges_g`
-(with Welch's t test) and :func:`wilson_ci` (a proportion's interval) are called
-directly by the analyses.
+epsilon-squared and eta-squared[H] (of a Kruskal-Wallis H), eta-squared and Cramér's V,
+each with its interval. :func:`hedges_g` (with Welch's or Student's t test) and
+:func:`wilson_ci` (a proportion's interval) are called directly by the analyses;
+:func:`wilcox_r` is ``rstatix::wilcox_effsize``'s r, for readers who want it.
 
 Decisions
 ---------
@@ -13,7 +14,9 @@ Decisions
   statistic that is at least 0 and biased upwards never covers 0 (see the validation
   study).
 - Such an interval always contains its estimate: its upper limit is raised to the
-  estimate where the inversion ends below it (:func:`_ncp_interval`). The estimate
+  estimate where the inversion ends below it, and its lower limit lowered to an
+  estimate below it (eta-squared[H] is negative when H is below its df)
+  (:func:`_ncp_interval`). The estimate
   (sqrt(chi2 / scale)) estimates the noncentrality plus the df, the inverted interval
   the noncentrality alone, so when the statistic falls well below its df (p near 1) the
   inverted upper limit is below the estimate, or 0 when p > 0.975 (R ``effectsize``
@@ -87,13 +90,17 @@ def _ncp_interval(
 
     ``to_effect`` turns a noncentrality into the effect size. The limits are those of
     :func:`_noncentrality_ci`; the upper limit is raised to ``estimate`` where it falls
-    below it (the statistic below its expectation under the null), and capped at 1.
-    A NaN statistic gives a NaN interval.
+    below it (the statistic below its expectation under the null), and capped at 1; the
+    lower limit is lowered to an ``estimate`` below it (a bias-corrected effect size,
+    negative for such a statistic). A NaN statistic gives a NaN interval.
     """
     if not np.isfinite(statistic):
         return np.nan, np.nan
     low, high = _noncentrality_ci(statistic, df)
-    return float(to_effect(low)), float(min(1.0, max(to_effect(high), estimate)))
+    return (
+        float(min(to_effect(low), estimate)),
+        float(min(1.0, max(to_effect(high), estimate))),
+    )
 
 
 def _stratified_bootstrap(
@@ -183,6 +190,56 @@ def epsilon_squared(h: float, n: int, k: int) -> tuple[float, tuple[float, float
     return estimate, _ncp_interval(h, k - 1, estimate, lambda ncp: ncp / (n - 1))
 
 
+def eta_squared_h(h: float, n: int, k: int) -> tuple[float, tuple[float, float]]:
+    """Eta-squared[H] of a Kruskal-Wallis H of n observations in k groups, with CI.
+
+    eta^2[H] = (H - k + 1) / (n - k) (Cohen 2008, Explaining Psychological Statistics,
+    3rd ed., p. 682; Tomczak & Tomczak 2014, eq. 10): what ``rstatix::kruskal_effsize``
+    reports as ``effsize``. It subtracts H's null expectation k - 1, so it is negative
+    when H is below it. The CI is the noncentrality interval of :func:`epsilon_squared`
+    divided by n - k (the estimate is (H - df) / (n - k), and H - df estimates the
+    noncentrality), widened to contain the estimate (:func:`_ncp_interval`); NaN H gives
+    NaN. (rstatix's own CI, off by default, is a bootstrap percentile interval.)
+
+    Examples
+    --------
+    >>> estimate, ci = eta_squared_h(4.571, 6, 3)
+    >>> round(estimate, 4), ci[0]
+    (0.857, 0.0)
+    >>> estimate, (low, high) = eta_squared_h(1.0, 30, 3)
+    >>> round(estimate, 4), low == estimate, round(high, 4)
+    (-0.037, True, 0.2574)
+    """
+    estimate = (h - k + 1) / (n - k)
+    return estimate, _ncp_interval(h, k - 1, estimate, lambda ncp: ncp / (n - k))
+
+
+def wilcox_r(x: Any, y: Any) -> float:
+    """r = |Z| / sqrt(n) of two independent samples, as ``rstatix::wilcox_effsize``.
+
+    Z is the standardised Mann-Whitney U of x, with the tie-corrected variance and no
+    continuity correction (``coin::wilcox_test``'s asymptotic statistic, which rstatix
+    calls), and n = n1 + n2 (Rosenthal 1991; Fritz, Morris & Richler 2012, J. Exp.
+    Psychol. Gen. 141(1)). From 0 to about 0.87; it has no sign (the records' effect
+    of a pair is the signed rank-biserial r of :func:`rank_biserial`). Missing values are
+    dropped; each sample needs 2 values. NaN where every value ties.
+
+    Examples
+    --------
+    >>> round(wilcox_r([1, 2, 3, 4], [3, 5, 6, 7, 8]), 4)
+    0.6969
+    """
+    x, y = two_samples(x, y)
+    n1, n2 = x.size, y.size
+    n = n1 + n2
+    ranks = st.rankdata(np.concatenate([x, y]))
+    _, ties = np.unique(ranks, return_counts=True)
+    sigma = np.sqrt(n1 * n2 / 12 * ((n + 1) - (ties**3 - ties).sum() / (n * (n - 1))))
+    u = ranks[:n1].sum() - n1 * (n1 + 1) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(abs(u - n1 * n2 / 2) / sigma / np.sqrt(n))
+
+
 def cramers_v(
     chi2: float, df: int, n: int, shape: tuple[int, int]
 ) -> tuple[float, tuple[float, float]]:
@@ -229,22 +286,31 @@ def eta_squared_ci(
     return _percentile_ci(_eta_squared(boot, boot_codes, k))
 
 
-def hedges_g(x: Any, y: Any) -> dict[str, Any]:
-    """Hedges' g of two independent samples, with Welch's t test.
+def hedges_g(
+    x: Any, y: Any, *, var_equal: bool = False, alternative: str = "two-sided"
+) -> dict[str, Any]:
+    """Hedges' g of two independent samples, with Welch's (or Student's) t test.
 
     g = J d, with d = (mean x - mean y) / pooled SD and the exact small-sample
     factor J = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2)), m = n1 + n2 - 2; g is
     positive when x has the larger mean. The 95% CI inverts the noncentral t
     distribution of the pooled t statistic (the "exact" interval of d, as R
-    ``effectsize``) and scales its limits by J. The record's test is Welch's
-    t test (``statistic``, Welch-Satterthwaite ``df``, two-sided ``p``), which
-    does not assume equal variances.
+    ``effectsize``) and scales its limits by J. The record's test is R's
+    ``t.test(x, y, alternative, var.equal)`` with its defaults
+    (``scipy.stats.ttest_ind``): Welch's t test (``statistic``, Welch-Satterthwaite
+    ``df``, two-sided ``p``), which does not assume equal variances, or with
+    ``var_equal`` Student's pooled t on n1 + n2 - 2 df.
 
     Parameters
     ----------
     x, y : array-like of float
         The two samples (g is positive when x has the larger mean); each needs at least
         2 non-missing values.
+    var_equal : bool
+        Student's pooled t test instead of Welch's (R's ``var.equal``).
+    alternative : {"two-sided", "less", "greater"}
+        The t test's alternative (R's ``"two.sided"``, ...); ``"greater"``: x's mean is
+        larger. The CI of g stays two-sided.
 
     Returns
     -------
@@ -277,13 +343,15 @@ def hedges_g(x: Any, y: Any) -> dict[str, Any]:
         return float(st.nct.cdf(t_pooled, m, ncp))
 
     limits = [_root_decreasing(cdf, q, t_pooled - 1, t_pooled + 1) for q in (0.975, 0.025)]
-    welch = st.ttest_ind(x, y, equal_var=False)
+    test = st.ttest_ind(x, y, equal_var=var_equal, alternative=alternative)
+    name, kind = ("t", "Student") if var_equal else ("t (Welch)", "Welch")
+    side = "two-sided" if alternative == "two-sided" else f"one-sided (x {alternative})"
     return record(
         effect=("hedges_g", j * d, (j * limits[0] * scale, j * limits[1] * scale)),
-        test=("t (Welch)", welch.statistic, welch.df, welch.pvalue),
+        test=(name, test.statistic, test.df, test.pvalue),
         n=n1 + n2,
         method=(
-            "Welch two-sample t test, two-sided; Hedges' g (pooled SD, exact J) with "
+            f"{kind} two-sample t test, {side}; Hedges' g (pooled SD, exact J) with "
             "noncentral-t 95% CI"
         ),
     )
