@@ -25,7 +25,8 @@ from coprod.reliability.chance_corrected import (
     sampling_fraction,
     t_interval,
 )
-from coprod.reliability.inputs import as_matrix, as_vector, check_ci, ratings_matrix
+from coprod.reliability.icc_anova import icc_anova
+from coprod.reliability.inputs import as_vector, check_ci, ratings_matrix
 
 
 def _weights_on_ranks(q: int, weights: str | None) -> np.ndarray:
@@ -280,20 +281,9 @@ def icc(ratings: ArrayLike | pd.DataFrame, *, ci: float = 0.95) -> pd.DataFrame:
     # interval at 95% and rounds it to 2 decimals, and takes long data only. A test pins
     # this function to pingouin's estimates, F and p (and its CI to its rounding).
     check_ci(ci)
-    x = as_matrix(
-        ratings, "ratings", "targets", "raters", 2, 2, " (rows are targets, columns are raters)"
-    )
-    x = x[~np.isnan(x).any(axis=1)]
-    n, k = x.shape
-    if n < 2:
-        raise ValueError(f"ratings must have at least 2 targets rated by every rater; got {n}")
-    grand = x.mean()
-    ss_targets = k * ((x.mean(axis=1) - grand) ** 2).sum()
-    ss_raters = n * ((x.mean(axis=0) - grand) ** 2).sum()
-    ss_error = ((x - grand) ** 2).sum() - ss_targets - ss_raters
-    bms, jms = ss_targets / (n - 1), ss_raters / (k - 1)
-    ems = ss_error / ((n - 1) * (k - 1))
-    wms = (ss_raters + ss_error) / (n * (k - 1))
+    anova = icc_anova(ratings)  # the mean squares, checked against psych::ICC
+    n, k = int(anova.at["targets", "df"]) + 1, int(anova.at["raters", "df"]) + 1
+    bms, jms, ems, wms = anova["mean_sq"]
     df1, df2_one_way, df2_two_way = n - 1, n * (k - 1), (n - 1) * (k - 1)
     q = (1 + ci) / 2
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -1,8 +1,8 @@
 """The two-way analysis of variance behind the intraclass correlations.
 
 :func:`coprod.reliability.agreement.icc` gives the six ICCs of Shrout & Fleiss (1979)
-with the F test of each (F, df1, df2, p); :func:`icc_anova` gives the mean squares they
-are made of, as ``psych::ICC`` reports them (its ``stats`` table and ``MSW``).
+with the F test of each (F, df1, df2, p), from the mean squares :func:`icc_anova` gives,
+as ``psych::ICC`` reports them (its ``stats`` table and ``MSW``).
 """
 
 from __future__ import annotations
