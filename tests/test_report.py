@@ -5,8 +5,9 @@ driven by Playwright with ``executable_path``; Playwright's own browser download
 used). The test clicks through the report as a reader does - the workflow, the
 statistics, every category and subcategory, and every item's view - and fails on any
 console error or uncaught exception, on a page that lists nothing, on a table that is
-not shown as an HTML table with its footnotes, and on a figure shown without its number,
-title and caption. Without Chromium it skips, except in CI (``CI`` set), where it fails.
+not shown as an HTML table with its footnotes, on a figure shown without its number,
+title and caption, and on a paper page without the replication README, the paper's pages
+and its PDF. Without Chromium it skips, except in CI (``CI`` set), where it fails.
 ``REPORT_SCREENSHOTS=<folder>`` saves a screenshot of every view there.
 """
 
@@ -119,6 +120,21 @@ def check_table(frame, label: str, stem: str, tables: Path) -> None:
         assert notes.inner_text().startswith("Note. "), label
 
 
+def check_paper(frame, label: str) -> None:
+    """The paper's page: the README rendered (its tables as tables), every page of the
+    paper as an image that decoded, and the PDF to download."""
+    assert frame.locator("h1").first.inner_text() == "The paper and its replication package"
+    readme = frame.locator("section#replication")
+    assert readme.locator("h1").inner_text() == "Replication package: README", label
+    assert readme.locator("table").count() >= 3, label
+    pages = frame.locator("section#paper img.page")
+    assert pages.count() >= 5, label
+    widths = pages.evaluate_all("images => images.map(image => image.naturalWidth)")
+    assert min(widths) > 500, widths
+    link = frame.locator('a[download="paper.pdf"]')
+    assert link.get_attribute("href").startswith("data:application/pdf;base64,JVBER"), label
+
+
 def check_figure(frame, label: str) -> None:
     heading = frame.locator("h1").inner_text()
     assert heading == label, (label, heading)
@@ -139,7 +155,7 @@ def test_every_page_and_exhibit_of_the_report_renders_in_chromium(report: Path):
     if shots:
         Path(shots).mkdir(parents=True, exist_ok=True)
     tables = report.parent / "exhibits" / "tables"
-    shown: dict[str, list[str]] = {"Tables": [], "Figures": []}
+    shown: dict[str, list[str]] = {"Tables": [], "Figures": [], "Paper": []}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable)
         try:
@@ -156,7 +172,7 @@ def test_every_page_and_exhibit_of_the_report_renders_in_chromium(report: Path):
                 "() => Object.fromEntries(Object.entries(categories)"
                 ".map(([name, subs]) => [name, Object.keys(subs)]))"
             )
-            assert {"Tables", "Figures", "Provenance"} <= set(categories), categories
+            assert {"Tables", "Figures", "Paper", "Provenance"} <= set(categories), categories
             for category, subcategories in sorted(categories.items()):
                 for subcategory in sorted(subcategories):
                     where = f"{category} / {subcategory}"
@@ -177,6 +193,8 @@ def test_every_page_and_exhibit_of_the_report_renders_in_chromium(report: Path):
                         frame = page.frame_locator("iframe")
                         if category == "Tables":
                             check_table(frame, label, exhibits("table")[_plain(label)], tables)
+                        elif category == "Paper":
+                            check_paper(frame, label)
                         else:
                             check_figure(frame, label)
                         shown[category].append(_plain(label))
@@ -185,7 +203,8 @@ def test_every_page_and_exhibit_of_the_report_renders_in_chromium(report: Path):
             browser.close()
     assert sorted(shown["Tables"]) == sorted(exhibits("table"))
     assert sorted(shown["Figures"]) == sorted(exhibits("figure"))
-    assert len(reader.visited) == 3 + len(shown["Tables"]) + len(shown["Figures"]) + sum(
+    assert shown["Paper"] == ["Paper and replication"]
+    assert len(reader.visited) == 4 + len(shown["Tables"]) + len(shown["Figures"]) + sum(
         len(subs) for subs in categories.values()
     )
 

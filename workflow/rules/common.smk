@@ -8,12 +8,14 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from coprod.config_checks import RULE_MADE, check_config, input_files
 from coprod.exhibits.pages import caption_config
 from coprod.imports import library_files, script_modules
 from coprod.jobs import FIGURE_STYLE_KEYS
+from coprod.paper import PAPER
 from coprod.provenance import sha256
 from coprod.registry import jobs
 
@@ -201,3 +203,26 @@ def figure_caption_texts():
         with open(path, encoding="utf-8") as handle:
             texts[f"workflow/report/{stem}.rst"] = handle.read()
     return texts
+
+
+# The report's page of the paper and its replication README (rule paper_page), where the
+# study builds a paper.
+PAPER_PAGE = "results/report/paper.html" if PAPER.applies(config) else []
+
+
+def paper_page_inputs():
+    """The paper job's inputs (the page compiles its pages), with the page's library."""
+    inputs = job_inputs(PAPER)
+    inputs["library"] = sorted(
+        set(inputs["library"]) | set(script_library("paper_page.py"))
+    )
+    return inputs
+
+
+def run_cores():
+    """The cores this run was given (--cores), or None where it was given none (a dry
+    run, the rule graph)."""
+    try:
+        return workflow.cores
+    except WorkflowError:
+        return None

@@ -10,6 +10,7 @@ with Typst. The job is registered here (:data:`PAPER`), and listed by
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from coprod.jobs import Config, Job
@@ -20,10 +21,13 @@ PAPER_PDF = "results/paper.pdf"
 def _inputs(config: Config) -> dict[str, Any]:
     from coprod.paper.build import exhibit_files
 
+    manuscript = Path(config["paper"]["manuscript"])
     return {
         "numbers": "results/exhibits/numbers.json",
         "versions": "results/provenance/versions.txt",
-        "manuscript": config["paper"]["manuscript"],
+        "manuscript": str(manuscript),
+        # its other parts (the style): compiled with it, so a change reruns the paper
+        "parts": sorted(str(p) for p in manuscript.parent.glob("*.typ") if p != manuscript),
         "bibliography": config["paper"]["bibliography"],
         **exhibit_files(config),
     }

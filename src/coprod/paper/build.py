@@ -111,13 +111,14 @@ def compile_paper(
     return result
 
 
-def paper(study: Any, inputs: Inputs, settings: Settings) -> bytes:
+def paper(study: Any, inputs: Inputs, settings: Settings) -> Any:
     """The job: the paper's PDF from the run's numbers, tables, figures and versions.
 
     ``inputs``: ``numbers`` (numbers.json), ``versions`` (versions.txt), ``manuscript``
     (the template), and each exhibit part's file by its stem; ``settings``: the config
-    values the methods section states (:func:`coprod.paper.content.facts`), and
-    ``canary`` (true: every value perturbed, :func:`coprod.paper.content.canary`).
+    values the methods section states (:func:`coprod.paper.content.facts`),
+    ``canary`` (true: every value perturbed, :func:`coprod.paper.content.canary`) and
+    ``pages_ppi`` (given: one PNG per page at that resolution instead of the PDF).
     """
     numbers = json.loads(Path(inputs["numbers"]).read_text(encoding="utf-8"))
     versions = Path(inputs["versions"]).read_text(encoding="utf-8")
@@ -127,9 +128,11 @@ def paper(study: Any, inputs: Inputs, settings: Settings) -> bytes:
     if settings.get("canary"):
         data = canary(data)
     figures = {stem: path for stem, path in files.items() if parts[stem][0] == "figure"}
-    result = compile_paper(inputs["manuscript"], data, figures)
-    assert isinstance(result, bytes)
-    return result
+    if settings.get("pages_ppi"):
+        return compile_paper(
+            inputs["manuscript"], data, figures, form="png", ppi=settings["pages_ppi"]
+        )
+    return compile_paper(inputs["manuscript"], data, figures)
 
 
 def write_pdf(pdf: bytes, outputs: Mapping[str, str], render: Mapping[str, Any]) -> None:
