@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ import yaml
 from coprod.errors import StudyInputError
 from coprod.paper import PAPER
 from coprod.paper.build import paper
-from coprod.paper.template import check_keys, check_no_typed_numbers, names, typed_digits
+from coprod.paper.template import check_no_typed_numbers, names, typed_digits
 from coprod.registry import jobs
 from coprod.resources import load_study
 from coprod.vocabulary import RESOURCE_KEYS
@@ -42,10 +43,12 @@ def pdf_text(pdf: bytes) -> str:
     return text.split("\nReferences\n")[0]
 
 
-def build(run: Path, **settings) -> bytes:
-    """The paper of a finished run (``run``), built as the rule builds it."""
+def build(run: Path, manuscript: Path | None = None, **settings) -> bytes:
+    """The paper of a finished run (``run``), built as the rule builds it (from another
+    ``manuscript`` if given)."""
     config = yaml.safe_load((run / "config" / "config.yaml").read_text(encoding="utf-8"))
-    config["paper"] = {k: str(REPO / v) for k, v in config["paper"].items()}
+    if manuscript is not None:
+        config["paper"]["manuscript"] = str(manuscript)
 
     def at(path):
         return [at(p) for p in path] if isinstance(path, list) else str(run / path)
@@ -88,21 +91,18 @@ def test_citation_keys_and_named_keys_are_the_allow_list():
 
 
 def test_a_missing_key_stops_the_build_naming_key_file_and_line(tmp_path, study_run):
-    lines = TEMPLATE.read_text(encoding="utf-8").splitlines()
+    shutil.copytree(study_run / "manuscript", tmp_path / "manuscript")
+    broken = tmp_path / "manuscript" / "paper.typ"
+    lines = broken.read_text(encoding="utf-8").splitlines()
     where = next(i for i, line in enumerate(lines) if line.startswith("= Discussion"))
     lines.insert(where + 1, 'Of #num("n_included") respondents, #num("n_includedd") answered.')
-    broken = tmp_path / "paper.typ"
     broken.write_text("\n".join(lines), encoding="utf-8")
-    numbers = json.loads((study_run / "results/exhibits/numbers.json").read_text("utf-8"))
     with pytest.raises(StudyInputError) as error:
-        check_keys(broken, {"numbers": numbers, "facts": {}, "exhibits": {}})
-    assert str(error.value).startswith(
+        build(study_run, manuscript=broken)
+    assert str(error.value) == (
         f'{broken}: line {where + 2}: num("n_includedd") names a key that '
-        "results/exhibits/numbers.json does not hold"
-    )
-    assert str(error.value).endswith(
-        "Correct the key (docs/paper.md lists where each comes from), or add the value "
-        "to the stage that makes it."
+        "results/exhibits/numbers.json does not hold. Correct the key (docs/paper.md lists "
+        "where each comes from), or add the value to the stage that makes it."
     )
 
 
