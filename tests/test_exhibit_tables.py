@@ -17,9 +17,11 @@ import yaml
 
 from coprod.analyses.catalogue import score_catalogue, scores_of
 from coprod.clean import STEPS
+from coprod.exhibits.cited import p_phrase
 from coprod.exhibits.disclosure_check import scan_published
 from coprod.exhibits.formatting import fmt_count, fmt_number
-from coprod.exhibits.model import Column, Exhibit
+from coprod.exhibits.labels import Labels, slug
+from coprod.exhibits.model import DASH, Column, Exhibit
 from coprod.exhibits.protection import Protector, SmallCellError, protect_groups
 from coprod.exhibits.rendering import (
     FORMS,
@@ -283,7 +285,7 @@ def test_a_higher_min_cell_masks_more_and_the_scan_agrees(published, study, tmp_
 
 
 @pytest.mark.workflow
-def test_numbers_tex_defines_every_key_and_counts_agree(published, truth):
+def test_numbers_tex_defines_every_key_and_counts_agree(published, truth, study):
     numbers = json.loads((published / "results/exhibits/numbers.json").read_text())
     latex = (published / "results/exhibits/numbers.tex").read_text(encoding="utf-8")
     defined = re.findall(r"\\csname coprod@([A-Za-z0-9_]+)\\endcsname\{", latex)
@@ -297,12 +299,104 @@ def test_numbers_tex_defines_every_key_and_counts_agree(published, truth):
         assert numbers[f"n_excluded_{step}"]["value"] == truth["quality_problems_total"][problem]
     loadings = truth["loadings"]["by_score"]
     weak = min(loadings, key=loadings.get)
-    assert numbers[f"alpha_pooled_{weak}"]["text"] == numbers["alpha_pooled_lowest"]["text"]
-    assert re.fullmatch(r"\[\d\.\d\d, \d\.\d\d\]", numbers[f"alpha_pooled_{weak}_ci"]["text"])
+    labels = Labels(study)
+    weak = slug(labels.outcome(weak))
+    assert numbers[f"alpha_{weak}"]["text"] == numbers["alpha_lowest"]["text"]
+    assert re.fullmatch(r"\[\d\.\d\d, \d\.\d\d\]", numbers[f"alpha_{weak}_ci"]["text"])
     codes = truth["focus_group_codes"]
     unreliable = min(codes, key=lambda code: codes[code]["expected_krippendorff_alpha"])
-    assert numbers[f"kalpha_{unreliable}"]["value"] < 0.667
+    assert numbers[f"kalpha_{slug(labels.code(unreliable))}"]["value"] < 0.667
     assert any(key.startswith("r_service_class_") for key in numbers)
+
+
+def printed_table(root: Path, stem: str) -> tuple[list[str], list[list[str]]]:
+    """A Markdown table's header and rows as a reader reads them: a row label printed once
+    for its block of rows (a blank left-aligned cell) counts for every row of the block."""
+    lines = [
+        line
+        for line in (root / TABLES / f"{stem}.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("|")
+    ]
+    cells = [[cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]] for line in lines]
+    header, align, body = cells[0], cells[1], cells[2:]
+    labels = [i for i, mark in enumerate(align) if not mark.endswith(":")]
+    for above, row in zip(body, body[1:], strict=False):
+        for i in labels:
+            row[i] = row[i] or above[i]
+    return header, body
+
+
+def cell_text(root: Path, cell: dict) -> str:
+    """The text a table prints in the cell an entry of numbers.json names."""
+    header, body = printed_table(root, cell["table"])
+    assert cell["column"] in header, (cell, header)
+    rows = [row for row in body if all(label in row for label in cell["row"])]
+    assert rows, f"no row of {cell['table']} has the labels {cell['row']}"
+    return rows[0][header.index(cell["column"])]
+
+
+@pytest.mark.workflow
+def test_every_cited_number_is_printed_in_the_cell_it_names(published):
+    numbers = json.loads((published / "results/exhibits/numbers.json").read_text())
+    in_tables = 0
+    for key, entry in numbers.items():
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", key), key
+        text, sentence = entry["text"], entry["sentence"]
+        assert text in sentence or p_phrase(text) in sentence, key  # "<0.001": "p < 0.001"
+        cell = entry["cell"]
+        if "records" in cell:
+            assert (published / cell["records"]).is_file(), key
+            continue
+        printed = cell_text(published, cell)
+        expected = entry["text"]
+        if expected.endswith("%") and "%" in cell["column"]:
+            expected = expected.removesuffix("%")  # the header says the column is in %
+        if expected == "masked":
+            expected = DASH
+        assert expected in printed, (key, cell, printed)
+        in_tables += 1
+    assert in_tables > len(numbers) / 2
+
+
+@pytest.mark.workflow
+def test_the_key_list_of_docs_numbers_is_in_step_with_the_study(published):
+    """docs/numbers.md lists every key the study's run writes (python -m coprod.numbers_page)."""
+    from coprod.numbers_page import update
+
+    numbers = published / "results/exhibits/numbers.json"
+    assert not update(numbers, check=True), "docs/numbers.md: run python -m coprod.numbers_page"
+    page = (Path(__file__).resolve().parents[1] / "docs/numbers.md").read_text(encoding="utf-8")
+    for key in json.loads(numbers.read_text()):
+        assert f"| `{key}` |" in page
+
+
+def test_the_key_list_needs_a_run_and_says_so(tmp_path, capsys):
+    from coprod.numbers_page import main
+
+    missing = tmp_path / "numbers.json"
+    assert main(["--check", str(missing)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{missing}: not found. Run the bundled study first (make study), or name another "
+        "numbers.json."
+    )
+
+
+def test_printed_table_carries_a_block_label_down_to_the_rows_under_it(tmp_path):
+    folder = tmp_path / TABLES
+    folder.mkdir(parents=True)
+    (folder / "t.md").write_text(
+        "**Table 1.** T\n\n| Barrier | Comparison | p |\n|:--|:--|--:|\n"
+        "| Trust | All | 0.010 |\n|  | A vs B | 0.020 |\n|  | A vs C |  |\n",
+        encoding="utf-8",
+    )
+    header, body = printed_table(tmp_path, "t")
+    assert body == [
+        ["Trust", "All", "0.010"],
+        ["Trust", "A vs B", "0.020"],
+        ["Trust", "A vs C", ""],
+    ]
+    cell = {"table": "t", "row": ["Trust", "A vs B"], "column": "p"}
+    assert cell_text(tmp_path, cell) == "0.020"
 
 
 # --------------------------------------------------------------------------- the last check
@@ -498,7 +592,7 @@ def test_numbers_mask_a_count_that_would_reveal_a_small_one(published, study):
     config = yaml.safe_load((published / "results/provenance/config.yaml").read_text())
     inputs = {key: published / path for key, path in NUMBERS.inputs(config).items()}
     usual = cited_numbers(study, inputs, NUMBERS.settings(config))
-    excluded = usual["n_excluded_sample1"]["value"]
+    excluded = usual["n_excluded_sample_1"]["value"]
     steps = sorted(
         (entry["value"], key)
         for key, entry in usual.items()
@@ -509,10 +603,10 @@ def test_numbers_mask_a_count_that_would_reveal_a_small_one(published, study):
     assert excluded > 0 and len(steps) >= 2
     config["disclosure"]["min_cell"] = excluded + 1
     strict = cited_numbers(study, inputs, NUMBERS.settings(config))
-    assert strict["n_excluded_sample1"]["text"] == f"<{excluded + 1}"
-    assert strict["n_included_sample1"]["text"] == "masked"
-    assert strict["n_included_sample1"]["value"] is None
-    assert strict["n_received_sample1"]["value"] == usual["n_received_sample1"]["value"]
+    assert strict["n_excluded_sample_1"]["text"] == f"<{excluded + 1}"
+    assert strict["n_included_sample_1"]["text"] == "masked"
+    assert strict["n_included_sample_1"]["value"] is None
+    assert strict["n_received_sample_1"]["value"] == usual["n_received_sample_1"]["value"]
     smallest, key = steps[0]
     config["disclosure"]["min_cell"] = smallest + 1
     strict = cited_numbers(study, inputs, NUMBERS.settings(config))

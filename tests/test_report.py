@@ -5,9 +5,12 @@ driven by Playwright with ``executable_path``; Playwright's own browser download
 used). The test clicks through the report as a reader does - the workflow, the
 statistics, every category and subcategory, and every item's view - and fails on any
 console error or uncaught exception, on a page that lists nothing, on a table that is
-not shown as an HTML table with its footnotes, on a figure shown without its number,
-title and caption, and on a paper page without the replication README, the paper's pages
-and its PDF. Without Chromium it skips, except in CI (``CI`` set), where it fails.
+not shown as an HTML table with its footnotes, on a table page wider than the browser
+(a wide table scrolls inside its page), on a figure shown without its number, title and
+caption, on a file the browser cannot show (provenance, numbers) that is not
+downloaded when clicked, and on a paper page without the replication README, the paper's
+pages and its PDF. Without Chromium it skips, except in CI (``CI`` set), where it
+fails.
 ``REPORT_SCREENSHOTS=<folder>`` saves a screenshot of every view there.
 """
 
@@ -107,7 +110,9 @@ class Reader:
         return labels
 
 
-def check_table(frame, label: str, stem: str, tables: Path) -> None:
+def check_table(frame, label: str, stem: str, tables: Path) -> bool:
+    """The table page shows the table with its caption and notes, and does not overflow
+    sideways: a table wider than the page scrolls inside it. True if it is that wide."""
     number = _plain(label).split(".")[0]  # "Table 6a"
     caption = frame.locator("table caption").inner_text()
     assert caption.startswith(f"{number}. ") and len(caption) > len(number) + 5, (label, caption)
@@ -118,6 +123,16 @@ def check_table(frame, label: str, stem: str, tables: Path) -> None:
     assert notes.count() == (1 if has_note else 0), label
     if has_note:
         assert notes.inner_text().startswith("Note. "), label
+    page, box = frame.locator("html").evaluate(
+        """html => {
+            const box = html.querySelector("div.wide");
+            return [[html.scrollWidth, html.clientWidth],
+                    [box.scrollWidth, box.clientWidth, getComputedStyle(box).overflowX]];
+        }"""
+    )
+    assert page[0] <= page[1], f"{label}: the page overflows sideways ({page})"
+    assert box[2] == "auto", (label, box)
+    return box[0] > box[1]
 
 
 def check_paper(frame, label: str) -> None:
@@ -156,6 +171,8 @@ def test_every_page_and_exhibit_of_the_report_renders_in_chromium(report: Path):
         Path(shots).mkdir(parents=True, exist_ok=True)
     tables = report.parent / "exhibits" / "tables"
     shown: dict[str, list[str]] = {"Tables": [], "Figures": [], "Paper": []}
+    downloaded: list[str] = []
+    scrolled: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable)
         try:
@@ -186,13 +203,23 @@ def test_every_page_and_exhibit_of_the_report_renders_in_chromium(report: Path):
                     for index, label in enumerate(labels):
                         view = rows.nth(index).locator("td").last.locator("a").first
                         if category not in shown:
-                            assert view.get_attribute("download"), (where, label)
+                            # a file the browser cannot show: downloaded, no blank page
+                            name = view.get_attribute("download")
+                            assert name, (where, label)
+                            with page.expect_download() as download:
+                                view.click()
+                            assert download.value.suggested_filename == name, (where, label)
+                            assert len(page.context.pages) == 1, f"{where} / {label}: a new page"
+                            reader.content_shown(f"{where} / {label}")
+                            downloaded.append(name)
                             continue
                         view.click()
                         reader.content_shown(f"{where} / {label}")
                         frame = page.frame_locator("iframe")
                         if category == "Tables":
-                            check_table(frame, label, exhibits("table")[_plain(label)], tables)
+                            stem = exhibits("table")[_plain(label)]
+                            if check_table(frame, label, stem, tables):
+                                scrolled.append(stem)
                         elif category == "Paper":
                             check_paper(frame, label)
                         else:
@@ -203,6 +230,8 @@ def test_every_page_and_exhibit_of_the_report_renders_in_chromium(report: Path):
             browser.close()
     assert sorted(shown["Tables"]) == sorted(exhibits("table"))
     assert sorted(shown["Figures"]) == sorted(exhibits("figure"))
+    assert {"config.yaml", "versions.txt", "inputs.csv", "numbers.json"} <= set(downloaded)
+    assert "table11_stakeholder_groups" in scrolled  # the widest table scrolls in its page
     assert shown["Paper"] == ["Paper and replication"]
     assert len(reader.visited) == 4 + len(shown["Tables"]) + len(shown["Figures"]) + sum(
         len(subs) for subs in categories.values()

@@ -83,6 +83,23 @@ def fmt_percent(digits: int) -> Render:
     return lambda values: number_text(values[0], digits)
 
 
+def fmt_percent_n(digits: int) -> Render:
+    """A percentage with the n it is a share of, "52.0 (185)" (the % alone without n).
+
+    >>> fmt_percent_n(1)([52.04, 185]), fmt_percent_n(1)([52.04, None])
+    ('52.0 (185)', '52.0')
+    """
+
+    def render(values: Sequence[Any]) -> str:
+        percent, n = values
+        if percent is None:
+            return ""
+        text = number_text(percent, digits)
+        return text if n is None else f"{text} ({int(n)})"
+
+    return render
+
+
 def fmt_mean_sd(digits: int) -> Render:
     """ "mean (SD)"; the mean alone where the SD does not exist."""
 

@@ -15,6 +15,7 @@ Example
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -84,15 +85,17 @@ def humanise(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def key_part(value: Any) -> str:
-    """An id as part of a number key: letters, digits and underscores.
+def slug(text: Any) -> str:
+    """A label or id as part of a number key: lower-case ASCII letters, digits and
+    underscores (accents dropped, every other run of characters one underscore).
 
     Examples
     --------
-    >>> key_part("area-one 2"), key_part(1)
-    ('area_one_2', '1')
+    >>> slug("Risk aversion (met)"), slug("Cramér's V"), slug(1)
+    ('risk_aversion_met', 'cramer_s_v', '1')
     """
-    return re.sub(r"[^A-Za-z0-9_]+", "_", str(value)).strip("_")
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
 
 
 def listing(values: Sequence[str] | pd.Series, *, lower: bool = False) -> str:

@@ -5,22 +5,21 @@ stages' result records; :func:`write_numbers` its writer (``numbers.json`` and
 ``numbers.tex``). Counts of people (keys ``n_...``) under config
 ``disclosure.min_cell`` are cited as ``<min_cell``, as the tables mask them.
 
-Each number has a key, its value, the text the manuscript prints, a
-description and the result file it comes from, so a reader can trace any
-number in the paper to the rule that computed it.
+Each number has a readable key, its value, the text the manuscript prints, a description,
+the sentence it supports, the table cell (or result file row) that shows it and the result
+file it comes from (:mod:`coprod.exhibits.cited`; ``docs/numbers.md`` for a reader), so a
+reader can trace any number in the paper to the exhibit and the rule that computed it.
 
 The LaTeX file defines one macro per number with ``\\newcommand`` (through
 ``\\csname``, so keys may contain digits and underscores) and a command to use
 them::
 
     \\input{numbers.tex}
-    ... Cronbach's alpha was \\coprodnumber{n_included} ...
+    ... of the \\coprodnumber{n_included} responses included ...
 
 Example
 -------
->>> entry = number("n_included", 736, "{:d}", "Responses after exclusions", "flow.parquet")
->>> entry["text"]
-'736'
+>>> entry = {"text": "736"}
 >>> print(to_latex({"n_included": entry}).splitlines()[-1])
 \\expandafter\\newcommand\\csname coprod@n_included\\endcsname{736}
 """
@@ -28,38 +27,26 @@ Example
 from __future__ import annotations
 
 import json
-import math
-import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from coprod.exhibits.formatting import decimals_of, format_p, is_missing, number_text
-from coprod.exhibits.labels import Labels, key_part, step_label
+from coprod.exhibits.cited import TABLES, CitedNumbers, records_cell, sourced, table_cell
+from coprod.exhibits.cited_tests import barrier_numbers, contrast_numbers, model_numbers
+from coprod.exhibits.formatting import decimals_of, is_missing
+from coprod.exhibits.labels import Labels, slug, step_label
 from coprod.exhibits.protection import suppress_small_cells
-from coprod.exhibits.tables.common import as_float, as_text, one_row, outcome_rows, read
+from coprod.exhibits.tables.common import (
+    as_text,
+    one_row,
+)
 from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
-from coprod.vocabulary import PAIR, POOLED
+from coprod.vocabulary import POOLED
 
-EFFECT_KEYS = {"rank_biserial": "r", "epsilon_squared": "epsilon2", "cramers_v": "v"}
-"""How a cited effect's key starts, by the record's ``effect``."""
-KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "<": r"\textless{}"}
-
-
-def number(key: str, value: Any, fmt: str, description: str, source: str) -> dict[str, Any]:
-    """One cited number: ``fmt`` (a format string) gives the text the paper prints."""
-    if not KEY.match(key):
-        raise ValueError(f"number key {key!r}: use letters, digits and underscores, from a letter")
-    if isinstance(value, float) and math.isnan(value):
-        text = "NA"
-        value = None
-    else:
-        text = fmt.format(value)
-    return {"key": key, "value": value, "text": text, "description": description, "source": source}
 
 
 def _latex_text(text: str) -> str:
@@ -83,95 +70,15 @@ def write_numbers(
 ) -> None:
     """The job's writer: the numbers as JSON (sorted keys) and as LaTeX macros (``tex``)."""
     Path(outputs["json"]).write_text(
-        json.dumps(dict(sorted(numbers.items())), indent=2, sort_keys=True) + "\n",
+        json.dumps(dict(sorted(numbers.items())), indent=2, sort_keys=True, ensure_ascii=False)
+        + "\n",
         encoding="utf-8",
     )
     Path(outputs["tex"]).write_text(to_latex(numbers) + "\n", encoding="utf-8")
 
 
-class _Numbers:
-    """Collects cited numbers (:func:`number` entries) by key."""
-
-    def __init__(self, min_cell: int, percent_digits: int) -> None:
-        self.entries: dict[str, dict[str, Any]] = {}
-        self.min_cell = min_cell
-        self.percent_digits = percent_digits
-
-    def add(self, key: str, value: Any, text: str, description: str, source: str) -> None:
-        if key in self.entries:
-            raise ValueError(f"cited number '{key}' is defined twice")
-        entry = number(key, value, "{}", description, str(source))
-        entry["text"] = "NA" if entry["value"] is None and text == "" else text
-        self.entries[key] = entry
-
-    def count(
-        self, key: str, value: Any, description: str, source: str, *, reveals: bool = False
-    ) -> None:
-        """A count of people (key ``n_...``): masked as ``<min_cell`` when small, and as
-        ``masked`` when it would reveal a small count (``reveals``: a total minus it)."""
-        if not key.startswith("n_"):
-            raise ValueError(f"a count of people needs a key starting with 'n_': {key}")
-        value = None if is_missing(value) else int(value)
-        if value is not None and 0 < value < self.min_cell:
-            self.add(key, None, f"<{self.min_cell}", description + " (masked: small count)", source)
-        elif value is not None and reveals:
-            self.add(key, None, "masked", description + " (masked: reveals a small count)", source)
-        else:
-            self.add(key, value, "NA" if value is None else str(value), description, source)
-
-    def other_count(self, key: str, value: Any, description: str, source: str) -> None:
-        """A count of things that are not people (key ``count_...``)."""
-        value = None if is_missing(value) else int(value)
-        self.add(key, value, "NA" if value is None else str(value), description, source)
-
-    def value(
-        self, key: str, value: Any, digits: int, description: str, source: str, suffix: str = ""
-    ) -> None:
-        value = None if is_missing(value) else float(value)
-        text = "NA" if value is None else number_text(value, digits) + suffix
-        self.add(key, value, text, description, source)
-
-    def percent(self, key: str, share: Any, description: str, source: str) -> None:
-        """A share (0 to 1) cited as a percentage."""
-        self.value(key, 100 * as_float(share), self.percent_digits, description, source, "%")
-
-    def ci(self, key: str, low: Any, high: Any, digits: int, description: str, source: str) -> None:
-        if is_missing(low) or is_missing(high):
-            self.add(key, None, "NA", description, source)
-            return
-        low, high = float(low), float(high)
-        text = f"[{number_text(low, digits)}, {number_text(high, digits)}]"
-        self.add(key, [low, high], text, description, source)
-
-    def p(self, key: str, value: Any, description: str, source: str) -> None:
-        value = None if is_missing(value) else float(value)
-        self.add(key, value, "NA" if value is None else format_p(value), description, source)
-
-    def effect(self, stem: str, row: pd.Series, digits: int, what: str, source: str) -> None:
-        """An effect size, its CI and its adjusted p under ``stem``, ``stem_ci``, ``stem_padj``."""
-        self.value(stem, row["estimate"], digits, what, source)
-        self.ci(f"{stem}_ci", row["ci_low"], row["ci_high"], digits, f"95% CI of: {what}", source)
-        correction = str(row.get("correction", "adjusted"))
-        self.p(f"{stem}_padj", row["p_adj"], f"p ({correction}-adjusted) of: {what}", source)
-
-
-def sourced(inputs: Inputs, name: str) -> tuple[str, pd.DataFrame]:
-    """The input file ``name`` (the source a number cites) and its records."""
-    return str(inputs[name]), read(inputs, name)
-
-
-def pooled_rows(
-    frame: pd.DataFrame, outcomes: Sequence[str], **criteria: Any
-) -> Iterator[tuple[str, pd.Series]]:
-    """Each outcome with its pooled row of ``frame`` (matching ``criteria``), where it has one."""
-    for outcome in outcomes:
-        row = one_row(frame, outcome=outcome, by=POOLED, group=POOLED, **criteria)
-        if row is not None:
-            yield outcome, row
-
-
 def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str, dict[str, Any]]:
-    """Every number the paper's text cites, keyed by ids of the study's resources.
+    """Every number the paper's text cites, keyed by slugs of the study's labels.
 
     Parameters
     ----------
@@ -182,42 +89,55 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
         ``joint_correlation`` and one ``contrast_<name>`` per contrast of the config.
     settings : mapping
         ``significance`` (adjusted p under it: an effect is cited), ``contrasts``
-        (name -> its ``family`` and ``pairwise_family``), ``across_family``, ``barriers``
-        and ``strategies`` (config ``compare.scores``), ``staff`` (config ``compare.staff``),
-        ``joint_by``,
-        ``decimals``, ``min_cell`` (counts of people, keys ``n_...``, under it are cited
-        as ``<min_cell``).
+        (name -> its ``family`` and ``pairwise_family``), ``contrast_tables`` (config
+        ``exhibits.contrast_tables``), ``across_family`` and ``across_pairwise_family``,
+        ``barriers`` and ``strategies`` (config ``compare.scores``), ``staff`` (config
+        ``compare.staff``), ``by`` (config ``exhibits.by``), ``high_rating``,
+        ``step_labels``, ``exclusions``, ``decimals``, ``min_cell`` (counts of people, keys
+        ``n_...``, under it are cited as ``<min_cell``).
 
     Returns
     -------
     dict
-        Key -> :func:`number` entry (value, text, description, source).
+        Key -> entry (value, text, description, sentence, cell, source; see
+        :class:`coprod.exhibits.cited.CitedNumbers`).
 
     Notes
     -----
-    Keys: ``n_`` counts of people (responses, participants), ``count_`` counts of
-    other things (focus groups, turns, codes, scales), ``alpha_pooled_<scale>``,
-    ``kalpha_<code>``, ``mean_<score>``, ``pct_high_<score>``, ``pct_used_<score>``,
-    ``epsilon2_across_<by>_<score>``, ``r_<contrast>_<score>`` (a two-level contrast; with
-    three or more levels ``epsilon2_<contrast>_<score>`` or ``v_<contrast>_<score>`` for the
-    test across them and ``r_<contrast>_<x>_vs_<y>_<score>`` for a pair),
-    ``beta_<outcome>_<term>``,
+    Keys are built from the labels (and ids) of the study's resources as slugs
+    (:func:`~coprod.exhibits.labels.slug`: lower case, digits, underscores): ``n_`` counts
+    of people (``n_included``, ``n_included_sample_1``, ``n_excluded_<step>``), ``count_``
+    counts of other things (focus groups, turns, codes, scales), ``alpha_<scale>``
+    (``alpha_risk_aversion_met``), ``alpha_lowest``, ``kalpha_<code>``, ``mean_<score>``,
+    ``pct_high_<score>``, ``pct_used_<score>``, ``epsilon2_across_<by>_<score>``,
+    ``r_<contrast>_<score>`` (a two-level contrast; with three or more levels
+    ``epsilon2_<contrast>_<score>`` or ``v_<contrast>_<score>`` for the test across them and
+    ``r_<contrast>_<x>_vs_<y>_<score>`` for a pair), ``beta_<outcome>_<term>``,
     ``r_barrier_sides``, ``rho_joint_<group>``; ``_ci`` and ``_padj`` suffixes give an
-    effect's CI and adjusted p.
+    effect's CI and adjusted p (``_p`` an unadjusted p).
     """
     labels = Labels(study)
-    decimals = decimals_of(settings)
-    alpha = float(settings["significance"])
-    numbers = _Numbers(settings["min_cell"], decimals["percent"])
+    numbers = CitedNumbers(settings["min_cell"], decimals_of(settings)["percent"])
+    _flow(numbers, labels, inputs, settings)
+    _reliability(numbers, labels, inputs, settings)
+    barrier_numbers(numbers, labels, inputs, settings)
+    contrast_numbers(numbers, labels, inputs, settings)
+    model_numbers(numbers, labels, inputs, settings)
+    return dict(sorted(numbers.entries.items()))
 
-    # responses: received, excluded, included (total and per sample), exclusions by step
+
+def _flow(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings: Settings) -> None:
+    """Responses received, excluded and included (total and per sample), exclusions by
+    step; focus groups, turns and participants."""
     source, flow = sourced(inputs, "flow")
     pooled = flow[as_text(flow["case"]) == POOLED]
     steps = list(pooled.sort_values("step_number")["step"].astype(str).unique())
+    all_cases = labels.level("case", POOLED)
     for sample in dict.fromkeys(as_text(pooled["sample"])):
         part = pooled[as_text(pooled["sample"]) == sample]
-        suffix = "" if sample == POOLED else f"_sample{key_part(sample)}"
-        where = "" if sample == POOLED else f" in sample {sample}"
+        name = labels.level("sample", sample)
+        suffix = "" if sample == POOLED else f"_{slug(name)}"
+        where = "" if sample == POOLED else f" in {name.lower()}"
         received = one_row(part, step=steps[0])["remaining"]
         included = one_row(part, step=steps[-1])["remaining"]
         # received = included + excluded: with one of the two small, both are masked (as in
@@ -226,12 +146,29 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
         hidden = suppress_small_cells(
             split, ["included", "excluded"], settings["min_cell"], secondary="rows"
         ).suppressed.iloc[0]
-        numbers.count(f"n_received{suffix}", received, f"Survey responses received{where}", source)
+
+        def cell(step: str, column: str, sample: str = sample) -> dict[str, Any]:
+            if sample != POOLED:
+                return records_cell(
+                    source, {"case": POOLED, "sample": sample, "step": step}, column
+                )
+            return table_cell(TABLES["flow"], [step_label(step, settings)], all_cases)
+
+        numbers.count(
+            f"n_received{suffix}",
+            received,
+            f"Survey responses received{where}",
+            source,
+            sentence=f"{{text}} survey responses were received{where}.",
+            cell=cell(steps[0], "remaining"),
+        )
         numbers.count(
             f"n_included{suffix}",
             included,
             f"Responses included{where}",
             source,
+            sentence=f"{{text}} responses were included in the analysis{where}.",
+            cell=cell("included" if sample == POOLED else steps[-1], "remaining"),
             reveals=bool(hidden["included"]),
         )
         numbers.count(
@@ -239,6 +176,12 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             received - included,
             f"Responses excluded{where}",
             source,
+            sentence=f"{{text}} responses were excluded{where}.",
+            cell=records_cell(
+                source,
+                {"case": POOLED, "sample": sample},
+                f"remaining at step '{steps[0]}' minus remaining at step '{steps[-1]}'",
+            ),
             reveals=bool(hidden["excluded"]),
         )
     part = pooled[as_text(pooled["sample"]) == POOLED]
@@ -249,44 +192,71 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
     ).suppressed["excluded"]
     for position, step in enumerate(steps[1:]):
         row = one_row(part, step=step)
-        label = step_label(step, settings).lower()
+        label = step_label(step, settings)
         numbers.count(
-            f"n_excluded_{key_part(step)}",
+            f"n_excluded_{slug(step)}",
             row["excluded"],
-            f"Responses excluded at the step: {label}",
+            f"Responses excluded at the step: {label.lower()}",
             source,
+            sentence=f"{{text}} responses were excluded at the step '{label}'.",
+            cell=table_cell(TABLES["flow"], [label], all_cases),
             reveals=bool(step_hidden.iloc[position]),
         )
         if not is_missing(row["flagged_kept"]):
             numbers.count(
-                f"n_flagged_kept_{key_part(step)}",
+                f"n_flagged_kept_{slug(step)}",
                 row["flagged_kept"],
-                f"Responses flagged at the step '{label}' but kept",
+                f"Responses flagged at the step '{label.lower()}' but kept",
                 source,
+                sentence=f"{{text}} responses were flagged at the step '{label}' but kept.",
+                cell=table_cell(TABLES["flow"], [step_label("flagged_kept", settings)], all_cases),
             )
 
-    # focus groups
     source, segments = sourced(inputs, "segments")
     numbers.other_count(
-        "count_focus_groups", segments["focus_group"].nunique(), "Focus groups held", source
+        "count_focus_groups",
+        segments["focus_group"].nunique(),
+        "Focus groups held",
+        source,
+        sentence="{text} focus groups were held.",
+        cell=records_cell(source, {}, "distinct values of focus_group"),
     )
-    numbers.other_count("count_turns", len(segments), "Speaker turns coded", source)
+    numbers.other_count(
+        "count_turns",
+        len(segments),
+        "Speaker turns coded",
+        source,
+        sentence="{text} speaker turns were coded.",
+        cell=records_cell(source, {}, "rows"),
+    )
     speakers = as_text(segments["focus_group"]) + "/" + as_text(segments["speaker"])
     numbers.count(
-        "n_fg_participants",
+        "n_focus_group_participants",
         speakers.nunique(),
         "Focus-group participants (distinct speakers)",
         source,
+        sentence="{text} people took part in the focus groups.",
+        cell=records_cell(source, {}, "distinct pairs of focus_group and speaker"),
     )
 
-    # scale reliability
+
+def _reliability(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings: Settings) -> None:
+    """Cronbach's alpha of every scale; Krippendorff's alpha of the doubtful codes."""
+    digits = decimals_of(settings)["reliability"]
     source, reliability = sourced(inputs, "reliability")
     scales = reliability[as_text(reliability["level"]) == "pooled"]
-    digits = decimals["reliability"]
+    everyone = labels.level(str(settings["by"]), POOLED)
+    column = "α [95% CI]"
+
+    def scale_name(scale: str, label: str) -> str:
+        return labels.outcome(scale) if scale in labels.catalogue.index else label
+
     for row in scales.itertuples(index=False):
-        name = labels.outcome(row.scale) if row.scale in labels.catalogue.index else row.label
-        stem = f"alpha_pooled_{key_part(row.scale)}"
-        numbers.value(stem, row.alpha, digits, f"Cronbach's alpha, all respondents: {name}", source)
+        name = scale_name(row.scale, row.label)
+        stem = f"alpha_{slug(name)}"
+        cell = table_cell(TABLES["reliability"], [name, everyone], column)
+        what = f"Cronbach's alpha, all respondents: {name}"
+        numbers.value(stem, row.alpha, digits, what, source, sentence="", cell=cell)
         numbers.ci(
             f"{stem}_ci",
             row.ci_low,
@@ -294,33 +264,48 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             digits,
             f"Bootstrap 95% CI of Cronbach's alpha: {name}",
             source,
+            sentence="",
+            cell=cell,
         )
+        estimate, interval = (numbers.entries[k]["text"] for k in (stem, f"{stem}_ci"))
+        for key in (stem, f"{stem}_ci"):
+            numbers.entries[key]["sentence"] = (
+                f"Cronbach's alpha of the {name} scale, all respondents, was {estimate} {interval}."
+            )
     flagged = scales[scales["flag_below_threshold"].astype(bool)]
-    numbers.other_count("count_scales", len(scales), "Multi-item scales", source)
+    everything = records_cell(source, {"level": "pooled"}, "rows")
+    numbers.other_count(
+        "count_scales",
+        len(scales),
+        "Multi-item scales",
+        source,
+        sentence="{text} multi-item scales were analysed.",
+        cell=everything,
+    )
     numbers.other_count(
         "count_scales_below_threshold",
         len(flagged),
         "Scales with pooled alpha under the threshold",
         source,
+        sentence="{text} scales had a Cronbach's alpha under the threshold.",
+        cell=records_cell(source, {"level": "pooled", "flag_below_threshold": True}, "rows"),
     )
     if len(scales):
         lowest = scales.loc[scales["alpha"].astype(float).idxmin()]
-        name = (
-            labels.outcome(lowest["scale"])
-            if lowest["scale"] in labels.catalogue.index
-            else lowest["label"]
-        )
+        name = scale_name(lowest["scale"], lowest["label"])
         numbers.value(
-            "alpha_pooled_lowest",
+            "alpha_lowest",
             lowest["alpha"],
             digits,
             f"Lowest pooled Cronbach's alpha ({name})",
             source,
+            sentence=f"The lowest Cronbach's alpha, {{text}}, was that of the {name} scale.",
+            cell=table_cell(TABLES["reliability"], [name, everyone], column),
         )
 
-    # intercoder reliability
     source, intercoder = sourced(inputs, "intercoder")
-    codes = study.focus_group_codes.index
+    codes = labels.study.focus_group_codes.index
+    column = "Krippendorff's α [95% CI]"
     for flag in ("unreliable", "tentative"):
         chosen = intercoder[(intercoder["flag"] == flag) & intercoder["code"].isin(codes)]
         numbers.other_count(
@@ -328,11 +313,17 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             len(chosen),
             f"Focus-group codes whose agreement is {flag}",
             source,
+            sentence=f"The agreement of {{text}} focus-group codes was {flag}.",
+            cell=records_cell(source, {"flag": flag}, "rows"),
         )
         for row in chosen.itertuples(index=False):
-            stem = f"kalpha_{key_part(row.code)}"
-            what = f"Krippendorff's alpha of the code {labels.code(row.code)} ({flag})"
-            numbers.value(stem, row.krippendorff_alpha, digits, what, source)
+            code = labels.code(row.code)
+            stem = f"kalpha_{slug(code)}"
+            cell = table_cell(TABLES["intercoder"], [code], column)
+            what = f"Krippendorff's alpha of the code {code} ({flag})"
+            numbers.value(
+                stem, row.krippendorff_alpha, digits, what, source, sentence="", cell=cell
+            )
             numbers.ci(
                 f"{stem}_ci",
                 row.alpha_ci_low,
@@ -340,7 +331,15 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
                 digits,
                 f"Bootstrap 95% CI of: {what}",
                 source,
+                sentence="",
+                cell=cell,
             )
+            estimate, interval = (numbers.entries[k]["text"] for k in (stem, f"{stem}_ci"))
+            sentence = (
+                f"Krippendorff's alpha of the code {code} was {estimate} {interval} ({flag})."
+            )
+            for key in (stem, f"{stem}_ci"):
+                numbers.entries[key]["sentence"] = sentence
     overall = intercoder[~intercoder["code"].isin(codes)]
     if len(overall) == 1:
         row = overall.iloc[0]
@@ -350,159 +349,14 @@ def cited_numbers(study: Study, inputs: Inputs, settings: Settings) -> dict[str,
             digits,
             "Krippendorff's alpha over all codes",
             source,
+            sentence="Over all codes, Krippendorff's alpha was {text}.",
+            cell=records_cell(source, {"code": row["code"]}, "krippendorff_alpha"),
         )
-    numbers.other_count("count_codes", len(codes), "Focus-group codes", source)
-
-    # barriers met: pooled mean and % rating high
-    source, describe = sourced(inputs, "describe")
-    for outcome, row in pooled_rows(describe, outcome_rows(labels, settings["barriers"])):
-        name = labels.outcome(outcome)
-        numbers.value(
-            f"mean_{key_part(outcome)}",
-            row["estimate"],
-            decimals["mean"],
-            f"Mean score, all respondents: {name}",
-            source,
-        )
-        numbers.percent(
-            f"pct_high_{key_part(outcome)}",
-            row["share_high"],
-            f"% rating it high (mean >= threshold): {name}",
-            source,
-        )
-
-    # across-case tests: significant effects
-    source, tests = sourced(inputs, "across_cases")
-    tests = tests[tests["family"] == settings["across_family"]]
-    by = key_part(str(tests["by"].iloc[0])) if len(tests) else "groups"
-    significant = tests[tests["p_adj"].astype(float) < alpha]
     numbers.other_count(
-        f"count_significant_across_{by}",
-        len(significant),
-        f"Scores differing across the {by} levels (adjusted p < {alpha})",
+        "count_codes",
+        len(codes),
+        "Focus-group codes",
         source,
+        sentence="The focus groups were coded with {text} codes.",
+        cell=records_cell(source, {}, "rows of a code of the focus-group codebook"),
     )
-    for row in significant.itertuples(index=False):
-        what = f"Across-{by} effect size ({row.effect}) of {labels.outcome(row.outcome)}"
-        numbers.effect(
-            f"epsilon2_across_{by}_{key_part(row.outcome)}",
-            pd.Series(row._asdict()),
-            decimals["effect"],
-            what,
-            source,
-        )
-
-    # contrasts: significant primary effects (the omnibus test, or a two-level contrast's
-    # pair), then the significant pairs of a contrast of three or more levels
-    for name, spec in settings["contrasts"].items():
-        source, contrast = sourced(inputs, f"contrast_{name}")
-        primary = contrast[contrast["family"] == spec["family"]]
-        significant = primary[primary["p_adj"].astype(float) < alpha]
-        numbers.other_count(
-            f"count_significant_{key_part(name)}",
-            len(significant),
-            f"Scores with a {name} difference (adjusted p < {alpha})",
-            source,
-        )
-        pairs = contrast[
-            (contrast["family"] == spec.get("pairwise_family")) & (contrast["comparison"] == PAIR)
-        ]
-        if len(pairs):
-            numbers.other_count(
-                f"count_significant_{key_part(name)}_pairs",
-                int((pairs["p_adj"].astype(float) < alpha).sum()),
-                f"Pairs of {name} levels and scores that differ (adjusted p < {alpha})",
-                source,
-            )
-        for row in significant.itertuples(index=False):
-            what = f"{row.contrast}: {row.effect} of {labels.outcome(row.outcome)}"
-            if row.comparison == PAIR:
-                what += " (positive: higher in the first)"
-            numbers.effect(
-                f"{EFFECT_KEYS.get(str(row.effect), key_part(row.effect))}_{key_part(name)}_"
-                f"{key_part(row.outcome)}",
-                pd.Series(row._asdict()),
-                decimals["effect"],
-                what,
-                source,
-            )
-        for row in pairs[pairs["p_adj"].astype(float) < alpha].itertuples(index=False):
-            numbers.effect(
-                f"r_{key_part(name)}_{key_part(row.group_1)}_vs_{key_part(row.group_2)}_"
-                f"{key_part(row.outcome)}",
-                pd.Series(row._asdict()),
-                decimals["effect"],
-                f"{row.contrast}: {row.effect} of {labels.outcome(row.outcome)} "
-                "(positive: higher in the first)",
-                source,
-            )
-
-    # the staff factor
-    source, staff = sourced(inputs, "staff")
-    spec = settings["staff"]
-    models = staff[
-        (staff["analysis"] == "standardised_ols")
-        & staff["family"].isin([spec["family"], spec["covariate_family"]])
-    ]
-    for outcome in spec["outcomes"]:
-        for term in [*spec["predictors"], *spec.get("covariates", [])]:
-            row = one_row(models, outcome=outcome, term=term)
-            if row is None:
-                continue
-            what = f"Standardised coefficient of {row['term_label']} on {row['outcome_label']}"
-            numbers.effect(
-                f"beta_{key_part(outcome)}_{key_part(term)}", row, decimals["effect"], what, source
-            )
-            numbers.p(
-                f"beta_{key_part(outcome)}_{key_part(term)}_p",
-                row["p"],
-                f"p (unadjusted) of: {what}",
-                source,
-            )
-    if len(models):
-        numbers.count(
-            "n_staff_model",
-            int(models["n"].max()),
-            "Respondents in the staff-factor models",
-            source,
-        )
-
-    # strategies used (pooled share of respondents)
-    source, strategies = sourced(inputs, "strategies")
-    used = outcome_rows(labels, settings["strategies"])
-    for outcome, row in pooled_rows(strategies, used, analysis="strategy_use"):
-        numbers.percent(
-            f"pct_used_{key_part(outcome)}",
-            row["estimate"],
-            f"% of respondents using: {labels.score(outcome)}",
-            source,
-        )
-
-    # organisational vs citizen barriers
-    source, sides = sourced(inputs, "barrier_sides")
-    row = one_row(sides, by=POOLED, group=POOLED)
-    if row is not None:
-        numbers.effect(
-            "r_barrier_sides",
-            row,
-            decimals["effect"],
-            f"{row['contrast']}: matched-pairs rank-biserial r of the barriers met",
-            source,
-        )
-
-    # joint display
-    source, correlation = sourced(inputs, "joint_correlation")
-    for row in correlation.itertuples(index=False):
-        group = POOLED if row.group == POOLED else row.group
-        what = (
-            "Spearman's rho of the survey and focus-group rankings of the barriers, "
-            f"{labels.level(str(row.by), group) if row.by != POOLED else 'all cases'}"
-        )
-        numbers.effect(
-            f"rho_joint_{key_part(group)}",
-            pd.Series(row._asdict()),
-            decimals["effect"],
-            what,
-            source,
-        )
-    return dict(sorted(numbers.entries.items()))

@@ -226,6 +226,10 @@ NUMBERS = Job(
             for contrast, spec in config["compare"]["contrasts"].items()
         },
         "across_family": config["compare"]["across_cases"]["family"],
+        "across_pairwise_family": config["compare"]["across_cases"].get("pairwise_family"),
+        "contrast_tables": config["exhibits"]["contrast_tables"],
+        "by": config["exhibits"]["by"],
+        "high_rating": config["compare"]["high_rating"],
         "barriers": config["compare"]["scores"]["barriers_met"],
         "strategies": config["compare"]["scores"]["strategies_used"],
         "staff": config["compare"]["staff"],

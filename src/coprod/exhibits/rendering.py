@@ -162,12 +162,14 @@ th, td { padding: 0.2rem 0.6rem; vertical-align: top; }
 .text { text-align: left; }
 td.text { min-width: 9em; }
 p.note { max-width: 60rem; font-size: 0.85rem; line-height: 1.35; }
+div.wide { overflow-x: auto; max-width: 100%; }
 """
 
 
 def to_html(exhibit: Exhibit) -> str:
     """The exhibit as a standalone HTML page: caption, table (a ``<tbody>`` per block of
-    rows of its ``section``) and note, everything escaped."""
+    rows of its ``section``) and note, everything escaped; a table wider than the page
+    scrolls sideways inside its ``<div class="wide">``, the note stays in view."""
     cells = exhibit.rendered()
     classes = ["num" if column.numeric else "text" for column in exhibit.columns]
     title = f"Table {exhibit.number}. {exhibit.title}"
@@ -197,12 +199,14 @@ def to_html(exhibit: Exhibit) -> str:
         f"<style>\n{_HTML_STYLE}</style>",
         "</head>",
         "<body>",
+        '<div class="wide">',
         f'<table id="{html.escape(exhibit.stem)}">',
         f"<caption><b>Table {html.escape(exhibit.number)}.</b> "
         f"{html.escape(exhibit.title)}</caption>",
         f"<thead><tr>{header}</tr></thead>",
         body,
         "</table>",
+        "</div>",
     ]
     if exhibit.notes:
         lines.append(f'<p class="note"><em>Note.</em> {html.escape(" ".join(exhibit.notes))}</p>')

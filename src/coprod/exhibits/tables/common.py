@@ -29,7 +29,7 @@ from coprod.exhibits.formatting import (
     fmt_estimate_ci,
     fmt_number,
     fmt_p,
-    fmt_percent,
+    fmt_percent_n,
     is_missing,
 )
 from coprod.exhibits.labels import Labels
@@ -305,7 +305,8 @@ def share_panel(
     """A :func:`share_table` of ``outcomes`` per level of ``settings["by"]`` (``names``:
     its analysis, row label and share name) with the columns of ``extra`` beside it,
     protected (:func:`protect_shares`); its printed columns (the row label, the pooled n
-    and each group's %) and the exhibit's ``counts``, ``complements`` and ``hidden``."""
+    and each group's % with its n, "52.0 (185)") and the exhibit's ``counts``,
+    ``complements`` and ``hidden``."""
     analysis, row_label, share_name = names
     table, level_labels = share_table(
         labels,
@@ -320,12 +321,12 @@ def share_panel(
         table = pd.concat([table, extra], axis=1)
     protector = Protector(table, settings["min_cell"])
     protect_shares(protector, level_labels, share_name)
-    percent = fmt_percent(decimals_of(settings)["percent"])
+    percent = fmt_percent_n(decimals_of(settings)["percent"])
     columns = [
         Column(row_label, (row_label,), numeric=False),
         Column("n", (f"{level_labels[-1]}: n",), fmt_count),
         *(
-            Column(f"{g}: % {share_name}", (f"{g}: {share_name} (%)",), percent)
+            Column(f"{g}: % {share_name} (n)", (f"{g}: {share_name} (%)", f"{g}: n"), percent)
             for g in level_labels
         ),
     ]

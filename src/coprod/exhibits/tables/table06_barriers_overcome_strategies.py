@@ -71,8 +71,9 @@ def barriers_overcome_and_strategies(
     notes_a = [
         f"% of respondents who rated the barrier overcome at {threshold} or more ({scale}), "
         f"among those who answered (not 'not applicable'), per {labels.design(by).lower()} "
-        f"and over all cases; n: respondents who answered ({spec['kind']} scores of "
-        f"measure '{spec['measure']}').",
+        f"and over all cases, with the respondents who answered in parentheses; n: "
+        f"respondents who answered over all cases ({spec['kind']} scores of measure "
+        f"'{spec['measure']}').",
         labels.case_note(),
         masking_note(min_cell),
     ]
@@ -105,7 +106,8 @@ def barriers_overcome_and_strategies(
     dfs = sorted({int(d) for d in protector_b.table["df"].dropna()})
     notes_b = [
         f"% of respondents whose initiative used each strategy (multiple answers), per "
-        f"{labels.design(by).lower()} and over all cases.",
+        f"{labels.design(by).lower()} and over all cases, with the respondents who answered "
+        "in parentheses; n: respondents who answered over all cases.",
         f"χ²: Pearson's test of use by {labels.design(by).lower()} (df = "
         f"{', '.join(map(str, dfs)) or 'n/a'}), V: Cramér's V with its 95% CI; p adjusted "
         f"for the {len(used)} strategies by the {correction} method.",

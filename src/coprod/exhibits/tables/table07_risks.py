@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from coprod.exhibits.formatting import decimals_of, fmt_count, fmt_mean_sd, fmt_percent
+from coprod.exhibits.formatting import decimals_of, fmt_count, fmt_mean_sd, fmt_percent_n
 from coprod.exhibits.labels import Labels
 from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note
@@ -95,7 +95,9 @@ def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) 
     columns += per_group(
         level_labels,
         lambda g: Column(
-            f"{g}: % experienced", (f"{g}: experienced (%)",), fmt_percent(decimals["percent"])
+            f"{g}: % experienced (n)",
+            (f"{g}: experienced (%)", f"{g}: n"),
+            fmt_percent_n(decimals["percent"]),
         ),
         lambda g: Column(
             f"{g}: managed mean (SD), n",
@@ -107,7 +109,7 @@ def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) 
     counts += [f"{g}: managed (n)" for g in level_labels]
     notes = [
         f"% of respondents who said their initiative experienced the risk (of those who "
-        f"answered yes or no; n: all cases), and how well it was managed "
+        f"answered yes or no, in parentheses; n: all cases), and how well it was managed "
         f"({labels.anchors(managed[0])}), "
         f"mean (SD) among those who experienced it and rated its management (n: how many), per "
         f"{labels.design(by).lower()} and over all cases.",
