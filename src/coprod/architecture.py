@@ -65,6 +65,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "coprod.config_checks",
             "coprod.config_docs",
             "coprod.architecture",
+            "coprod.replication",
             "coprod.numbers_page",
             "coprod.scaffold",
             "coprod.run_workflow",
