@@ -31,6 +31,8 @@ TEMPLATE = REPO / "manuscript" / "paper.typ"
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 STRUCTURE = re.compile(r"(?:Table|Figure|Page)\s*$")
 """What may precede a number that is not a value: an exhibit's label, a page number."""
+CITED_YEAR = re.compile(r"(?:et al\.|[^\W\d_][\w’'-]*),\s*$")
+"""What precedes a cited work's year: "(Bovaird, 2007)", "(Steen et al., 2018)"."""
 HEADING = re.compile(r"(?:^|\n)(\d+(?:\.\d+)?) [A-Z]")
 
 
@@ -133,7 +135,7 @@ def test_the_pdf_shows_every_cited_number_as_numbers_json_writes_it(study_run, b
     numbers = json.loads((study_run / "results/exhibits/numbers.json").read_text("utf-8"))
     text = " ".join(pdf_text(built).split())
     cited = {name.key for name in names(TEMPLATE.read_text("utf-8")) if name.function == "num"}
-    assert len(cited) > 60
+    assert len(cited) > 50
     missing = {key: numbers[key]["text"] for key in cited if numbers[key]["text"] not in text}
     assert missing == {}
 

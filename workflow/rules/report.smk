@@ -184,6 +184,6 @@ if PAPER_PAGE:
             mem_mb=memory_mb(),
             runtime=5,
         params:
-            settings={**PAPER.settings(config), "pages_ppi": 80},
+            settings={**PAPER.settings(config), "pages_ppi": 90},
         script:
             "../scripts/paper_page.py"

@@ -34,8 +34,10 @@ from coprod.paper.template import check_keys, check_no_typed_numbers
 
 DATA_FILE = "paper-data.json"
 """The document the template reads (``json("paper-data.json")`` in its style file)."""
-FIGURE_FORM = "svg"
-"""The figures' form the paper inserts: vector, its text already drawn as paths."""
+FIGURE_FORM = "png"
+"""The figures' form the paper inserts: the PNG (at the config's ``figures.dpi``), whose
+text is pixels, so that the paper's text layer holds only the text's numbers (the SVG's
+labels are text, which a reader of the PDF's text would take for the paper's)."""
 
 
 def exhibit_parts() -> dict[str, tuple[str, str, str]]:
@@ -49,7 +51,7 @@ def exhibit_parts() -> dict[str, tuple[str, str, str]]:
 
 
 def exhibit_files(config: Mapping[str, Any]) -> dict[str, str]:
-    """The file the paper reads of each exhibit part: a table's Markdown, a figure's SVG."""
+    """The file the paper reads of each exhibit part: a table's Markdown, a figure's PNG."""
     files = {}
     for job in EXHIBITS:
         outputs = job.outputs(config)

@@ -56,6 +56,8 @@ SOFTWARE = (
 """The packages the methods section names with their versions (in this order)."""
 CORRECTIONS = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonferroni": "Bonferroni"}
 """How the paper names a family's correction (config ``compare.families.*.correction``)."""
+CASE_TEXT = ["case_id", "code", "label", "description"]
+"""Columns of the case registry that are not attributes with levels to count."""
 _TITLE = re.compile(r"^\*\*(?P<label>[^*]+?)\.\*\*\s*(?P<title>.*)$")
 
 
@@ -132,8 +134,12 @@ def facts(settings: Mapping[str, Any], versions: str, study: Any) -> dict[str, s
         "count_groups": len(study.stakeholder_groups),
         "count_service_classes": len(study.service_classes),
         "count_samples": len(settings["samples"]),
-        "count_cases_succeeded": int((cases["strategy_outcome"] == "succeeded").sum()),
-        "count_cases_struggled": int((cases["strategy_outcome"] == "struggled").sum()),
+        # the cases of each level of each attribute of the case registry
+        **{
+            f"count_cases_{level}": int(count)
+            for column in cases.columns.drop(CASE_TEXT, errors="ignore")
+            for level, count in cases[column].astype(str).value_counts().items()
+        },
     }
     texts = {
         "cases": _listing(list(cases["label"])),

@@ -6,8 +6,11 @@ Decisions
 ---------
 - The paper's pages are shown as PNG images (compiled by Typst from the same template
   and data as the PDF): a browser opens an embedded PDF in a viewer of its own, which a
-  headless browser, and some reports' frames, do not have. The PDF is linked as a data
-  URI for download.
+  headless browser, and some reports' frames, do not have.
+- The report opens the page from a data URI, which Chromium takes only up to 2 MB: the
+  pages are reduced to a palette of :data:`PAGE_COLOURS` colours (text and figures stay
+  legible, the page stays near 1 MB), and the PDF is named (``results/paper.pdf``
+  beside the report), not embedded.
 - The README's Markdown is rendered by markdown-it-py (CommonMark with tables).
 """
 
@@ -15,8 +18,12 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 from collections.abc import Sequence
 from pathlib import Path
+
+PAGE_COLOURS = 64
+"""Colours of a page's image in the report (a palette PNG)."""
 
 _STYLE = """\
 body { font-family: Georgia, "DejaVu Serif", serif; color: #111; background: #fff;
@@ -29,24 +36,34 @@ section { margin-bottom: 2rem; }
 """
 
 
+def palette_png(png: bytes, colours: int = PAGE_COLOURS) -> bytes:
+    """A PNG reduced to a palette of ``colours`` colours (much smaller for text pages)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=colours)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 def paper_page(pages: Sequence[bytes], pdf: bytes, replication: str, title: str) -> str:
-    """The page's HTML: heading, the PDF to download, the README, the pages' images."""
+    """The page's HTML: heading, where the PDF is, the README, the pages' images."""
     from markdown_it import MarkdownIt
 
     readme = MarkdownIt("commonmark").enable("table").render(replication)
-    link = base64.b64encode(pdf).decode("ascii")
     images = "\n".join(
         f'<img class="page" alt="Page {number} of the paper" '
-        f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
+        f'src="data:image/png;base64,{base64.b64encode(palette_png(png)).decode("ascii")}">'
         for number, png in enumerate(pages, start=1)
     )
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>\n"
         f"<h1>{html.escape(title)}</h1>\n"
-        f'<p><a download="paper.pdf" href="data:application/pdf;base64,{link}">'
-        f"Download the paper (PDF, {len(pdf) // 1024} KB)</a>, built by this run from "
-        "<code>manuscript/paper.typ</code>; its replication README below.</p>\n"
+        f"<p>The paper (<code>results/paper.pdf</code>, {len(pdf) // 1024} KB, beside this "
+        f"report; {len(pages)} pages, shown below) was built by this run from "
+        "<code>manuscript/paper.typ</code>; its replication README "
+        "(<code>results/REPLICATION.md</code>) comes first.</p>\n"
         f'<section id="replication">{readme}</section>\n'
         f'<section id="paper"><h2>The paper</h2>\n{images}\n</section>\n</body></html>\n'
     )
