@@ -17,7 +17,7 @@ import yaml
 
 from coprod.analyses.catalogue import score_catalogue, scores_of
 from coprod.clean import STEPS
-from coprod.exhibits.cited import p_phrase
+from coprod.exhibits.cited import CitedNumbers, p_phrase, table_cell
 from coprod.exhibits.disclosure_check import scan_published
 from coprod.exhibits.formatting import fmt_count, fmt_number
 from coprod.exhibits.labels import Labels, slug
@@ -378,6 +378,61 @@ def test_the_key_list_needs_a_run_and_says_so(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == (
         f"{missing}: not found. Run the bundled study first (make study), or name another "
         "numbers.json."
+    )
+
+
+def test_a_cited_key_made_twice_or_unreadable_is_refused_naming_both_numbers():
+    numbers = CitedNumbers(min_cell=5, percent_digits=1)
+    cell = table_cell("table03", ["Trust (met)"], "n")
+    numbers.value(
+        "alpha_trust_met", 0.8, 2, "alpha of Trust (met)", "r.parquet", sentence="", cell=cell
+    )
+    with pytest.raises(ValueError) as error:
+        numbers.value(
+            "alpha_trust_met", 0.7, 2, "alpha of Trust: met", "r.parquet", sentence="", cell=cell
+        )
+    assert str(error.value) == (
+        "cited number key 'alpha_trust_met' is made twice: for 'alpha of Trust (met)' and for "
+        "'alpha of Trust: met'; give the resources they are named from distinct labels"
+    )
+    with pytest.raises(ValueError) as error:
+        numbers.value("Alpha-B1", 0.7, 2, "alpha of B1", "r.parquet", sentence="", cell=cell)
+    assert str(error.value) == (
+        "cited number key 'Alpha-B1' (alpha of B1): keys are lower-case letters, digits and "
+        "underscores, from a letter; relabel the resource it is named from"
+    )
+    assert slug("Trust (met)") == slug("Trust: met") == "trust_met"
+
+
+def test_an_effect_shares_one_sentence_and_a_small_count_is_masked_in_its_sentence():
+    numbers = CitedNumbers(min_cell=5, percent_digits=1)
+    row = pd.Series(
+        {"estimate": 0.284, "ci_low": 0.21, "ci_high": 0.362, "p_adj": 0.0004, "correction": "Holm"}
+    )
+    cell = table_cell("table08", ["Trust", "Barrier met"], "Effect [95% CI]")
+    p_cell = table_cell("table08", ["Trust", "Barrier met"], "p (Holm)")
+    numbers.effect(
+        "r_x_trust",
+        row,
+        2,
+        "r of trust",
+        "c.parquet",
+        subject="The r of trust,",
+        cell=cell,
+        p_cell=p_cell,
+    )
+    sentence = "The r of trust, was 0.28 [0.21, 0.36] (Holm-adjusted p < 0.001)."
+    assert [
+        numbers.entries[k]["sentence"] for k in ("r_x_trust", "r_x_trust_ci", "r_x_trust_padj")
+    ] == [sentence] * 3
+    assert [
+        numbers.entries[k]["text"] for k in ("r_x_trust", "r_x_trust_ci", "r_x_trust_padj")
+    ] == ["0.28", "[0.21, 0.36]", "<0.001"]
+    assert numbers.entries["r_x_trust_padj"]["cell"] == p_cell
+    numbers.count("n_few", 3, "Few", "f.parquet", sentence="{text} were few.", cell=cell)
+    assert (numbers.entries["n_few"]["value"], numbers.entries["n_few"]["sentence"]) == (
+        None,
+        "<5 were few.",
     )
 
 

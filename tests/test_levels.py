@@ -20,6 +20,7 @@ from coprod.errors import StudyInputError
 from coprod.exhibits.figures.figure3_contrast_forest import forest_plot
 from coprod.exhibits.figures.style import Look, plt
 from tests.conftest import output, reduced_study, run
+from tests.test_exhibit_tables import cell_text
 
 # Hollander & Wolfe (1973, p. 116), the example of R's kruskal.test help page: mucociliary
 # efficiency of normal subjects, subjects with obstructive airway disease and with
@@ -303,3 +304,11 @@ def test_three_service_classes_reach_the_records_table_8_figure_3_and_numbers(th
     assert numbers["count_significant_service_class_pairs"]["value"] == int(
         (pairs["p_adj"] < config["exhibits"]["significance"]).sum()
     )
+    # each cited effect names the cell of Table 8 that prints it: the omnibus row of its
+    # score, or the row of its pair (under the score's first row)
+    cited = {
+        k: e for k, e in numbers.items() if e["cell"].get("table") == "table08_service_classes"
+    }
+    assert any(" vs " in " ".join(e["cell"]["row"]) for e in cited.values())
+    for key, entry in cited.items():
+        assert entry["text"] in cell_text(three_classes, entry["cell"]), key

@@ -202,3 +202,37 @@ def test_numbers_tex_names_the_module_that_writes_it(study_run):
         "% The numbers the paper cites, written by the pipeline (coprod.exhibits.numbers). "
         "Do not edit."
     )
+
+
+@pytest.mark.workflow
+def test_tables_5_6a_6b_and_7_give_each_groups_mean_or_share_its_n_and_they_add_up(
+    study_run, study
+):
+    """Per case, every mean and every % is printed with its n; the cases' n add up to the
+    pooled n, which is the table's n column."""
+    groups = len(study.cases) + 1
+    patterns = {
+        "table05_barriers_met": (": mean (SD), n", r"\d+\.\d\d \(\d+\.\d\d\), n = (\d+)"),
+        "table06a_barriers_overcome": (": % overcome (n)", r"\d+\.\d \((\d+)\)"),
+        "table06b_strategies_used": (": % used (n)", r"\d+\.\d \((\d+)\)"),
+        "table07_risks": (": % experienced (n)", r"\d+\.\d \((\d+)\)"),
+    }
+    for stem, (suffix, pattern) in patterns.items():
+        headers, _, rows, note = markdown(study_run, stem)
+        columns = [i for i, header in enumerate(headers) if header.endswith(suffix)]
+        assert len(columns) == groups, (stem, headers)
+        n = headers.index("n")
+        checked, first_rows = 0, 0
+        for row in rows:
+            if not row[n]:
+                continue  # table 5: a pair's row, under its barrier's first row
+            first_rows += 1
+            found = [re.fullmatch(pattern, row[i]) for i in columns]
+            if not all(found):
+                assert any(row[i] == "–" for i in columns), (stem, row)  # masked with a count
+                continue
+            counts = [int(match.group(1)) for match in found]
+            assert counts[-1] == int(row[n]) and sum(counts[:-1]) == counts[-1], (stem, row)
+            checked += 1
+        assert checked >= first_rows / 2, stem
+        assert "the respondents who answered" in note or "in parentheses" in note, stem

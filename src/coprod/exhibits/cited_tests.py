@@ -67,7 +67,9 @@ def barrier_numbers(
             f"Mean score, all respondents: {name}",
             source,
             sentence=f"The mean score of {name}, all respondents, was {{text}}.",
-            cell=table_cell(TABLES["barriers"], [labels.score(outcome)], f"{everyone}: mean (SD)"),
+            cell=table_cell(
+                TABLES["barriers"], [labels.score(outcome)], f"{everyone}: mean (SD), n"
+            ),
         )
         numbers.percent(
             f"pct_high_{slug(name)}",

@@ -83,6 +83,23 @@ def fmt_percent(digits: int) -> Render:
     return lambda values: number_text(values[0], digits)
 
 
+def fmt_mean_sd_n(digits: int) -> Render:
+    """ "mean (SD), n = 37": a mean with its SD and the n it is over (parts that are
+    missing left out).
+
+    >>> fmt_mean_sd_n(2)([3.684, 1.11, 37]), fmt_mean_sd_n(2)([None, None, 3])
+    ('3.68 (1.11), n = 37', 'n = 3')
+    """
+    mean_sd = fmt_mean_sd(digits)
+
+    def render(values: Sequence[Any]) -> str:
+        mean, sd, n = values
+        shown = "" if mean is None else mean_sd([mean, sd])
+        return shown if n is None else f"{shown}, n = {int(n)}".lstrip(", ")
+
+    return render
+
+
 def fmt_percent_n(digits: int) -> Render:
     """A percentage with the n it is a share of, "52.0 (185)" (the % alone without n).
 

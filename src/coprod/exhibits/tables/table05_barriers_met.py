@@ -15,7 +15,7 @@ import pandas as pd
 from coprod.exhibits.formatting import (
     decimals_of,
     fmt_count,
-    fmt_mean_sd,
+    fmt_mean_sd_n,
     fmt_percent,
     is_missing,
 )
@@ -131,7 +131,9 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
     columns += per_group(
         level_labels,
         lambda g: Column(
-            f"{g}: mean (SD)", (f"{g}: mean", f"{g}: SD"), fmt_mean_sd(decimals["mean"])
+            f"{g}: mean (SD), n",
+            (f"{g}: mean", f"{g}: SD", f"{g}: n"),
+            fmt_mean_sd_n(decimals["mean"]),
         ),
         lambda g: Column(
             f"{g}: % ≥ {high}", (f"{g}: rating ≥ {high} (%)",), fmt_percent(decimals["percent"])
@@ -142,7 +144,8 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
     notes = [
         f"Mean (SD) of each barrier scale ({labels.anchors(outcomes[0])}) and "
         f"the % of respondents whose scale mean is {high} or more, per "
-        f"{labels.design(by).lower()} and over all cases; n: respondents who answered.",
+        f"{labels.design(by).lower()} and over all cases, with the respondents who answered "
+        "(n); n: respondents who answered over all cases.",
         f"Per barrier, first the Kruskal-Wallis test across the {len(levels) - 1} "
         f"{labels.design(by).lower()}s (H with its df; ε²: its effect size with a noncentral "
         f"χ² 95% CI), p adjusted for the {len(tests)} scores of its family by the "
@@ -166,7 +169,7 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
     in_block = tuple(
         c.header
         for c in columns
-        if c.header == "n" or c.header.endswith((": mean (SD)", f": % ≥ {high}"))
+        if c.header == "n" or c.header.endswith((": mean (SD), n", f": % ≥ {high}"))
     )
     blanks = [
         Blank(

@@ -5,12 +5,12 @@ The job of the rule ``table07_risks`` (:mod:`coprod.exhibits.registry`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from coprod.exhibits.formatting import decimals_of, fmt_count, fmt_mean_sd, fmt_percent_n
+from coprod.exhibits.formatting import decimals_of, fmt_count, fmt_mean_sd_n, fmt_percent_n
 from coprod.exhibits.labels import Labels
 from coprod.exhibits.model import Column, Exhibit
 from coprod.exhibits.protection import Protector, masking_note
@@ -81,13 +81,6 @@ def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) 
         extra=lambda g: [f"{g}: managed (n)", f"{g}: managed mean", f"{g}: managed SD"],
     )
     protect_counts(protector, level_labels, "managed (n)", ["managed mean", "managed SD"])
-    mean_sd = fmt_mean_sd(decimals["mean"])
-
-    def with_n(values: Sequence[Any]) -> str:
-        mean, sd, n = values
-        shown = "" if mean is None else mean_sd([mean, sd])
-        return shown if n is None else f"{shown}, n = {int(n)}".lstrip(", ")
-
     columns = [
         Column("Risk", ("Risk",), numeric=False),
         Column("n", (f"{level_labels[-1]}: n",), fmt_count),
@@ -102,7 +95,7 @@ def risks(study: Study, inputs: Mapping[str, Any], settings: Mapping[str, Any]) 
         lambda g: Column(
             f"{g}: managed mean (SD), n",
             (f"{g}: managed mean", f"{g}: managed SD", f"{g}: managed (n)"),
-            with_n,
+            fmt_mean_sd_n(decimals["mean"]),
         ),
     )
     counts, complements = share_counts(level_labels, "experienced")
