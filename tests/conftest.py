@@ -69,9 +69,10 @@ def output(result: subprocess.CompletedProcess, tail: int = 3000) -> str:
 
 
 def copy_study(folder: Path) -> Path:
-    """``folder`` with a copy of the study's config and resources."""
+    """``folder`` with a copy of the study's config, resources and manuscript."""
     shutil.copytree(REPO / "config", folder / "config")
     shutil.copytree(REPO / "resources", folder / "resources")
+    shutil.copytree(REPO / "manuscript", folder / "manuscript")
     return folder
 
 

@@ -7,8 +7,9 @@ statistics, every category and subcategory, and every item's view - and fails on
 console error or uncaught exception, on a page that lists nothing, on a table that is
 not shown as an HTML table with its footnotes, on a table page wider than the browser
 (a wide table scrolls inside its page), on a figure shown without its number, title and
-caption, and on a file the browser cannot show (provenance, numbers) that is not
-downloaded when clicked. Without Chromium it skips, except in CI (``CI`` set), where it
+caption, on a file the browser cannot show (provenance, numbers) that is not
+downloaded when clicked, and on a paper page without the replication README and the
+paper's pages. Without Chromium it skips, except in CI (``CI`` set), where it
 fails.
 ``REPORT_SCREENSHOTS=<folder>`` saves a screenshot of every view there.
 """
@@ -134,6 +135,20 @@ def check_table(frame, label: str, stem: str, tables: Path) -> bool:
     return box[0] > box[1]
 
 
+def check_paper(frame, label: str) -> None:
+    """The paper's page: the README rendered (its tables as tables), and every page of
+    the paper as an image that decoded."""
+    assert frame.locator("h1").first.inner_text() == "The paper and its replication package"
+    readme = frame.locator("section#replication")
+    assert readme.locator("h1").inner_text() == "Replication package: README", label
+    assert readme.locator("table").count() >= 3, label
+    pages = frame.locator("section#paper img.page")
+    assert pages.count() >= 5, label
+    widths = pages.evaluate_all("images => images.map(image => image.naturalWidth)")
+    assert min(widths) > 500, widths
+    assert "results/paper.pdf" in frame.locator("p").first.inner_text(), label
+
+
 def check_figure(frame, label: str) -> None:
     heading = frame.locator("h1").inner_text()
     assert heading == label, (label, heading)
@@ -154,7 +169,7 @@ def test_every_page_and_exhibit_of_the_report_renders_in_chromium(report: Path):
     if shots:
         Path(shots).mkdir(parents=True, exist_ok=True)
     tables = report.parent / "exhibits" / "tables"
-    shown: dict[str, list[str]] = {"Tables": [], "Figures": []}
+    shown: dict[str, list[str]] = {"Tables": [], "Figures": [], "Paper": []}
     downloaded: list[str] = []
     scrolled: list[str] = []
     with sync_playwright() as playwright:
@@ -173,7 +188,7 @@ def test_every_page_and_exhibit_of_the_report_renders_in_chromium(report: Path):
                 "() => Object.fromEntries(Object.entries(categories)"
                 ".map(([name, subs]) => [name, Object.keys(subs)]))"
             )
-            assert {"Tables", "Figures", "Provenance"} <= set(categories), categories
+            assert {"Tables", "Figures", "Paper", "Provenance"} <= set(categories), categories
             for category, subcategories in sorted(categories.items()):
                 for subcategory in sorted(subcategories):
                     where = f"{category} / {subcategory}"
@@ -204,6 +219,8 @@ def test_every_page_and_exhibit_of_the_report_renders_in_chromium(report: Path):
                             stem = exhibits("table")[_plain(label)]
                             if check_table(frame, label, stem, tables):
                                 scrolled.append(stem)
+                        elif category == "Paper":
+                            check_paper(frame, label)
                         else:
                             check_figure(frame, label)
                         shown[category].append(_plain(label))
@@ -214,7 +231,8 @@ def test_every_page_and_exhibit_of_the_report_renders_in_chromium(report: Path):
     assert sorted(shown["Figures"]) == sorted(exhibits("figure"))
     assert {"config.yaml", "versions.txt", "inputs.csv", "numbers.json"} <= set(downloaded)
     assert "table11_stakeholder_groups" in scrolled  # the widest table scrolls in its page
-    assert len(reader.visited) == 3 + len(shown["Tables"]) + len(shown["Figures"]) + sum(
+    assert shown["Paper"] == ["Paper and replication"]
+    assert len(reader.visited) == 4 + len(shown["Tables"]) + len(shown["Figures"]) + sum(
         len(subs) for subs in categories.values()
     )
 

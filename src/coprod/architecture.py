@@ -55,6 +55,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("reliability", ("coprod.reliability", "coprod.coding")),
     ("analyses", ("coprod.analyses",)),
     ("exhibits", ("coprod.exhibits",)),
+    ("paper", ("coprod.paper",)),
     ("synthetic study", ("coprod.synthetic",)),
     ("validation", ("coprod.validation",)),
     (
@@ -64,6 +65,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "coprod.config_checks",
             "coprod.config_docs",
             "coprod.architecture",
+            "coprod.replication",
             "coprod.numbers_page",
             "coprod.scaffold",
             "coprod.run_workflow",
@@ -169,7 +171,7 @@ def blocks(
     if schema is None:
         schema = yaml.safe_load((root / CONFIG_SCHEMA).read_text(encoding="utf-8"))
     header = ["what", "rule", "module", "function", "files"]
-    registered = jobs()
+    registered = jobs(config)
     exhibits = [row for job in registered if job.kind != "records" for row in job_rows(job, config)]
     analyses = [row for job in registered if job.kind == "records" for row in job_rows(job, config)]
     return {

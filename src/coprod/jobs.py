@@ -133,6 +133,11 @@ def nothing(config: Config) -> dict[str, Any]:
     return {}
 
 
+def always(config: Config) -> bool:
+    """A job every study runs."""
+    return True
+
+
 @dataclass(frozen=True)
 class Part:
     """One published file of an exhibit: ``stem`` names its files, ``number`` its place
@@ -173,6 +178,8 @@ class Job:
     report ``section``; a records job may show one output in the report (``reported``).
     ``write`` names a writer other than its kind's (for outputs that
     are neither Parquet records nor tables nor figures, such as the cited numbers).
+    ``applies(config)`` says whether a study runs the job at all (the paper only where
+    the config names its template).
     """
 
     name: str
@@ -187,6 +194,7 @@ class Job:
     study: bool = True
     write: str = ""
     reported: Reported | None = None
+    applies: Callable[[Config], bool] = always
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

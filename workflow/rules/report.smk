@@ -2,8 +2,8 @@
 # read with their checksums) and the manifest of every exhibit's hash. `snakemake --report results/report.html`
 # then gathers every exhibit with its caption into one HTML file.
 
-# Every published table, figure and number: what the manifest vouches for.
-EXHIBITS = job_files("exhibits")
+# Every published table, figure and number, and the paper: what the manifest vouches for.
+EXHIBITS = job_files("exhibits") + job_files("paper")
 
 
 rule figure_pages:
@@ -121,3 +121,69 @@ rule manifest:
         runtime=5,
     script:
         "../scripts/manifest.py"
+
+
+# The replication README (coprod.replication): made after every other output, as it
+# records the time the run took. Not in the manifest: it holds this run's times. It reads
+# the config the run used from its provenance copy (a config change reruns config_used,
+# and this rule after it), so that no config value is its param.
+rule replication:
+    input:
+        outputs=registered_files(),
+        manifest="results/MANIFEST.sha256",
+        numbers="results/exhibits/numbers.json",
+        inputs_read="results/provenance/inputs.csv",
+        versions="results/provenance/versions.txt",
+        config_used="results/provenance/config.yaml",
+        library=script_library("replication.py"),
+    output:
+        "results/REPLICATION.md",
+    log:
+        "logs/replication.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=memory_mb(),
+        runtime=5,
+    params:
+        cores=run_cores(),
+        packages=[
+            "snakemake",
+            "pandas",
+            "numpy",
+            "scipy",
+            "statsmodels",
+            "pingouin",
+            "krippendorff",
+            "matplotlib",
+            "seaborn",
+            "typst",
+        ],
+    script:
+        "../scripts/replication.py"
+
+
+# The report's page of the paper (coprod.paper.page): its pages, the PDF to download and
+# the replication README; only where the study builds a paper.
+if PAPER_PAGE:
+
+    rule paper_page:
+        input:
+            **paper_page_inputs(),
+            pdf=PAPER.outputs(config)["pdf"],
+            replication="results/REPLICATION.md",
+        output:
+            report(
+                PAPER_PAGE, category="Paper", labels={"Page": "Paper and replication"}
+            ),
+        log:
+            "logs/paper_page.log",
+        conda:
+            ENV
+        resources:
+            mem_mb=memory_mb(),
+            runtime=5,
+        params:
+            settings={**PAPER.settings(config), "pages_ppi": 90},
+        script:
+            "../scripts/paper_page.py"
