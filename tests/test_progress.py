@@ -157,6 +157,7 @@ def test_the_closing_lines_say_where_everything_is_and_what_to_do_next(tmp_path)
         (exhibits / "figures" / name).write_text("")
     (exhibits / "numbers.json").write_text("{}")
     (tmp_path / "results" / "report.html").write_text("")
+    (tmp_path / "results" / "paper.pdf").write_text("")
     (tmp_path / "reference").mkdir()
     (tmp_path / "reference" / "MANIFEST.sha256").write_text("")
     (tmp_path / "logs").mkdir()
@@ -173,6 +174,7 @@ def test_the_closing_lines_say_where_everything_is_and_what_to_do_next(tmp_path)
         "  tables   results/exhibits/tables/  (2 tables: CSV, Markdown, LaTeX, HTML)",
         "  figures  results/exhibits/figures/  (2 figures: PNG, PDF, SVG)",
         "  numbers  results/exhibits/numbers.json  (every number the text cites)",
+        "  paper    results/paper.pdf  (the paper; how to reproduce it)",
         "  report   results/report.html  (open it in a browser)",
         "  logs     logs/ (one log a job), .snakemake/log/run.snakemake.log (the whole run)",
         "Next: make verify  (checks these exhibits byte for byte against "
@@ -206,6 +208,8 @@ def results_lines(work: Path) -> list[str]:
         f"  figures  {work}/results/exhibits/figures/  (7 figures: PNG, PDF, SVG)",
         f"  numbers  {work}/results/exhibits/numbers.json, {work}/results/exhibits/numbers.tex"
         "  (every number the text cites)",
+        f"  paper    {work}/results/paper.pdf, {work}/results/REPLICATION.md"
+        "  (the paper; how to reproduce it)",
         f"  report   {work}/results/report.html  (open it in a browser)",
         f"  logs     {work}/logs/ (one log a job), {work}/.snakemake/log/STAMP.snakemake.log "
         "(the whole run)",
@@ -224,13 +228,14 @@ def test_a_rerun_after_a_config_change_prints_a_short_summary(run_copy):
     assert rerun.returncode == 0, output(rerun)
     work = run_copy.resolve()
     assert said(rerun) == [
-        f"Running 12 jobs in {work}.",
-        "  3 of 12 jobs done (25%)",
-        "  6 of 12 jobs done (50%)",
-        "  9 of 12 jobs done (75%)",
-        "  12 of 12 jobs done (100%)",
+        f"Running 15 jobs in {work}.",
+        "  4 of 15 jobs done (26%)",
+        "  8 of 15 jobs done (53%)",
+        "  12 of 15 jobs done (80%)",
+        "  15 of 15 jobs done (100%)",
         "Why they ran: an input file is newer than their outputs (inputs_read); this run "
-        "remade an input (figure_pages, manifest); config values they read changed "
+        "remade an input (figure_pages, manifest, paper, paper_page and 1 more); config values "
+        "they read changed "
         "(config_used, figure1_barrier_items, figure2_barrier_heatmap, figure3_contrast_forest "
         "and 4 more).",
         "Done in T.",

@@ -162,6 +162,8 @@ def closing_lines(
     ``reference`` is the reference manifest of the study, if it has one (``make verify``).
     """
     from coprod.jobs import FIGURE_DIR, TABLE_DIR
+    from coprod.paper import PAPER_PDF
+    from coprod.replication import REPLICATION_MD
 
     cwd = Path.cwd() if cwd is None else cwd
     logs = []
@@ -188,6 +190,10 @@ def closing_lines(
     if numbers:
         named = ", ".join(_relative(path, cwd) for path in numbers)
         lines.append(f"  numbers  {named}  (every number the text cites)")
+    paper = [workdir / path for path in (PAPER_PDF, REPLICATION_MD) if (workdir / path).is_file()]
+    if paper:
+        named = ", ".join(_relative(path, cwd) for path in paper)
+        lines.append(f"  paper    {named}  (the paper; how to reproduce it)")
     if report and (workdir / report).is_file():
         lines.append(f"  report   {_relative(workdir / report, cwd)}  (open it in a browser)")
     if logs:

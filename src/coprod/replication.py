@@ -29,6 +29,8 @@ from typing import Any
 from coprod.architecture import job_rows, markdown_table
 from coprod.registry import jobs
 
+REPLICATION_MD = "results/REPLICATION.md"
+"""Where the run writes the replication README (rule ``replication``)."""
 SCRIPT = "`workflow/scripts/job.py`"
 """The script every registered job's rule runs."""
 
