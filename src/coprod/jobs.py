@@ -56,10 +56,15 @@ Example
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
+from coprod.errors import JobFailed
 from coprod.pipeline import logged, published
 from coprod.vocabulary import RESOURCE_KEYS
 
@@ -300,3 +305,38 @@ def run(snakemake: Any, function: str | None = None) -> None:
         write = resolve(params.writer)
         with published(dict(snakemake.output.items())) as outputs:
             write(result, outputs, params.render)
+
+
+def run_forked(inputs: Any, outputs: Any, params: Any, log: Any) -> None:
+    """Run one job (:func:`run`) in a child process forked from this one, and wait for it.
+    ``inputs``, ``outputs``, ``params`` and ``log`` are the rule's, as its ``run:``
+    block has them.
+
+    The rules of the registered jobs call this from their ``run:`` block, which
+    Snakemake executes in its own process (with ``--force-use-threads``, which the
+    workflow's default profile sets). The job's function and writer are imported here,
+    in the parent, before the fork: every later job forks with them already imported,
+    so a run pays for pandas and matplotlib once, not once per job. The child is a
+    process of its own: jobs still run in parallel, and what one sets (matplotlib's
+    rcParams, warning filters, the redirected stderr) dies with it. A child that fails
+    has written its traceback to the rule's log; this raises :class:`JobFailed`.
+    """
+    resolve(params.function), resolve(params.writer)
+    importlib.import_module("coprod.resources")
+    job = SimpleNamespace(input=inputs, output=outputs, params=params, log=log)
+    pid = os.fork()
+    if pid == 0:  # the child: run the job, then leave without the parent's exit handlers
+        code = 0
+        try:
+            run(job)
+        except BaseException:
+            traceback.print_exc()  # on Snakemake's stderr (run wrote it to the log too)
+            code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    exitcode = os.waitstatus_to_exitcode(status)
+    if exitcode != 0:
+        raise JobFailed(f"{params.function} failed (exit code {exitcode}): see its log, {log[0]}")
