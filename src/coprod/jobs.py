@@ -58,6 +58,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -307,6 +308,11 @@ def run(snakemake: Any, function: str | None = None) -> None:
             write(result, outputs, params.render)
 
 
+_FORKING = threading.Lock()
+"""Held while this process imports for a job and forks: a child forked while another
+thread imports a module would inherit that module's import lock, held for good."""
+
+
 def run_forked(inputs: Any, outputs: Any, params: Any, log: Any) -> None:
     """Run one job (:func:`run`) in a child process forked from this one, and wait for it.
     ``inputs``, ``outputs``, ``params`` and ``log`` are the rule's, as its ``run:``
@@ -316,27 +322,36 @@ def run_forked(inputs: Any, outputs: Any, params: Any, log: Any) -> None:
     Snakemake executes in its own process (with ``--force-use-threads``, which the
     workflow's default profile sets). The job's function and writer are imported here,
     in the parent, before the fork: every later job forks with them already imported,
-    so a run pays for pandas and matplotlib once, not once per job. The child is a
-    process of its own: jobs still run in parallel, and what one sets (matplotlib's
-    rcParams, warning filters, the redirected stderr) dies with it. A child that fails
+    so a run pays for pandas, matplotlib and scipy once, not once per job. The child is
+    a process of its own: jobs still run in parallel, and what one sets (matplotlib's
+    rcParams, warning filters, the redirected stderr) ends with it. A child that fails
     has written its traceback to the rule's log; this raises :class:`JobFailed`.
     """
-    resolve(params.function), resolve(params.writer)
-    importlib.import_module("coprod.resources")
     job = SimpleNamespace(input=inputs, output=outputs, params=params, log=log)
-    pid = os.fork()
+    with _FORKING:
+        resolve(params.function), resolve(params.writer)
+        importlib.import_module("coprod.resources")
+        pid = os.fork()
     if pid == 0:  # the child: run the job, then leave without the parent's exit handlers
-        code = 0
-        try:
-            run(job)
-        except BaseException:
-            traceback.print_exc()  # on Snakemake's stderr (run wrote it to the log too)
-            code = 1
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
+        os._exit(_run_child(job))
     _, status = os.waitpid(pid, 0)
     exitcode = os.waitstatus_to_exitcode(status)
     if exitcode != 0:
         raise JobFailed(f"{params.function} failed (exit code {exitcode}): see its log, {log[0]}")
+
+
+def _run_child(job: Any) -> int:
+    """The forked child's part of :func:`run_forked`: run the job; the exit code. Its
+    stdout and stderr are new objects on the same files: the parent's may have been
+    locked by another of its threads at the fork, and stay locked in the child."""
+    sys.stdout = open(os.dup(1), "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+    sys.stderr = open(os.dup(2), "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+    code = 0
+    try:
+        run(job)
+    except BaseException:
+        traceback.print_exc()  # on Snakemake's stderr (run wrote it to the log too)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return code
