@@ -17,9 +17,11 @@ returns one of
 - a figure: a matplotlib Figure, saved byte-stably to the outputs ``png``, ``pdf``
   and ``svg`` (``coprod.exhibits.figures.style.write_figure``).
 
-:func:`run` is the only glue between Snakemake and the library: it sends stderr to
-the rule's log, loads the study, calls the function and writes what it returns, each file
-published under its own name only when the job's every output is whole.
+:func:`run_forked` and :func:`run` are the only glue between Snakemake and the library:
+the rule's ``run:`` block forks a child of Snakemake's process (the libraries imported
+once per run, not once per job), which sends stderr to the rule's log, loads the study,
+calls the function and writes what it returns, each file published under its own name
+only when the job's every output is whole.
 
 Decisions
 ---------
@@ -222,7 +224,7 @@ class Job:
 
     @property
     def modules(self) -> tuple[str, ...]:
-        """The modules the job's script runs: the runner, the function's, the writer's."""
+        """The modules the job's rule runs: the runner, the function's, the writer's."""
         return ("coprod.jobs", self.module, self.writer.partition(":")[0])
 
     def outputs(self, config: Config) -> dict[str, str]:
@@ -283,8 +285,9 @@ def write_records(
 
 
 def run(snakemake: Any, function: str | None = None) -> None:
-    """Run one job inside a Snakemake script: load, call, write, with stderr in the log.
-    Its outputs appear only once all are written (:func:`coprod.pipeline.published`).
+    """Run one job (in the child :func:`run_forked` forks): load, call, write, with
+    stderr in the log. Its outputs appear only once all are written
+    (:func:`coprod.pipeline.published`).
 
     ``study`` is None for a job registered with ``study=False``. ``function`` defaults
     to the rule's ``params.function``; the settings are
