@@ -17,8 +17,8 @@ Decisions
   ids hash them. The tight bounding box is computed once too and given to every
   format: ``bbox_inches="tight"`` would draw the figure twice per format (the
   drawing, not the import, was most of a figure job's time).
-- The PDF is saved by a forked child while this process saves the PNG and the SVG
-  (the two take about as long as the PDF alone), where the process has one thread (a
+- The PDF and the SVG are saved by a forked child while this process saves the PNG
+  (the two take about as long as the PNG alone), where the process has one thread (a
   figure job, forked by :func:`coprod.jobs.run_forked`); the files are the same bytes
   as when saved one after another.
 
@@ -274,8 +274,8 @@ def save_figure(
     with figure_style(style):
         box = _freeze_layout(fig)
         padded = box.padded(plt.rcParams["savefig.pad_inches"])
-        # The PDF (as long to write as the PNG) in a child, where forking is safe.
-        aside = [path for path in paths if path.suffix == ".pdf"] if _may_fork() else []
+        # The PDF and the SVG in a child (about as long as the PNG), where forking is safe.
+        aside = [path for path in paths if path.suffix != ".png"] if _may_fork() else []
         if aside:
             with _in_child(lambda: _save(fig, aside, padded), aside):
                 _save(fig, [path for path in paths if path not in aside], padded)
