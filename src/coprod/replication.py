@@ -29,8 +29,8 @@ from typing import Any
 from coprod.architecture import job_rows, markdown_table
 from coprod.registry import jobs
 
-SCRIPT = "`workflow/scripts/job.py`"
-"""The script every registered job's rule runs."""
+SCRIPT = "`coprod.jobs:run_forked` (`workflow/rules/registered.smk`)"
+"""What every registered job's rule runs (from its ``run:`` block, in a child process)."""
 
 
 def job_times(metadata: str | Path) -> dict[str, dict[str, float]]:
