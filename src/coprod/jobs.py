@@ -67,6 +67,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 from coprod.errors import JobFailed
 from coprod.pipeline import logged, published
 from coprod.vocabulary import RESOURCE_KEYS
@@ -316,10 +318,10 @@ _FORKING = threading.Lock()
 thread imports a module would inherit that module's import lock, held for good."""
 
 
-def run_forked(inputs: Any, outputs: Any, params: Any, log: Any) -> None:
+def run_forked(inputs: Any, outputs: Any, params: Any, log: Any, threads: int) -> None:
     """Run one job (:func:`run`) in a child process forked from this one, and wait for it.
-    ``inputs``, ``outputs``, ``params`` and ``log`` are the rule's, as its ``run:``
-    block has them.
+    ``inputs``, ``outputs``, ``params``, ``log`` and ``threads`` are the rule's, as its
+    ``run:`` block has them.
 
     The rules of the registered jobs call this from their ``run:`` block, which
     Snakemake executes in its own process (with ``--force-use-threads``, which the
@@ -327,8 +329,11 @@ def run_forked(inputs: Any, outputs: Any, params: Any, log: Any) -> None:
     in the parent, before the fork: every later job forks with them already imported,
     so a run pays for pandas, matplotlib and scipy once, not once per job. The child is
     a process of its own: jobs still run in parallel, and what one sets (matplotlib's
-    rcParams, warning filters, the redirected stderr) ends with it. A child that fails
-    has written its traceback to the rule's log; this raises :class:`JobFailed`.
+    rcParams, warning filters, the redirected stderr) ends with it. The child's BLAS
+    (numpy's, scipy's) uses ``threads`` threads, as many as Snakemake gave the job: by
+    default OpenBLAS takes every core, and a job of one thread beside another job
+    spent three times the CPU for half the speed. A child that fails has written its
+    traceback to the rule's log; this raises :class:`JobFailed`.
     """
     job = SimpleNamespace(input=inputs, output=outputs, params=params, log=log)
     with _FORKING:
@@ -336,22 +341,25 @@ def run_forked(inputs: Any, outputs: Any, params: Any, log: Any) -> None:
         importlib.import_module("coprod.resources")
         pid = os.fork()
     if pid == 0:  # the child: run the job, then leave without the parent's exit handlers
-        os._exit(_run_child(job))
+        os._exit(_run_child(job, threads))
     _, status = os.waitpid(pid, 0)
     exitcode = os.waitstatus_to_exitcode(status)
     if exitcode != 0:
         raise JobFailed(f"{params.function} failed (exit code {exitcode}): see its log, {log[0]}")
 
 
-def _run_child(job: Any) -> int:
-    """The forked child's part of :func:`run_forked`: run the job; the exit code. Its
-    stdout and stderr are new objects on the same files: the parent's may have been
-    locked by another of its threads at the fork, and stay locked in the child."""
+def _run_child(job: Any, threads: int) -> int:
+    """The forked child's part of :func:`run_forked`: run the job with BLAS limited to
+    ``threads``; the exit code. Its stdout and stderr are new objects on the same files:
+    the parent's may have been locked by another of its threads at the fork, and stay
+    locked in the child."""
+
     sys.stdout = open(os.dup(1), "w", encoding="utf-8", errors="replace")  # noqa: SIM115
     sys.stderr = open(os.dup(2), "w", encoding="utf-8", errors="replace")  # noqa: SIM115
     code = 0
     try:
-        run(job)
+        with threadpool_limits(limits=threads):
+            run(job)
     except BaseException:
         traceback.print_exc()  # on Snakemake's stderr (run wrote it to the log too)
         code = 1

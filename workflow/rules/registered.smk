@@ -32,4 +32,4 @@ for job in registered_jobs():
             render=job.render(config),
             checksums=content_checksums(inputs),
         run:
-            run_forked(input, output, params, log)
+            run_forked(input, output, params, log, threads)
