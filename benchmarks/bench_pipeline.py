@@ -117,10 +117,12 @@ def stack_import() -> tuple[float, float]:
 
 
 def study_folder(root: Path, repo: Path = REPO) -> Path:
-    """A folder holding a copy of a checkout's config and resources."""
+    """A folder holding a copy of a checkout's config and resources (and its manuscript,
+    which the paper's rule reads, where the checkout has one)."""
     root.mkdir(parents=True)
-    shutil.copytree(repo / "config", root / "config")
-    shutil.copytree(repo / "resources", root / "resources")
+    for folder in ("config", "resources", "manuscript"):
+        if (repo / folder).is_dir():
+            shutil.copytree(repo / folder, root / folder)
     return root
 
 
