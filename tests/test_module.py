@@ -32,6 +32,7 @@ TEMPLATE_FILES = [
     "resources/services.csv",
     "resources/stakeholder_groups.csv",
     "workflow/Snakefile",
+    "workflow/profiles/default/config.yaml",
 ]
 RAW_KEYS = {
     "raw.survey[0].path": "resources/raw/survey_sample1.csv",

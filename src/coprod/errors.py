@@ -38,3 +38,7 @@ class StudyInputError(ValueError):
         self.row = row
         self.column = column
         self.entry = entry
+
+
+class JobFailed(RuntimeError):
+    """A workflow job failed; the message names the rule's log, which holds the traceback."""

@@ -17,9 +17,11 @@ returns one of
 - a figure: a matplotlib Figure, saved byte-stably to the outputs ``png``, ``pdf``
   and ``svg`` (``coprod.exhibits.figures.style.write_figure``).
 
-:func:`run` is the only glue between Snakemake and the library: it sends stderr to
-the rule's log, loads the study, calls the function and writes what it returns, each file
-published under its own name only when the job's every output is whole.
+:func:`run_forked` and :func:`run` are the only glue between Snakemake and the library:
+the rule's ``run:`` block forks a child of Snakemake's process (the libraries imported
+once per run, not once per job), which sends stderr to the rule's log, loads the study,
+calls the function and writes what it returns, each file published under its own name
+only when the job's every output is whole.
 
 Decisions
 ---------
@@ -56,10 +58,18 @@ Example
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+import threading
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
+from coprod.errors import JobFailed
 from coprod.pipeline import logged, published
 from coprod.vocabulary import RESOURCE_KEYS
 
@@ -216,7 +226,7 @@ class Job:
 
     @property
     def modules(self) -> tuple[str, ...]:
-        """The modules the job's script runs: the runner, the function's, the writer's."""
+        """The modules the job's rule runs: the runner, the function's, the writer's."""
         return ("coprod.jobs", self.module, self.writer.partition(":")[0])
 
     def outputs(self, config: Config) -> dict[str, str]:
@@ -277,8 +287,9 @@ def write_records(
 
 
 def run(snakemake: Any, function: str | None = None) -> None:
-    """Run one job inside a Snakemake script: load, call, write, with stderr in the log.
-    Its outputs appear only once all are written (:func:`coprod.pipeline.published`).
+    """Run one job (in the child :func:`run_forked` forks): load, call, write, with
+    stderr in the log. Its outputs appear only once all are written
+    (:func:`coprod.pipeline.published`).
 
     ``study`` is None for a job registered with ``study=False``. ``function`` defaults
     to the rule's ``params.function``; the settings are
@@ -300,3 +311,58 @@ def run(snakemake: Any, function: str | None = None) -> None:
         write = resolve(params.writer)
         with published(dict(snakemake.output.items())) as outputs:
             write(result, outputs, params.render)
+
+
+_FORKING = threading.Lock()
+"""Held while this process imports for a job and forks: a child forked while another
+thread imports a module would inherit that module's import lock, held for good."""
+
+
+def run_forked(inputs: Any, outputs: Any, params: Any, log: Any, threads: int) -> None:
+    """Run one job (:func:`run`) in a child process forked from this one, and wait for it.
+    ``inputs``, ``outputs``, ``params``, ``log`` and ``threads`` are the rule's, as its
+    ``run:`` block has them.
+
+    The rules of the registered jobs call this from their ``run:`` block, which
+    Snakemake executes in its own process (with ``--force-use-threads``, which the
+    workflow's default profile sets). The job's function and writer are imported here,
+    in the parent, before the fork: every later job forks with them already imported,
+    so a run pays for pandas, matplotlib and scipy once, not once per job. The child is
+    a process of its own: jobs still run in parallel, and what one sets (matplotlib's
+    rcParams, warning filters, the redirected stderr) ends with it. The child's BLAS
+    (numpy's, scipy's) uses ``threads`` threads, as many as Snakemake gave the job: by
+    default OpenBLAS takes every core, and a job of one thread beside another job
+    spent three times the CPU for half the speed. A child that fails has written its
+    traceback to the rule's log; this raises :class:`JobFailed`.
+    """
+    job = SimpleNamespace(input=inputs, output=outputs, params=params, log=log)
+    with _FORKING:
+        resolve(params.function), resolve(params.writer)
+        importlib.import_module("coprod.resources")
+        pid = os.fork()
+    if pid == 0:  # the child: run the job, then leave without the parent's exit handlers
+        os._exit(_run_child(job, threads))
+    _, status = os.waitpid(pid, 0)
+    exitcode = os.waitstatus_to_exitcode(status)
+    if exitcode != 0:
+        raise JobFailed(f"{params.function} failed (exit code {exitcode}): see its log, {log[0]}")
+
+
+def _run_child(job: Any, threads: int) -> int:
+    """The forked child's part of :func:`run_forked`: run the job with BLAS limited to
+    ``threads``; the exit code. Its stdout and stderr are new objects on the same files:
+    the parent's may have been locked by another of its threads at the fork, and stay
+    locked in the child."""
+
+    sys.stdout = open(os.dup(1), "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+    sys.stderr = open(os.dup(2), "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+    code = 0
+    try:
+        with threadpool_limits(limits=threads):
+            run(job)
+    except BaseException:
+        traceback.print_exc()  # on Snakemake's stderr (run wrote it to the log too)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return code

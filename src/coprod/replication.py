@@ -31,8 +31,8 @@ from coprod.registry import jobs
 
 REPLICATION_MD = "results/REPLICATION.md"
 """Where the run writes the replication README (rule ``replication``)."""
-SCRIPT = "`workflow/scripts/job.py`"
-"""The script every registered job's rule runs."""
+SCRIPT = "`coprod.jobs:run_forked` (`workflow/rules/registered.smk`)"
+"""What every registered job's rule runs (from its ``run:`` block, in a child process)."""
 
 
 def job_times(metadata: str | Path) -> dict[str, dict[str, float]]:

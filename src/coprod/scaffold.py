@@ -2,7 +2,9 @@
 
 ``python -m coprod.scaffold DIR`` (or ``make scaffold DIR=...``) writes the template of
 ``coprod/study_template/`` into ``DIR``: ``workflow/Snakefile`` declaring this
-repository's workflow as a module by its local path, a commented ``config/config.yaml``,
+repository's workflow as a module by its local path, ``workflow/profiles/default`` (which
+has Snakemake fork the jobs from its own process, as the workflow's own default profile
+does), a commented ``config/config.yaml``,
 template resources (a codebook with one example of each kind of entry, the registries
 with their header and an example row, the focus-group codebook, a deny list), an empty
 ``resources/raw/`` with a README on the accepted export forms, and a README saying what

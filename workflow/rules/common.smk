@@ -14,7 +14,7 @@ from snakemake.utils import validate
 from coprod.config_checks import RULE_MADE, check_config, input_files
 from coprod.exhibits.pages import caption_config
 from coprod.imports import library_files, script_modules
-from coprod.jobs import FIGURE_STYLE_KEYS
+from coprod.jobs import FIGURE_STYLE_KEYS, run_forked
 from coprod.paper import PAPER
 from coprod.provenance import sha256
 from coprod.registry import jobs

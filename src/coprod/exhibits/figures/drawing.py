@@ -110,13 +110,14 @@ def cell_grid(
         aspect="auto",
         interpolation="nearest",
     )
-    colormap = image.get_cmap()
+    # Every cell's colour at once (the colour map of each cell's value, as the image has it).
+    colours = image.get_cmap()(norm(shown))[..., :3]
     for (i, j), value in np.ndenumerate(shown):
         if masked[i, j]:
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, **HATCH, linewidth=0))
         elif not np.isnan(value):
             weight = 1.0 if strength is None else float(np.clip(strength[i, j], 0, 1))
-            colour = np.asarray(to_rgb(colormap(norm(value))))
+            colour = colours[i, j]
             if weight < 1:
                 ax.add_patch(
                     Rectangle(

@@ -239,6 +239,11 @@ def mean_heatmap(
         )
         axes = axes[0]
         image = None
+        # Looked up cell by cell: dictionaries, not DataFrame.loc (a pandas lookup each).
+        value_of = value_frame.to_dict("index")
+        mask_of = mask_frame.to_dict("index")
+        people_of = people_values.to_dict("index")
+        people_masked = people_mask.to_dict("index")
         for p, (ax, level) in enumerate(zip(axes, panels, strict=True)):
             values = np.full((n_rows, len(outcomes)), np.nan)
             answers = np.zeros((n_rows, len(outcomes)))
@@ -248,13 +253,13 @@ def mean_heatmap(
                     i = r * len(block) + g
                     for j, outcome in enumerate(outcomes):
                         key = (outcome, level, row_level)
-                        if key not in value_frame.index:
+                        if key not in value_of:
                             continue
-                        value = value_frame.loc[key, f"v|{group}"]
+                        value = value_of[key][f"v|{group}"]
                         values[i, j] = np.nan if pd.isna(value) else float(value)
-                        count = value_frame.loc[key, f"n|{group}"]
+                        count = value_of[key][f"n|{group}"]
                         answers[i, j] = 0 if pd.isna(count) else float(count)
-                        masked[i, j] = bool(mask_frame.loc[key, f"n|{group}"])
+                        masked[i, j] = bool(mask_of[key][f"n|{group}"])
             image = cell_grid(
                 ax, values, masked, cmap=cmap, norm=norm, fmt=".1f", inset=answers < few_below
             )
@@ -271,8 +276,8 @@ def mean_heatmap(
                     i = r * len(block) + g
                     key = (level, row_level)
                     shown = "–"
-                    if key in people_values.index and not people_mask.loc[key, f"n|{group}"]:
-                        shown = f"{int(people_values.loc[key, f'n|{group}'])}"
+                    if key in people_of and not people_masked[key][f"n|{group}"]:
+                        shown = f"{int(people_of[key][f'n|{group}'])}"
                     ax.text(
                         1,
                         i,
