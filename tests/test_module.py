@@ -181,10 +181,10 @@ def test_a_study_folder_runs_the_workflow_as_a_module(study_run, tmp_path):
     before = repository_files()
     folder = scaffold(tmp_path / "study")
     # Filled with the bundled study (reduced as the session run is): its config, its
-    # resources and raw exports in place of the template's.
+    # resources and raw exports and its manuscript in place of the template's.
     reduced_study(tmp_path / "bundled")
-    shutil.copytree(tmp_path / "bundled" / "config", folder / "config", dirs_exist_ok=True)
-    shutil.copytree(tmp_path / "bundled" / "resources", folder / "resources", dirs_exist_ok=True)
+    for part in ("config", "resources", "manuscript"):
+        shutil.copytree(tmp_path / "bundled" / part, folder / part, dirs_exist_ok=True)
     # A coprod that fails on import stands where an installed library would be found: the
     # run passes only if the workflow and every job import the library beside the workflow.
     decoy = tmp_path / "site" / "coprod"
