@@ -15,7 +15,7 @@ import yaml
 from matplotlib.colors import to_hex
 
 from coprod.analyses.contrasts import compare_levels, comparisons
-from coprod.analyses.records import apply_families
+from coprod.analyses.records import apply_families, test_options
 from coprod.errors import StudyInputError
 from coprod.exhibits.figures.figure3_contrast_forest import forest_plot
 from coprod.exhibits.figures.style import Look, plt
@@ -336,3 +336,24 @@ def test_three_service_classes_reach_the_records_table_8_figure_3_and_numbers(th
     assert any(" vs " in " ".join(e["cell"]["row"]) for e in cited.values())
     for key, entry in cited.items():
         assert entry["text"] in cell_text(three_classes, entry["cell"]), key
+
+
+def test_the_kruskal_wallis_effect_chosen_in_config_reaches_the_omnibus_record():
+    options = test_options({"tests": {"kruskal_effect": "eta_squared_h"}})
+    table = compare_levels(
+        mucociliary(),
+        ["efficiency"],
+        catalogue(["efficiency"]),
+        column="subjects",
+        family="omnibus",
+        pairwise_family="pairs",
+        **options,
+    )
+    omnibus = table[table["comparison"] == "omnibus"].iloc[0]
+    # R 4.2.2, rstatix 0.7.2: kruskal_effsize(d, x ~ g)$effsize on the same data
+    assert omnibus["effect"] == "eta_squared_h"
+    assert omnibus["estimate"] == pytest.approx(-0.11168831168831161, abs=1e-12)
+    default = compare_levels(
+        mucociliary(), ["efficiency"], catalogue(["efficiency"]), column="subjects", family="o"
+    )
+    assert default.iloc[0]["effect"] == "epsilon_squared"

@@ -77,7 +77,12 @@ from coprod.errors import StudyInputError
 from coprod.resources import Study
 from coprod.stats.contingency import chi_square
 from coprod.stats.effect_sizes import hedges_g
-from coprod.stats.group_tests import kruskal_wallis, mann_whitney, pairwise_mann_whitney
+from coprod.stats.group_tests import (
+    KruskalEffect,
+    kruskal_wallis,
+    mann_whitney,
+    pairwise_mann_whitney,
+)
 from coprod.stats.models import ordinal_logit
 from coprod.stats.records import DEFAULT_SEED
 from coprod.vocabulary import OMNIBUS, PAIR, POOLED
@@ -229,13 +234,19 @@ def _ordinal_outcome(values: pd.Series) -> pd.Series:
 
 
 def _omnibus(
-    values: pd.Series, groups: pd.Series, binary: bool, where: str, yates: bool, **mc: Any
+    values: pd.Series,
+    groups: pd.Series,
+    binary: bool,
+    where: str,
+    yates: bool,
+    kruskal_effect: KruskalEffect,
+    **mc: Any,
 ) -> dict:
     """The test across every level: Kruskal-Wallis, or chi-squared for a 0/1 score."""
     if binary:
         keep = values.notna().to_numpy()
         return attempt(where, chi_square, values[keep], groups[keep], correct=yates, **mc)
-    return attempt(where, kruskal_wallis, values, groups)
+    return attempt(where, kruskal_wallis, values, groups, effect=kruskal_effect)
 
 
 def _pairs(values: pd.Series, groups: pd.Series, where: str, **rank: Any) -> list[dict[str, Any]]:
@@ -277,6 +288,7 @@ def compare_levels(
     yates: bool = True,
     correct: bool = True,
     exact: bool | None = None,
+    kruskal_effect: KruskalEffect = "epsilon_squared",
     alternative: str = "two-sided",
     analysis: str | None = None,
 ) -> pd.DataFrame:
@@ -313,6 +325,9 @@ def compare_levels(
         Yates' correction of a 2 x 2 chi-squared, the Mann-Whitney continuity correction
         and exact p (config ``compare.tests``; :func:`~coprod.analyses.records.
         test_options`); R's defaults.
+    kruskal_effect : {"epsilon_squared", "eta_squared_h"}
+        The effect size of the Kruskal-Wallis omnibus test (config
+        ``compare.tests.kruskal_effect``; :func:`~coprod.stats.group_tests.kruskal_wallis`).
     alternative : {"two-sided", "less", "greater"}
         The alternative of every pair's Mann-Whitney test and robustness Welch t, about x
         (``"greater"``: x tends to be higher); the omnibus tests and the ordinal model
@@ -353,7 +368,9 @@ def compare_levels(
         binary = bool(catalogue.loc[outcome, "binary"])
         where = f"{analysis} of {outcome}"
         if several:
-            record = _omnibus(values, groups, binary, where, yates, n_mc=n_mc, seed=seed)
+            record = _omnibus(
+                values, groups, binary, where, yates, kruskal_effect, n_mc=n_mc, seed=seed
+            )
             rows.append(
                 {
                     **common,

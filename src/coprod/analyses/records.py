@@ -157,20 +157,22 @@ def monte_carlo(settings: Mapping[str, Any]) -> dict[str, Any]:
 def test_options(settings: Mapping[str, Any]) -> dict[str, Any]:
     """A job's options of the tests (config ``compare.tests``), as keywords of the analyses.
 
-    ``yates`` (2 x 2 chi-squared), ``correct`` (the rank tests' continuity correction) and
-    ``exact`` (their exact p); where the settings have no ``tests`` (a caller's own
-    settings), R's defaults, which are the tests' own (:mod:`coprod.stats`).
+    ``yates`` (2 x 2 chi-squared), ``correct`` (the rank tests' continuity correction),
+    ``exact`` (their exact p) and ``kruskal_effect`` (the Kruskal-Wallis effect size); where
+    the settings have no ``tests`` (a caller's own settings), R's defaults, which are the
+    tests' own (:mod:`coprod.stats`).
 
     >>> test_options({"tests": {"yates": False, "continuity_correction": True, "exact": None}})
-    {'yates': False, 'correct': True, 'exact': None}
-    >>> test_options({})
-    {'yates': True, 'correct': True, 'exact': None}
+    {'yates': False, 'correct': True, 'exact': None, 'kruskal_effect': 'epsilon_squared'}
+    >>> test_options({"tests": {"kruskal_effect": "eta_squared_h"}})["kruskal_effect"]
+    'eta_squared_h'
     """
     tests = settings.get("tests") or {}
     return {
         "yates": bool(tests.get("yates", True)),
         "correct": bool(tests.get("continuity_correction", True)),
         "exact": tests.get("exact"),
+        "kruskal_effect": tests.get("kruskal_effect", "epsilon_squared"),
     }
 
 

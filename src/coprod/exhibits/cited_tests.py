@@ -29,11 +29,17 @@ from coprod.exhibits.tables.common import correction_of, one_row, outcome_rows
 from coprod.jobs import Inputs, Settings
 from coprod.vocabulary import OMNIBUS, PAIR, POOLED
 
-EFFECT_KEYS = {"rank_biserial": "r", "epsilon_squared": "epsilon2", "cramers_v": "v"}
+EFFECT_KEYS = {
+    "rank_biserial": "r",
+    "epsilon_squared": "epsilon2",
+    "eta_squared_h": "eta2h",
+    "cramers_v": "v",
+}
 """How a cited effect's key starts, by the record's ``effect``."""
 EFFECT_WORDS = {
     "rank_biserial": "rank-biserial r",
     "epsilon_squared": "epsilon-squared",
+    "eta_squared_h": "eta-squared based on H",
     "cramers_v": "Cramér's V",
 }
 """An effect size in a sentence, by the record's ``effect``."""

@@ -57,6 +57,7 @@ def _settings(config: Config) -> dict[str, Any]:
         "high_rating": compare["high_rating"],
         "overcome_threshold": compare["overcome_threshold"],
         "families": compare["families"],
+        "kruskal_effect": (compare.get("tests") or {}).get("kruskal_effect", "epsilon_squared"),
     }
 
 

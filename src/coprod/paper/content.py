@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from coprod.errors import StudyInputError
+from coprod.exhibits.tables.common import EFFECT_SYMBOLS
 
 CANARY_SHIFT = 3
 """How far :func:`perturb` moves every digit (mod 10)."""
@@ -166,6 +167,7 @@ def facts(settings: Mapping[str, Any], versions: str, study: Any) -> dict[str, s
         "correction_exploratory": _families(settings["families"], "exploratory"),
         "count_families": str(len(settings["families"])),
         "seed": str(settings["seed"]),
+        "kruskal_effect": EFFECT_SYMBOLS[settings["kruskal_effect"]],
     }
     return {**{k: str(v) for k, v in counts.items()}, **texts, **software(versions)}
 

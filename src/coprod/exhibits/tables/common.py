@@ -183,9 +183,17 @@ def test_printed(
     ]
 
 
-STATISTIC_SYMBOLS = {"H": "H", "chi2 (Pearson)": "χ²", "W (U of x)": "U", "t": "t", "z": "z"}
+STATISTIC_SYMBOLS = {
+    "H": "H",
+    "chi2 (Pearson)": "χ²",
+    "chi2 (Pearson, Yates)": "χ² (Yates)",
+    "W (U of x)": "U",
+    "t": "t",
+    "z": "z",
+}
 EFFECT_SYMBOLS = {
     "epsilon_squared": "ε²",
+    "eta_squared_h": "η²[H]",
     "cramers_v": "V",
     "rank_biserial": "r",
     "hedges_g": "g",
