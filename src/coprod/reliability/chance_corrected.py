@@ -287,7 +287,7 @@ def agreement_coefficient(
         pe = float(w.sum() / q**2)
     else:
         pe, pe_unit = _conger_terms(x, categories, w)
-    if np.isclose(pe, 1.0):
+    if np.isclose(pe, 1.0, rtol=0.0, atol=1e-12):
         # every code in one category (a code no coder applied, say): chance agreement is
         # total and (pa - pe) / (1 - pe) is 0/0, NaN in irrCAC too
         return {**record, **dict.fromkeys(fields, np.nan), "pe": pe}
