@@ -178,6 +178,15 @@ def test_a_single_category_leaves_the_coefficients_undefined():
     assert gwet_ac([[1, 1], [1, 1], [1, nan]], labels=(0, 1))["estimate"] == 1.0
 
 
+@pytest.mark.parametrize("coefficient", ["fleiss", "conger"])
+def test_a_code_no_coder_applied_leaves_kappa_undefined(coefficient):
+    # presence/absence of a code nobody applied: every rating 0 of the labels (0, 1), so
+    # chance agreement is 1 and kappa is 0/0 (NaN, as in irrCAC), not a division error
+    result = agreement_coefficient([[0, 0], [0, 0], [0, nan]], coefficient, labels=(0, 1))
+    assert (result["pa"], result["pe"], result["n_units"]) == (1.0, 1.0, 3)
+    assert np.isnan(result["estimate"]) and np.isnan(result["se"]) and np.isnan(result["p"])
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [

@@ -27,6 +27,7 @@ from tests.conftest import REPO
 
 RAW = REPO / "resources" / "raw"
 QC = REPO / "tests" / "data" / "qdpx" / "qc_demo"
+QC_TWO = REPO / "tests" / "data" / "qdpx" / "qc_two_coders" / "qc_two_coders.qdpx"
 U1, U2 = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"
 CODE, SOURCE = "33333333-3333-3333-3333-333333333333", "44444444-4444-4444-4444-444444444444"
 SEL = "55555555-5555-5555-5555-5555555555{:02d}"
@@ -172,6 +173,50 @@ def test_one_project_per_coder(tmp_path, study, mapping):
         "e04ff538e35b...); every coder must code the same transcript. Export every coder's "
         "project from the same transcripts."
     )
+
+
+# ---- projects written by qc (tests/data/qdpx/): what another program writes is read ---------
+
+
+def test_qc_two_coders_in_one_project(study):
+    """qc 1.7.8 puts both users in one project, codes whole lines (a selection ends after
+    the line's newline) and gives the codings of every user of a line one selection."""
+    with zipfile.ZipFile(QC_TWO) as archive:
+        assert schema_errors(archive.read("project.qde")) == []
+    project = read_project(QC_TWO)
+    assert sorted(project.users.values()) == ["qc_coder_1", "qc_coder_2"]
+    (source,) = project.sources
+    assert (source.name, len(source.text)) == ("focus_group_riverside.txt", 1057)
+    per_user = pd.Series([project.users[c.user] for c in source.codings]).value_counts()
+    assert per_user.to_dict() == {"qc_coder_1": 13, "qc_coder_2": 9}
+    shared = [c for c in source.codings if c.start == 336]
+    assert sorted((project.users[c.user], project.codes[c.code].path) for c in shared) == [
+        ("qc_coder_1", "barriers/short_term_funding"),
+        ("qc_coder_1", "risks/inequality"),
+        ("qc_coder_2", "risks/inequality"),
+    ]
+    assert source.text[336:417] == (
+        "We cut the evening café to save costs, and that hurt the families who work days.\n"
+    )
+    loaded = load_mapping(QC_TWO.parent / "mapping.yaml", study)
+    result = focus_group_tables([project], loaded, study, {"source_metadata": "mapping"}, [1])
+    codings = result.codings[result.codings["code"] == "str_codesign"]
+    assert codings.values.tolist() == [
+        ["focus_group_riverside.txt-T002", "coder_a", "str_codesign"],
+        ["focus_group_riverside.txt-T002", "coder_b", "str_codesign"],
+        ["focus_group_riverside.txt-T009", "coder_b", "str_codesign"],
+    ]
+    assert result.unmapped.values.tolist() == [["code", "barriers/staff_turnover", 2, str(QC_TWO)]]
+
+
+def test_qc_demo_one_coder_bare_text_paths():
+    """qc 1.3.2's demo names its text files by a bare plainTextPath and its sources by
+    no name: the names come from the file names."""
+    project = read_project(QC / "demo.qdpx")
+    assert list(project.users.values()) == ["cp"]
+    assert [s.name for s in project.sources] == ["board_2017", "admin-1"]
+    assert [len(s.codings) for s in project.sources] == [205, 0]
+    assert len(project.codes) == 262
 
 
 # ---- unmapped users and codes are listed, never dropped in silence --------------------------

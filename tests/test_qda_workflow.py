@@ -1,6 +1,6 @@
 """The study run from REFI-QDA projects: the bundled study's .qdpx form gives the same
 focus-group tables, byte for byte, as its CSV form; and a project written by another
-program (qc's demo, with a derived second coder) gives the intercoder-reliability table
+program (qc, two coders in one project) gives the intercoder-reliability table
 of its codings."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 import yaml
 
-from coprod.qda.project import read_project
 from tests.conftest import REPO, copy_study, output, run
 
 pytestmark = pytest.mark.workflow
@@ -27,9 +26,9 @@ TABLES = [
     "results/reliability/consensus_codes.parquet",
     "results/reliability/consensus_coding.qdpx",
 ]
-QC = REPO / "tests" / "data" / "qdpx" / "qc_demo"
+QC = REPO / "tests" / "data" / "qdpx" / "qc_two_coders"
 NS = {"q": "urn:QDA-XML:project:1.0"}
-QC_TURN = r"^(?P<speaker>[A-Za-z][\w .-]{0,40}?):[ \t]{2,}"
+TURN = r"^(?P<speaker>[^\s:][^:\n]{0,60}?):[ \t]+"  # the config's default turn pattern
 
 
 def overlay(folder: Path, settings: dict) -> Path:
@@ -57,14 +56,15 @@ def test_bundled_study_from_qdpx_gives_the_same_tables(tmp_path):
     assert screened["file"].str.endswith(".qdpx").sum() == 4
 
 
-def _turn_codes(project: Path, code_path: str) -> set[int]:
-    """The turns (numbers) a project's selections of one code overlap, counted here
-    from the XML and the text without the library."""
+def _turn_codes(project: Path, user: str, code_path: str) -> set[int]:
+    """The turns (numbers) that one user's selections of one code overlap, counted here
+    from the project's XML and text without the library."""
     with zipfile.ZipFile(project) as archive:
         root = ElementTree.fromstring(archive.read("project.qde"))
-        (source,) = [s for s in root.iterfind(".//q:TextSource", NS)
-                     if s.get("plainTextPath") == "board_2017.txt"]  # fmt: skip
-        text = archive.read("sources/board_2017.txt").decode("utf-8")
+        (source,) = root.iterfind(".//q:TextSource", NS)
+        path = source.get("plainTextPath").removeprefix("internal://")
+        text = archive.read(f"sources/{path}").decode("utf-8")
+    (user_guid,) = [u.get("guid") for u in root.iterfind(".//q:User", NS) if u.get("name") == user]
     guids = {}
 
     def walk(element, prefix):
@@ -74,7 +74,7 @@ def _turn_codes(project: Path, code_path: str) -> set[int]:
             walk(code, path)
 
     walk(root.find("q:CodeBook/q:Codes", NS), "")
-    labels = list(re.finditer(QC_TURN, text, flags=re.MULTILINE))
+    labels = list(re.finditer(TURN, text, flags=re.MULTILINE))
     spans = []
     for i, label in enumerate(labels):
         stop = labels[i + 1].start() if i + 1 < len(labels) else len(text)
@@ -83,7 +83,10 @@ def _turn_codes(project: Path, code_path: str) -> set[int]:
         spans.append((start, label.end() + len(body.rstrip())))
     turns = set()
     for selection in source.iterfind("q:PlainTextSelection", NS):
-        refs = [ref.get("targetGUID") for ref in selection.iterfind(".//q:CodeRef", NS)]
+        codings = [
+            c for c in selection.iterfind("q:Coding", NS) if c.get("creatingUser") == user_guid
+        ]
+        refs = [ref.get("targetGUID") for c in codings for ref in c.iterfind("q:CodeRef", NS)]
         if guids[code_path] not in refs:
             continue
         a, b = int(selection.get("startPosition")), int(selection.get("endPosition"))
@@ -91,33 +94,47 @@ def _turn_codes(project: Path, code_path: str) -> set[int]:
     return turns
 
 
-def test_a_qda_tools_export_gives_the_intercoder_table(tmp_path):
+# The study's code -> qc's code (tests/data/qdpx/qc_two_coders/mapping.yaml), and the
+# turns each coder gave it, as make_qc_two_coders.sh codes the transcript's lines.
+AGREEMENT = {
+    "risk_inequality": ("risks/inequality", {3, 5, 11}, {3, 5}),
+    "str_codesign": ("strengths/codesign", {2}, {2, 9}),
+    "str_staff_training": ("strengths/training", {6, 7}, {6}),
+    "bar_short_term_savings": ("barriers/short_term_funding", {3}, {3}),
+    "str_coordinator": ("strengths/coordinator", {10}, {10}),
+}
+
+
+def test_a_qda_tools_two_coder_export_gives_the_intercoder_table(tmp_path):
+    """qc 1.7.8 wrote this project: two users in one project, both coding the same
+    lines (their codings share a selection), turns of two lines coded on each line."""
     folder = copy_study(tmp_path / "study")
     shutil.copytree(QC, folder / "qc")
     settings = {
         "raw": {
             "focus_group_form": "qdpx",
             "focus_group_qdpx": {
-                "projects": ["qc/demo.qdpx", "qc/demo_second_coder.qdpx"],
+                "projects": ["qc/qc_two_coders.qdpx"],
                 "mapping": "qc/mapping.yaml",
                 "source_metadata": "mapping",
-                "turn_pattern": QC_TURN,
             },
         },
-        # the demo's uncoded interview names two web sites: the screen would stop the run
-        "screening": {"kinds": ["email", "ip_address", "phone", "uk_postcode", "deny_list"]},
     }
     run_tables(folder, overlay(folder, settings))
-    assert read_project(QC / "demo.qdpx").sources[0].name == "board_2017"
     table = pd.read_parquet(folder / "results/reliability/intercoder_reliability.parquet")
-    row = table.set_index("code").loc["risk_inequality"]
-    first = _turn_codes(QC / "demo.qdpx", "rq1_definition/rationales/equity")
-    second = _turn_codes(QC / "demo_second_coder.qdpx", "rq1_definition/rationales/equity")
-    assert (len(first), len(second), len(first ^ second)) == (11, 10, 1)
-    assert (row["n_units"], row["n_coders"]) == (131, 2)
-    assert row["percent_agreement"] == pytest.approx(1 - len(first ^ second) / 131)
+    table = table.set_index("code")
+    project = QC / "qc_two_coders.qdpx"
+    for code, (qc_code, first, second) in AGREEMENT.items():
+        assert _turn_codes(project, "qc_coder_1", qc_code) == first, code
+        assert _turn_codes(project, "qc_coder_2", qc_code) == second, code
+        row = table.loc[code]
+        assert (row["n_units"], row["n_coders"]) == (11, 2), code
+        assert row["percent_agreement"] == pytest.approx(1 - len(first ^ second) / 11), code
+    segments = pd.read_parquet(folder / "results/ingest/focus_group_segments.parquet")
+    assert len(segments) == 11
     report = pd.read_csv(folder / "results/ingest/focus_group_qda_report.csv")
-    assert report.loc[report["kind"] == "source", "name"].tolist() == ["admin-1"]
-    assert "rq2_curriculum_and_instruction/pedagogy/fun" in report["name"].tolist()
+    assert report[["kind", "name", "codings"]].values.tolist() == [
+        ["code", "barriers/staff_turnover", 2]
+    ]
     log = (folder / "logs/ingest/ingest_focus_groups.log").read_text(encoding="utf-8")
-    assert "not mapped: code 'rq2_curriculum_and_instruction/pedagogy/fun' (9 coding(s)" in log
+    assert "not mapped: code 'barriers/staff_turnover' (2 coding(s)" in log

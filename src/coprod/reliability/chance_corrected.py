@@ -18,6 +18,9 @@ Reliability*, 4th ed., chapters 2–5; the irrCAC source, ``R/agree.coeff3.raw.r
   the one-sided ``1 - pt(estimate / se, n - 1)`` that irrCAC reports since its 2021
   revision (GitHub ``kgwet/irrCAC``).
 
+A chance agreement of 1 (every rating in one of the categories given, as for a code no
+coder applied) leaves the coefficient 0/0: NaN, as irrCAC gives it, not an error.
+
 ``n`` counts the units coded by at least one coder (irrCAC asks its users to drop the
 others; here they are dropped). Categories are the numerically sorted codes observed, or
 ``labels``; weights are computed from the category values as irrCAC's weight functions do
@@ -266,8 +269,8 @@ def agreement_coefficient(
         "n_pairable": n2,
         "n_codes": int(r.sum()),
     }
+    fields = ("estimate", "pe", "se", "ci_low", "ci_high", "p", "p_one_sided")
     if q < 2 and coefficient != "percent":
-        fields = ("estimate", "pe", "se", "ci_low", "ci_high", "p", "p_one_sided")
         return {**record, **dict.fromkeys(fields, np.nan)}
     pi = (counts / r[:, None]).mean(axis=0)
     pe_unit = None
@@ -284,6 +287,10 @@ def agreement_coefficient(
         pe = float(w.sum() / q**2)
     else:
         pe, pe_unit = _conger_terms(x, categories, w)
+    if np.isclose(pe, 1.0, rtol=0.0, atol=1e-12):
+        # every code in one category (a code no coder applied, say): chance agreement is
+        # total and (pa - pe) / (1 - pe) is 0/0, NaN in irrCAC too
+        return {**record, **dict.fromkeys(fields, np.nan), "pe": pe}
     estimate = (pa - pe) / (1 - pe)
     unit = (n / n2) * (pa_unit - pe * pairable) / (1 - pe)
     if pe_unit is not None:
