@@ -1,0 +1,172 @@
+"""Table 4's Cohen's kappa, Table 10's staff-factor models and Table 12b's rank
+correlations of the bundled study against R, on every record.
+
+R's values were computed from a run of the bundled study by the scripts in
+``tests/data/reference/``: ``intercoder_kappa/cohen_kappa.R`` (``psych::cohen.kappa``),
+``staff_factor/staff_models.R`` (``lm``, ``sandwich::vcovHC``, ``lmtest::coeftest``) and
+``joint_display/spearman.R`` (``cor.test(method = "spearman", exact = FALSE)``); the
+versions are in every row. Here the jobs run again on the bundled study (drawn again by
+the generator, as the other tests do), the data R was given is checked to be the
+pipeline's, and every record is set against R's value. No R is needed here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from coprod.analyses.registry import job_named
+from coprod.coding import consensus_codes, presence_matrix
+from coprod.jobs import resolve
+from coprod.preparation import CONSENSUS, SCORES
+from coprod.reliability.tables import intercoder_table
+from coprod.scoring import score_responses
+from tests.reference import vendored
+
+KEPT = ("clean", "straightliner")  # what the exclusions keep (as tests/test_compare.py)
+EXACT = 1e-10  # closed-form statistics: both sides compute the same sums
+# The partial correlation's interval limits are rounded to 6 decimals (as pingouin's).
+ROUNDED = 5e-7 + EXACT
+
+
+def close(ours, theirs, what: str, tolerance: float = EXACT) -> None:
+    np.testing.assert_allclose(
+        np.asarray(ours, float), np.asarray(theirs, float), rtol=0, atol=tolerance, err_msg=what
+    )
+
+
+def r_output(folder: str, name: str) -> pd.DataFrame:
+    return pd.read_csv(vendored(folder, name), keep_default_na=True)
+
+
+@pytest.fixture(scope="module")
+def presence(study, synthetic):
+    codes = list(study.focus_group_codes.index)
+    coders = sorted(synthetic.codings["coder"].unique())
+    return presence_matrix(synthetic.segments, synthetic.codings, codes, coders)
+
+
+@pytest.fixture(scope="module")
+def records(study, synthetic, presence, config):
+    """The records of the staff-factor and focus-group jobs, by file stem."""
+    kept = synthetic.responses[synthetic.responses["planted"].isin(KEPT)]
+    minimum = config["scoring"]["min_share_answered"]
+    scores = score_responses(kept, study, min_share_answered=minimum).scores
+    agreed = consensus_codes(presence, rule=config["intercoder"]["consensus"])
+    consensus = synthetic.segments.set_index("segment_id").join(agreed).reset_index()
+    frames = {SCORES: scores, CONSENSUS: consensus}
+    out = {"scores": scores}
+    for name in ("compare_staff_factor", "compare_focus_groups"):
+        job = job_named(name)
+        inputs = {key: frames[path] for key, path in job.inputs(config).items()}
+        tables = resolve(job.function)(study, inputs, job.settings(config))
+        for key, path in job.outputs(config).items():
+            out[Path(path).stem] = tables[key]
+    return out
+
+
+def test_r_was_given_the_pipelines_codings(synthetic, presence):
+    segments = pd.read_csv(vendored("intercoder_kappa", "segments.csv"), dtype=str)
+    codings = pd.read_csv(vendored("intercoder_kappa", "codings.csv"), dtype=str)
+    assert segments["segment_id"].tolist() == synthetic.segments["segment_id"].tolist()
+    ours = synthetic.codings[["segment_id", "coder", "code"]].astype(str).reset_index(drop=True)
+    pd.testing.assert_frame_equal(codings, ours, check_dtype=False)
+    codes = pd.read_csv(vendored("intercoder_kappa", "codes.csv"), dtype=str)["code"]
+    assert codes.tolist() == list(presence.columns.get_level_values("code").unique())
+
+
+def test_table4_cohen_kappa_matches_psych_per_code_and_pooled(study, presence, config):
+    settings = config["intercoder"]
+    ours = intercoder_table(
+        presence,
+        study.focus_group_codes,
+        n_boot=100,  # Krippendorff's bootstrap only; R checks the kappa columns
+        ci=settings["ci"],
+        seed=settings["seed"],
+        coefficients=(),
+        population=settings["population"],
+    ).set_index("code")
+    theirs = r_output("intercoder_kappa", "kappa_r.csv").set_index("code")
+    assert ours.index.tolist() == theirs.index.tolist()  # every code, then "all codes"
+    assert len(theirs) == 30 and theirs.loc["all codes", "n_units"] == 29 * 921
+    assert (ours["kappa_type"] == "cohen").all()
+    assert (ours["n_units"] == theirs["n_units"]).all()
+    close(ours["kappa"], theirs["kappa"], "kappa")
+    close(ours["kappa_se"], theirs["se"], "kappa's SE (Fleiss, Cohen & Everitt 1969)")
+    close(ours["kappa_ci_low"], theirs["ci_low"], "kappa's t interval, lower")
+    close(ours["kappa_ci_high"], theirs["ci_high"], "kappa's t interval, upper")
+    assert set(theirs["psych"]) == {"2.2.9"}
+
+
+def test_r_was_given_the_pipelines_staff_data(records):
+    given = pd.read_csv(vendored("staff_factor", "scores.csv"), dtype=str, keep_default_na=False)
+    ours = records["scores"].set_index("response_id").loc[given["response_id"]]
+    for column in given.columns.drop("response_id"):
+        if pd.api.types.is_numeric_dtype(ours[column]):
+            theirs = given[column].replace("", "nan").astype(float).to_numpy()
+            np.testing.assert_array_equal(ours[column].astype(float).to_numpy(), theirs, column)
+        else:
+            texts = ours[column].astype(object).map(lambda v: "" if pd.isna(v) else str(v))
+            assert texts.tolist() == given[column].tolist(), column
+
+
+@pytest.fixture(scope="module")
+def staff(records):
+    keys = ["analysis", "outcome", "term"]
+    theirs = r_output("staff_factor", "staff_r.csv")
+    merged = records["staff_factor"].merge(
+        theirs, on=keys, how="outer", suffixes=("", "_r"), indicator=True
+    )
+    assert (merged["_merge"] == "both").all(), merged.loc[merged["_merge"] != "both", keys]
+    return merged
+
+
+def test_table10_ols_matches_lm_with_sandwich_hc3(staff):
+    ols = staff[staff["analysis"] == "standardised_ols"]
+    # 11 outcomes (the 2 main ones, 9 barriers' overcome scores) x 4 terms
+    assert len(ols) == 44 and ols["method"].str.contains("HC3").all()
+    assert (ols["n"] == ols["n_r"]).all() and (ols["df"] == ols["df_r"]).all()
+    close(ols["estimate"], ols["estimate_r"], "standardised beta")
+    close(ols["statistic"], ols["statistic_r"], "t (HC3)")
+    close(ols["estimate"] / ols["statistic"], ols["se"], "HC3 standard error")
+    close(ols["p"], ols["p_r"], "p")
+    close(ols["ci_low"], ols["ci_low_r"], "95% CI, lower")
+    close(ols["ci_high"], ols["ci_high_r"], "95% CI, upper")
+
+
+def test_table10_partial_correlations_match_residual_correlations(staff):
+    partial = staff[staff["analysis"] == "partial_correlation"]
+    assert len(partial) == 33  # 11 outcomes x 3 predictors
+    assert (partial["n"] == partial["n_r"]).all() and (partial["df"] == partial["df_r"]).all()
+    close(partial["estimate"], partial["estimate_r"], "partial r")
+    close(partial["statistic"], partial["statistic_r"], "t")
+    close(partial["p"], partial["p_r"], "p")
+    close(partial["ci_low"], partial["ci_low_r"], "Fisher-z CI, lower", ROUNDED)
+    close(partial["ci_high"], partial["ci_high_r"], "Fisher-z CI, upper", ROUNDED)
+
+
+def test_table12b_rank_correlations_match_cor_test(records):
+    display = records["joint_display"]
+    display = display[display["analysis"] == "joint_display"]
+    given = pd.read_csv(vendored("joint_display", "joint_display.csv"), dtype={"group": str})
+    assert display["survey_mean"].tolist() == given["survey_mean"].tolist()  # exactly
+    assert display["fg_count"].tolist() == given["fg_count"].tolist()
+    assert display["fg_turns"].tolist() == given["fg_turns"].tolist()
+    keys = ["outcome", "by", "group"]
+    theirs = r_output("joint_display", "spearman_r.csv").astype({"group": str})
+    ours = records["joint_display_correlation"].merge(theirs, on=keys, suffixes=("", "_r"))
+    assert len(ours) == len(theirs) == 5  # pooled and each of the 4 cases
+    assert (ours["n"] == ours["n_r"]).all() and (ours["df"] == ours["df_r"]).all()
+    close(ours["estimate"], ours["rho"], "rho")
+    close(ours["statistic"], ours["t"], "t")
+    close(ours["p"], ours["p_r"], "p (t approximation, cor.test exact = FALSE)")
+    close(ours["ci_low"], ours["ci_low_r"], "Bonett-Wright CI, lower")
+    close(ours["ci_high"], ours["ci_high_r"], "Bonett-Wright CI, upper")
+    # R's default (exact = NULL) gives the exact p where there are no ties: not the
+    # records' p, which is the t approximation (the method says so).
+    exact = ours.dropna(subset=["p_exact"])
+    assert len(exact) == 2 and (abs(exact["p_exact"] - exact["p"]) > 1e-3).all()
+    assert ours["method"].str.contains("t-approximation").all()
