@@ -1,10 +1,12 @@
-"""Table 4's Cohen's kappa, Table 10's staff-factor models and Table 12b's rank
-correlations of the bundled study against R, on every record.
+"""Table 4's Cohen's kappa, Tables 8 and 9's proportional-odds models, Table 10's
+staff-factor models and Table 12b's rank correlations of the bundled study against R, on
+every record.
 
 R's values were computed from a run of the bundled study by the scripts in
 ``tests/data/reference/``: ``intercoder_kappa/cohen_kappa.R`` (``psych::cohen.kappa``),
 ``staff_factor/staff_models.R`` (``lm``, ``sandwich::vcovHC``, ``lmtest::coeftest``) and
-``joint_display/spearman.R`` (``cor.test(method = "spearman", exact = FALSE)``); the
+``joint_display/spearman.R`` (``cor.test(method = "spearman", exact = FALSE)``) and
+``ordinal_models/polr.R`` (``MASS::polr``; ``glm`` for a score with two values); the
 versions are in every row. Here the jobs run again on the bundled study (drawn again by
 the generator, as the other tests do), the data R was given is checked to be the
 pipeline's, and every record is set against R's value. No R is needed here.
@@ -30,6 +32,15 @@ KEPT = ("clean", "straightliner")  # what the exclusions keep (as tests/test_com
 EXACT = 1e-10  # closed-form statistics: both sides compute the same sums
 # The partial correlation's interval limits are rounded to 6 decimals (as pingouin's).
 ROUNDED = 5e-7 + EXACT
+# polr maximises by optim's BFGS, which stops when an iteration improves the deviance by
+# less than reltol (1e-15 there, relative): its coefficients are off the maximum by about
+# the square root of that (polr.R restarts it five times). The pipeline runs Newton's
+# method with the exact Hessian to the maximum. Measured on the bundled study's 84 polr
+# fits: log odds ratios and Wald bounds at most 6.0e-8 apart, z 2.3e-7, p 1.7e-7, and the
+# standard errors (polr's Hessian is optimHess's finite differences) 1.1e-8.
+POLR_ESTIMATE = 5e-7
+POLR_SE = 1e-7
+POLR_TEST = 1e-6
 
 
 def close(ours, theirs, what: str, tolerance: float = EXACT) -> None:
@@ -51,7 +62,7 @@ def presence(study, synthetic):
 
 @pytest.fixture(scope="module")
 def records(study, synthetic, presence, config):
-    """The records of the staff-factor and focus-group jobs, by file stem."""
+    """The records of the staff-factor, focus-group and contrast jobs, by file stem."""
     kept = synthetic.responses[synthetic.responses["planted"].isin(KEPT)]
     minimum = config["scoring"]["min_share_answered"]
     scores = score_responses(kept, study, min_share_answered=minimum).scores
@@ -59,7 +70,7 @@ def records(study, synthetic, presence, config):
     consensus = synthetic.segments.set_index("segment_id").join(agreed).reset_index()
     frames = {SCORES: scores, CONSENSUS: consensus}
     out = {"scores": scores}
-    for name in ("compare_staff_factor", "compare_focus_groups"):
+    for name in ("compare_staff_factor", "compare_focus_groups", "compare_contrasts"):
         job = job_named(name)
         inputs = {key: frames[path] for key, path in job.inputs(config).items()}
         tables = resolve(job.function)(study, inputs, job.settings(config))
@@ -170,3 +181,48 @@ def test_table12b_rank_correlations_match_cor_test(records):
     exact = ours.dropna(subset=["p_exact"])
     assert len(exact) == 2 and (abs(exact["p_exact"] - exact["p"]) > 1e-3).all()
     assert ours["method"].str.contains("t-approximation").all()
+
+
+@pytest.fixture(scope="module")
+def ordinal(records):
+    keys = ["file", "analysis", "outcome", "by", "contrast"]
+    theirs = r_output("ordinal_models", "polr_r.csv").astype({"contrast": str})
+    ours = pd.concat(
+        [records[stem].assign(file=stem) for stem in theirs["file"].unique()], ignore_index=True
+    )
+    ours = ours[ours["effect"] == "log_odds_ratio"]
+    merged = ours.merge(theirs, on=keys, how="outer", suffixes=("", "_r"), indicator=True)
+    assert (merged["_merge"] == "both").all(), merged.loc[merged["_merge"] != "both", keys]
+    return merged
+
+
+def test_r_was_given_the_pipelines_ordinal_data(records):
+    given = pd.read_csv(vendored("ordinal_models", "scores.csv"), dtype=str, keep_default_na=False)
+    ours = records["scores"].set_index("response_id").loc[given["response_id"]]
+    for column in given.columns.drop("response_id"):
+        if pd.api.types.is_numeric_dtype(ours[column]):
+            theirs = given[column].replace("", "nan").astype(float).to_numpy()
+            np.testing.assert_array_equal(ours[column].astype(float).to_numpy(), theirs, column)
+        else:
+            texts = ours[column].astype(object).map(lambda v: "" if pd.isna(v) else str(v))
+            assert texts.tolist() == given[column].tolist(), column
+
+
+def test_tables8_9_ordinal_models_match_polr_and_glm(ordinal):
+    # 38 scores in each of the 3 contrasts: 84 with 3+ values (polr), 30 yes/no (glm)
+    assert ordinal["model"].value_counts().to_dict() == {"polr": 84, "glm": 30}
+    assert ordinal["converged"].all() and (ordinal["n"] == ordinal["n_r"]).all()
+    assert ordinal["method"].str.startswith("Proportional-odds logistic regression").all()
+    se = ordinal["estimate"] / ordinal["statistic"]
+    for model, estimate, error, test in (
+        ("glm", EXACT, EXACT, EXACT),  # IRLS to its fixed point: both at the maximum
+        ("polr", POLR_ESTIMATE, POLR_SE, POLR_TEST),
+    ):
+        rows = ordinal["model"] == model
+        fit = ordinal[rows]
+        close(fit["estimate"], fit["estimate_r"], f"{model}: log odds ratio", estimate)
+        close(fit["ci_low"], fit["ci_low_r"], f"{model}: Wald CI, lower", estimate)
+        close(fit["ci_high"], fit["ci_high_r"], f"{model}: Wald CI, upper", estimate)
+        close(se[rows], fit["se"], f"{model}: standard error", error)
+        close(fit["statistic"], fit["z"], f"{model}: z", test)
+        close(fit["p"], fit["p_r"], f"{model}: p", test)

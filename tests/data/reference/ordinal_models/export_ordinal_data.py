@@ -1,0 +1,68 @@
+"""Write the data of the bundled study's proportional-odds models, for R (``polr.R``).
+
+Run from the repository root after a run of the bundled study (``make study``)::
+
+    PYTHONPATH=src python tests/data/reference/ordinal_models/export_ordinal_data.py
+
+The contrasts (config ``compare.contrasts``; Tables 8 and 9's robustness column) fit a
+proportional-odds model of each score on the pair of levels compared, with the contrast's
+fixed effects. This reads the run's records of every contrast
+(``results/compare/<contrast>.parquet``) and takes each row with a ``log_odds_ratio``;
+it writes ``models.csv`` (the record's keys ``file``, ``analysis``, ``outcome``, ``by``,
+``contrast``; the grouping ``column``, the level coded 1 (``level_1``, the record's
+``group_1``) and 0 (``level_0``), the ``fixed_effects``, ``|``-separated) and
+``scores.csv`` (``response_id`` and every column the models use, from
+``results/scoring/scores.parquet``: numbers with Python's shortest round-trip repr,
+labels as text).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[3]
+RESULTS = REPO / "results"
+KEYS = ["file", "analysis", "outcome", "by", "contrast"]
+
+
+def _text(value: object) -> str:
+    if pd.isna(value):
+        return ""
+    if isinstance(value, float | np.floating):
+        return repr(float(value))
+    return str(value)
+
+
+def main() -> None:
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
+    rows = []
+    for name, spec in config["compare"]["contrasts"].items():
+        records = pd.read_parquet(RESULTS / "compare" / f"{name}.parquet")
+        fitted = records[records["effect"] == "log_odds_ratio"]
+        for row in fitted.itertuples(index=False):
+            rows.append(
+                {
+                    "file": name,
+                    **{key: getattr(row, key) for key in KEYS[1:]},
+                    "column": spec["column"],
+                    "level_1": row.group_1,
+                    "level_0": row.group_2,
+                    "fixed_effects": "|".join(spec["fixed_effects"]),
+                }
+            )
+    models = pd.DataFrame(rows)
+    effects = [e for text in models["fixed_effects"] for e in text.split("|") if e]
+    used = [*models["outcome"], *models["column"], *effects]
+    scores = pd.read_parquet(RESULTS / "scoring" / "scores.parquet")
+    columns = ["response_id", *dict.fromkeys(used)]
+    scores[columns].astype(object).map(_text).to_csv(HERE / "scores.csv", index=False)
+    models.to_csv(HERE / "models.csv", index=False)
+
+
+if __name__ == "__main__":
+    main()
