@@ -1,12 +1,14 @@
-"""Table 4's Cohen's kappa, Tables 8 and 9's proportional-odds models, Table 10's
-staff-factor models and Table 12b's rank correlations of the bundled study against R, on
-every record.
+"""The bundled study's tables against R, on every record: Tables 5 to 7 and 12a's means
+and shares with their intervals, Table 4's Cohen's kappa, Tables 8 and 9's
+proportional-odds models, Table 10's staff-factor models and Table 12b's rank
+correlations.
 
 R's values were computed from a run of the bundled study by the scripts in
 ``tests/data/reference/``: ``intercoder_kappa/cohen_kappa.R`` (``psych::cohen.kappa``),
 ``staff_factor/staff_models.R`` (``lm``, ``sandwich::vcovHC``, ``lmtest::coeftest``) and
 ``joint_display/spearman.R`` (``cor.test(method = "spearman", exact = FALSE)``) and
-``ordinal_models/polr.R`` (``MASS::polr``; ``glm`` for a score with two values); the
+``ordinal_models/polr.R`` (``MASS::polr``; ``glm`` for a score with two values) and
+``descriptives/descriptives.R`` (``t.test``, ``prop.test(correct = FALSE)``); the
 versions are in every row. Here the jobs run again on the bundled study (drawn again by
 the generator, as the other tests do), the data R was given is checked to be the
 pipeline's, and every record is set against R's value. No R is needed here.
@@ -23,7 +25,7 @@ import pytest
 from coprod.analyses.registry import job_named
 from coprod.coding import consensus_codes, presence_matrix
 from coprod.jobs import resolve
-from coprod.preparation import CONSENSUS, SCORES
+from coprod.preparation import CONSENSUS, ITEMS, SCORES
 from coprod.reliability.tables import intercoder_table
 from coprod.scoring import score_responses
 from tests.reference import vendored
@@ -65,12 +67,14 @@ def records(study, synthetic, presence, config):
     """The records of the staff-factor, focus-group and contrast jobs, by file stem."""
     kept = synthetic.responses[synthetic.responses["planted"].isin(KEPT)]
     minimum = config["scoring"]["min_share_answered"]
-    scores = score_responses(kept, study, min_share_answered=minimum).scores
+    scored = score_responses(kept, study, min_share_answered=minimum)
+    scores = scored.scores
     agreed = consensus_codes(presence, rule=config["intercoder"]["consensus"])
     consensus = synthetic.segments.set_index("segment_id").join(agreed).reset_index()
-    frames = {SCORES: scores, CONSENSUS: consensus}
-    out = {"scores": scores}
-    for name in ("compare_staff_factor", "compare_focus_groups", "compare_contrasts"):
+    frames = {SCORES: scores, ITEMS: scored.items, CONSENSUS: consensus}
+    out = {"scores": scores, "items": scored.items}
+    jobs = ("compare_describe", "compare_strategies", "compare_contrasts")
+    for name in (*jobs, "compare_staff_factor", "compare_focus_groups"):
         job = job_named(name)
         inputs = {key: frames[path] for key, path in job.inputs(config).items()}
         tables = resolve(job.function)(study, inputs, job.settings(config))
@@ -112,9 +116,10 @@ def test_table4_cohen_kappa_matches_psych_per_code_and_pooled(study, presence, c
     assert set(theirs["psych"]) == {"2.2.9"}
 
 
-def test_r_was_given_the_pipelines_staff_data(records):
-    given = pd.read_csv(vendored("staff_factor", "scores.csv"), dtype=str, keep_default_na=False)
-    ours = records["scores"].set_index("response_id").loc[given["response_id"]]
+def assert_given(ours: pd.DataFrame, folder: str, name: str) -> None:
+    """R was given the pipeline's data: every column of ``folder/name``, exactly."""
+    given = pd.read_csv(vendored(folder, name), dtype=str, keep_default_na=False)
+    ours = ours.set_index("response_id").loc[given["response_id"]]
     for column in given.columns.drop("response_id"):
         if pd.api.types.is_numeric_dtype(ours[column]):
             theirs = given[column].replace("", "nan").astype(float).to_numpy()
@@ -122,6 +127,10 @@ def test_r_was_given_the_pipelines_staff_data(records):
         else:
             texts = ours[column].astype(object).map(lambda v: "" if pd.isna(v) else str(v))
             assert texts.tolist() == given[column].tolist(), column
+
+
+def test_r_was_given_the_pipelines_staff_data(records):
+    assert_given(records["scores"], "staff_factor", "scores.csv")
 
 
 @pytest.fixture(scope="module")
@@ -197,15 +206,7 @@ def ordinal(records):
 
 
 def test_r_was_given_the_pipelines_ordinal_data(records):
-    given = pd.read_csv(vendored("ordinal_models", "scores.csv"), dtype=str, keep_default_na=False)
-    ours = records["scores"].set_index("response_id").loc[given["response_id"]]
-    for column in given.columns.drop("response_id"):
-        if pd.api.types.is_numeric_dtype(ours[column]):
-            theirs = given[column].replace("", "nan").astype(float).to_numpy()
-            np.testing.assert_array_equal(ours[column].astype(float).to_numpy(), theirs, column)
-        else:
-            texts = ours[column].astype(object).map(lambda v: "" if pd.isna(v) else str(v))
-            assert texts.tolist() == given[column].tolist(), column
+    assert_given(records["scores"], "ordinal_models", "scores.csv")
 
 
 def test_tables8_9_ordinal_models_match_polr_and_glm(ordinal):
@@ -226,3 +227,47 @@ def test_tables8_9_ordinal_models_match_polr_and_glm(ordinal):
         close(se[rows], fit["se"], f"{model}: standard error", error)
         close(fit["statistic"], fit["z"], f"{model}: z", test)
         close(fit["p"], fit["p_r"], f"{model}: p", test)
+
+
+@pytest.fixture(scope="module")
+def descriptives(records):
+    keys = ["file", "analysis", "outcome", "by", "group", "effect"]
+    theirs = r_output("descriptives", "descriptives_r.csv").astype({"group": str})
+    ours = pd.concat(
+        [records[stem].assign(file=stem) for stem in theirs["file"].unique()], ignore_index=True
+    )
+    ours = ours[ours["effect"].isin(["mean", "proportion"])].astype({"group": str})
+    merged = ours.merge(theirs, on=keys, how="outer", suffixes=("", "_r"), indicator=True)
+    assert (merged["_merge"] == "both").all(), merged.loc[merged["_merge"] != "both", keys]
+    return merged
+
+
+def test_r_was_given_the_pipelines_survey_data(records):
+    assert_given(records["scores"], "descriptives", "scores.csv")
+    assert_given(records["items"], "descriptives", "items.csv")
+
+
+def test_tables5_7_means_match_t_test_and_wilson_shares(descriptives):
+    means = descriptives[descriptives["effect"] == "mean"]
+    # 63 barrier scores met and 63 overcome, 189 barrier items, 70 risks managed
+    assert len(means) == 63 + 63 + 189 + 70
+    assert (means["n"] == means["n_r"]).all()
+    close(means["estimate"], means["mean"], "mean")
+    close(means["sd"], means["sd_r"], "SD")
+    close(means["median"], means["median_r"], "median")
+    close(means["ci_low"], means["ci_low_r"], "t.test 95% CI, lower")
+    close(means["ci_high"], means["ci_high_r"], "t.test 95% CI, upper")
+    assert means["share_high"].notna().all()  # every mean's share rated high
+    close(means["share_high"], means["share"], "share rated high")
+    close(means["share_high_ci_low"], means["share_ci_low"], "Wilson CI, lower")
+    close(means["share_high_ci_high"], means["share_ci_high"], "Wilson CI, upper")
+
+
+def test_tables6_7_12a_shares_match_prop_test(descriptives):
+    shares = descriptives[descriptives["effect"] == "proportion"]
+    # 63 barriers overcome, 70 risks experienced, 70 strategies used, 348 code prevalences
+    assert len(shares) == 63 + 70 + 70 + 348
+    assert (shares["n"] == shares["n_r"]).all() and (shares["count"] == shares["count_r"]).all()
+    close(shares["estimate"], shares["share"], "share")
+    close(shares["ci_low"], shares["share_ci_low"], "prop.test(correct = FALSE) CI, lower")
+    close(shares["ci_high"], shares["share_ci_high"], "prop.test(correct = FALSE) CI, upper")
