@@ -1,14 +1,15 @@
 """The bundled study's tables against R, on every record: Tables 5 to 7 and 12a's means
 and shares with their intervals, Table 4's Cohen's kappa, Tables 8 and 9's
-proportional-odds models, Table 10's staff-factor models and Table 12b's rank
-correlations.
+proportional-odds models, Table 10's staff-factor models, Table 12b's rank
+correlations, and every adjusted p.
 
 R's values were computed from a run of the bundled study by the scripts in
 ``tests/data/reference/``: ``intercoder_kappa/cohen_kappa.R`` (``psych::cohen.kappa``),
 ``staff_factor/staff_models.R`` (``lm``, ``sandwich::vcovHC``, ``lmtest::coeftest``) and
 ``joint_display/spearman.R`` (``cor.test(method = "spearman", exact = FALSE)``) and
 ``ordinal_models/polr.R`` (``MASS::polr``; ``glm`` for a score with two values) and
-``descriptives/descriptives.R`` (``t.test``, ``prop.test(correct = FALSE)``); the
+``descriptives/descriptives.R`` (``t.test``, ``prop.test(correct = FALSE)``) and
+``multiplicity/p_adjust.R`` (``p.adjust``); the
 versions are in every row. Here the jobs run again on the bundled study (drawn again by
 the generator, as the other tests do), the data R was given is checked to be the
 pipeline's, and every record is set against R's value. No R is needed here.
@@ -45,6 +46,18 @@ POLR_SE = 1e-7
 POLR_TEST = 1e-6
 
 
+JOBS = (
+    "compare_describe",
+    "compare_across_groups",
+    "compare_barrier_sides",
+    "compare_contrasts",
+    "compare_strategies",
+    "compare_staff_factor",
+    "compare_focus_groups",
+)
+"""Every comparison job: their records are the tables' (``results/compare/``)."""
+
+
 def close(ours, theirs, what: str, tolerance: float = EXACT) -> None:
     np.testing.assert_allclose(
         np.asarray(ours, float), np.asarray(theirs, float), rtol=0, atol=tolerance, err_msg=what
@@ -64,7 +77,7 @@ def presence(study, synthetic):
 
 @pytest.fixture(scope="module")
 def records(study, synthetic, presence, config):
-    """The records of the staff-factor, focus-group and contrast jobs, by file stem."""
+    """The records of every comparison job, by file stem, as the workflow writes them."""
     kept = synthetic.responses[synthetic.responses["planted"].isin(KEPT)]
     minimum = config["scoring"]["min_share_answered"]
     scored = score_responses(kept, study, min_share_answered=minimum)
@@ -73,8 +86,7 @@ def records(study, synthetic, presence, config):
     consensus = synthetic.segments.set_index("segment_id").join(agreed).reset_index()
     frames = {SCORES: scores, ITEMS: scored.items, CONSENSUS: consensus}
     out = {"scores": scores, "items": scored.items}
-    jobs = ("compare_describe", "compare_strategies", "compare_contrasts")
-    for name in (*jobs, "compare_staff_factor", "compare_focus_groups"):
+    for name in JOBS:
         job = job_named(name)
         inputs = {key: frames[path] for key, path in job.inputs(config).items()}
         tables = resolve(job.function)(study, inputs, job.settings(config))
@@ -271,3 +283,28 @@ def test_tables6_7_12a_shares_match_prop_test(descriptives):
     close(shares["estimate"], shares["share"], "share")
     close(shares["ci_low"], shares["share_ci_low"], "prop.test(correct = FALSE) CI, lower")
     close(shares["ci_high"], shares["share_ci_high"], "prop.test(correct = FALSE) CI, upper")
+
+
+def test_every_adjusted_p_matches_p_adjust(records):
+    given = pd.read_csv(vendored("multiplicity", "p_values.csv"))
+    theirs = r_output("multiplicity", "p_adjust_r.csv")
+    assert given[["file", "row", "family"]].equals(theirs[["file", "row", "family"]])
+    assert set(theirs["correction"]) == {"Holm", "Benjamini-Hochberg"}
+    ours = []
+    for stem, rows in given.groupby("file", sort=False):
+        table = records[stem].reset_index(drop=True).loc[rows["row"]]
+        assert table["family"].tolist() == rows["family"].tolist(), stem
+        assert table["correction"].tolist() == rows["correction"].tolist(), stem
+        np.testing.assert_array_equal(table["p"].astype(float), rows["p"], stem)  # exactly
+        ours.append(table["p_adj"].astype(float))
+    # every file's corrected rows: 1,315 across 11 files (each file's families on their own)
+    assert len(theirs) == 1315 and theirs["file"].nunique() == 11
+    unlisted = [
+        stem
+        for stem, table in records.items()
+        if "correction" in table
+        and stem not in set(given["file"])
+        and (table["correction"] != "none").any()
+    ]
+    assert unlisted == []
+    close(pd.concat(ours), theirs["p_adj"], "p.adjust (holm, BH)")
