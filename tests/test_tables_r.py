@@ -1,13 +1,15 @@
 """The bundled study's tables against R, on every record: Tables 5 to 7 and 12a's means
 and shares with their intervals, Table 4's Cohen's kappa, Tables 8 and 9's
-proportional-odds models, Table 10's staff-factor models, Table 12b's rank
+proportional-odds models and Hedges' g, Table 10's staff-factor models, Table 12b's rank
 correlations, and every adjusted p.
 
 R's values were computed from a run of the bundled study by the scripts in
 ``tests/data/reference/``: ``intercoder_kappa/cohen_kappa.R`` (``psych::cohen.kappa``),
 ``staff_factor/staff_models.R`` (``lm``, ``sandwich::vcovHC``, ``lmtest::coeftest``) and
 ``joint_display/spearman.R`` (``cor.test(method = "spearman", exact = FALSE)``) and
-``ordinal_models/polr.R`` (``MASS::polr``; ``glm`` for a score with two values) and
+``contrast_robustness/polr.R`` (``MASS::polr``; ``glm`` for a score with two values),
+``contrast_robustness/hedges_g.R`` (Hedges' g with its noncentral-t interval by ``pt``)
+and
 ``descriptives/descriptives.R`` (``t.test``, ``prop.test(correct = FALSE)``) and
 ``multiplicity/p_adjust.R`` (``p.adjust``); the
 versions are in every row. Here the jobs run again on the bundled study (drawn again by
@@ -207,7 +209,7 @@ def test_table12b_rank_correlations_match_cor_test(records):
 @pytest.fixture(scope="module")
 def ordinal(records):
     keys = ["file", "analysis", "outcome", "by", "contrast"]
-    theirs = r_output("ordinal_models", "polr_r.csv").astype({"contrast": str})
+    theirs = r_output("contrast_robustness", "polr_r.csv").astype({"contrast": str})
     ours = pd.concat(
         [records[stem].assign(file=stem) for stem in theirs["file"].unique()], ignore_index=True
     )
@@ -218,7 +220,7 @@ def ordinal(records):
 
 
 def test_r_was_given_the_pipelines_ordinal_data(records):
-    assert_given(records["scores"], "ordinal_models", "scores.csv")
+    assert_given(records["scores"], "contrast_robustness", "scores.csv")
 
 
 def test_tables8_9_ordinal_models_match_polr_and_glm(ordinal):
@@ -252,6 +254,27 @@ def descriptives(records):
     merged = ours.merge(theirs, on=keys, how="outer", suffixes=("", "_r"), indicator=True)
     assert (merged["_merge"] == "both").all(), merged.loc[merged["_merge"] != "both", keys]
     return merged
+
+
+def test_tables8_9_hedges_g_match_the_noncentral_t_interval_by_pt(records):
+    keys = ["file", "analysis", "outcome", "by", "contrast"]
+    theirs = r_output("contrast_robustness", "hedges_g_r.csv").astype({"contrast": str})
+    ours = pd.concat(
+        [records[stem].assign(file=stem) for stem in theirs["file"].unique()], ignore_index=True
+    )
+    ours = ours[ours["effect"] == "hedges_g"]
+    merged = ours.merge(theirs, on=keys, how="outer", suffixes=("", "_r"), indicator=True)
+    assert (merged["_merge"] == "both").all(), merged.loc[merged["_merge"] != "both", keys]
+    assert len(merged) == 84  # 28 scores with more than two values in each of 3 contrasts
+    assert (merged["n"] == merged["n_r"]).all()
+    close(merged["estimate"], merged["g"], "Hedges' g (exact J)")
+    # R's pt with a noncentrality warns that it may miss full precision (its series stops
+    # at 1e-12); the bounds still agree to 1.0e-12 on the bundled study.
+    close(merged["ci_low"], merged["ci_low_r"], "noncentral-t interval, lower")
+    close(merged["ci_high"], merged["ci_high_r"], "noncentral-t interval, upper")
+    close(merged["statistic"], merged["t_welch"], "Welch's t")
+    close(merged["df"], merged["df_welch"], "Welch's df")
+    close(merged["p"], merged["p_welch"], "Welch's p")
 
 
 def test_r_was_given_the_pipelines_survey_data(records):

@@ -1,8 +1,9 @@
 # The bundled study's proportional-odds models (the contrasts' robustness check, Tables 8
-# and 9), by MASS::polr. Reads scores.csv and models.csv (export_ordinal_data.py) and
-# writes polr_r.csv, one row per model: on the respondents in either level of the
-# contrast's column with the score and every fixed effect, the score's observed values
-# (rounded to 6 decimals, as the project does against float noise) as ordered levels,
+# and 9), by MASS::polr. Reads scores.csv and models.csv (export_contrast_data.py) and
+# writes polr_r.csv, one row per model (models.csv's rows of effect log_odds_ratio): on
+# the respondents in either level of the contrast's column with the score and every
+# fixed effect, the score's observed values (rounded to 6 decimals, as the project does
+# against float noise) as ordered levels,
 # polr(score ~ x + fixed effects, method = "logistic", Hess = TRUE), x = 1 in level_1 and
 # 0 in level_0, the fixed effects as factors of their observed levels: x's coefficient
 # (the log odds ratio of higher categories), its Wald standard error from polr's Hessian
@@ -17,6 +18,7 @@ suppressPackageStartupMessages(library(MASS))
 
 scores <- read.csv("scores.csv", colClasses = "character", na.strings = "")
 models <- read.csv("models.csv", colClasses = "character", na.strings = "")
+models <- models[models$effect == "log_odds_ratio", ]
 split <- function(text) if (is.na(text) || text == "") character(0) else strsplit(text, "|", fixed = TRUE)[[1]]
 
 fit_model <- function(spec) {
