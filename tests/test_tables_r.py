@@ -1,7 +1,8 @@
 """The bundled study's tables against R, on every record: Tables 5 to 7 and 12a's means
 and shares with their intervals, Table 4's Cohen's kappa, Tables 8 and 9's
 proportional-odds models and Hedges' g, Table 10's staff-factor models, Table 12b's rank
-correlations, and every adjusted p.
+correlations, the intervals of epsilon-squared and Cramér's V (Tables 6 and 11), and
+every adjusted p.
 
 R's values were computed from a run of the bundled study by the scripts in
 ``tests/data/reference/``: ``intercoder_kappa/cohen_kappa.R`` (``psych::cohen.kappa``),
@@ -11,7 +12,8 @@ R's values were computed from a run of the bundled study by the scripts in
 ``contrast_robustness/hedges_g.R`` (Hedges' g with its noncentral-t interval by ``pt``)
 and
 ``descriptives/descriptives.R`` (``t.test``, ``prop.test(correct = FALSE)``) and
-``multiplicity/p_adjust.R`` (``p.adjust``); the
+``multiplicity/p_adjust.R`` (``p.adjust``) and ``noncentral_intervals/noncentral_intervals.R``
+(``pchisq`` with a noncentrality); the
 versions are in every row. Here the jobs run again on the bundled study (drawn again by
 the generator, as the other tests do), the data R was given is checked to be the
 pipeline's, and every record is set against R's value. No R is needed here.
@@ -331,3 +333,22 @@ def test_every_adjusted_p_matches_p_adjust(records):
     ]
     assert unlisted == []
     close(pd.concat(ours), theirs["p_adj"], "p.adjust (holm, BH)")
+
+
+def test_epsilon_squared_and_cramers_v_intervals_match_pchisq_inversion(records):
+    keys = ["file", "analysis", "outcome", "by", "contrast", "effect"]
+    given = pd.read_csv(vendored("noncentral_intervals", "statistics.csv"), dtype={"contrast": str})
+    theirs = r_output("noncentral_intervals", "noncentral_r.csv").astype({"contrast": str})
+    ours = pd.concat(
+        [records[stem].assign(file=stem) for stem in theirs["file"].unique()], ignore_index=True
+    )
+    ours = ours[ours["effect"].isin(["epsilon_squared", "cramers_v"])].astype({"contrast": str})
+    merged = ours.merge(theirs, on=keys, how="outer", suffixes=("", "_r"), indicator=True)
+    assert (merged["_merge"] == "both").all(), merged.loc[merged["_merge"] != "both", keys]
+    # 82 Kruskal-Wallis (across cases and stakeholder groups), 130 chi-squared
+    assert merged["effect"].value_counts().to_dict() == {"cramers_v": 130, "epsilon_squared": 82}
+    statistics = merged.merge(given, on=keys, suffixes=("", "_given"))
+    np.testing.assert_array_equal(statistics["statistic"], statistics["statistic_given"])
+    close(merged["estimate"], merged["estimate_r"], "epsilon-squared H / (n - 1), V")
+    close(merged["ci_low"], merged["ci_low_r"], "noncentral chi-squared interval, lower")
+    close(merged["ci_high"], merged["ci_high_r"], "noncentral chi-squared interval, upper")
