@@ -57,7 +57,8 @@ def records(study, synthetic, scored, config):
     agreed = consensus_codes(presence, rule=config["intercoder"]["consensus"])
     consensus = synthetic.segments.set_index("segment_id").join(agreed).reset_index()
     frames = {SCORES: scored.scores, ITEMS: scored.items, CONSENSUS: consensus}
-    # The ordinal robustness models are not compared with R: leave them out (faster).
+    # The ordinal robustness models are compared with R in tests/test_tables_r.py: leave
+    # them out here (faster).
     run_config = {**config, "compare": {**config["compare"], "ordinal": False}}
     out = {}
     for name in JOBS:

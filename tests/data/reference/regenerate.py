@@ -8,7 +8,8 @@ folder in name order, and stops at the first that fails.
 
 Needs a run of the bundled study (``make study``) and R with the packages the scripts
 load (Debian: ``apt-get install r-base-core r-cran-psych r-cran-gparotation
-r-cran-rstatix r-cran-haven``). The tests read the files this writes; they never run R.
+r-cran-rstatix r-cran-haven r-cran-mass r-cran-sandwich r-cran-lmtest``). The tests read
+the files this writes; they never run R.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def main() -> int:
     if rscript is None:
         print(
             "Rscript not found: install R (Debian: apt-get install r-base-core r-cran-psych "
-            "r-cran-gparotation r-cran-rstatix r-cran-haven).",
+            "r-cran-gparotation r-cran-rstatix r-cran-haven r-cran-mass r-cran-sandwich "
+            "r-cran-lmtest).",
             file=sys.stderr,
         )
         return 2

@@ -8,7 +8,8 @@ It reads the run's records (``results/compare/*.parquet``) and takes every row t
 carries a test R's ``stats`` computes: Kruskal-Wallis (``H``), Mann-Whitney
 (``W (U of x)``), Pearson's chi-squared and Welch's t (the barrier sides' signed-rank
 test has its own folder, ``barrier_sides/``; the ordinal models, the regressions and the
-rank correlations are not comparisons of levels). For each it writes what was compared to
+rank correlations are not comparisons of levels: ``contrast_robustness/``, ``staff_factor/``
+and ``joint_display/`` check them). For each it writes what was compared to
 ``comparisons.csv``: the record's keys (``file``, ``analysis``, ``outcome``, ``by``,
 ``contrast``), the data's ``source`` (``scores`` or ``items``: the run's
 ``results/scoring/`` files, written beside as ``scores.csv`` and ``items.csv``; ``counts``:
