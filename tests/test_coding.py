@@ -31,6 +31,8 @@ RAW_CODE_FILES = {
     "results/clean/survey_clean.parquet",
     "results/resources/instrument.csv",
     "results/provenance/inputs.csv",  # the checksums of the recoded raw files and codebook
+    "results/REPLICATION.md",  # the same checksums, and this run's times
+    "results/report/paper.html",  # the report's page that shows REPLICATION.md
 }
 
 

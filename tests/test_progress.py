@@ -15,7 +15,7 @@ import yaml
 from snakemake_interface_logger_plugins.common import LogEvent
 
 from coprod.progress import ProgressHandler, closing_lines, failed_job_lines, reasons_line
-from tests.conftest import output
+from tests.conftest import REPO, output
 from tests.test_recovery import wrapper
 
 
@@ -190,6 +190,12 @@ def test_the_closing_lines_say_where_everything_is_and_what_to_do_next(tmp_path)
 # ---- what make study prints: real runs through coprod.run_workflow --------------------------
 
 REPORT = ["--report", "results/report.html", "--report-after-run"]
+# Snakemake's own line (printed before any logger exists) naming the workflow's default
+# profile (workflow/profiles/default: force-use-threads, so jobs fork from its process).
+PROFILE = (
+    f"Using workflow specific profile {REPO / 'workflow' / 'profiles' / 'default'} "
+    "for setting default command line arguments."
+)
 
 
 def said(run: subprocess.CompletedProcess) -> list[str]:
@@ -228,6 +234,7 @@ def test_a_rerun_after_a_config_change_prints_a_short_summary(run_copy):
     assert rerun.returncode == 0, output(rerun)
     work = run_copy.resolve()
     assert said(rerun) == [
+        PROFILE,
         f"Running 15 jobs in {work}.",
         "  4 of 15 jobs done (26%)",
         "  8 of 15 jobs done (53%)",
@@ -281,6 +288,7 @@ def test_a_run_with_nothing_to_do_says_so_and_where_the_results_are(run_copy):
     assert rerun.returncode == 0, output(rerun)
     work = run_copy.resolve()
     assert said(rerun) == [
+        PROFILE,
         "Nothing to run: every result is up to date.",
         "Done in T.",
         *[line for line in results_lines(work) if "report" not in line],

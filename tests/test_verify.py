@@ -14,10 +14,13 @@ from tests.conftest import REPO
 
 
 def exhibits(config: dict) -> list[str]:
-    """Every file the rule ``manifest`` hashes: the outputs of the exhibits stage's jobs
-    (``EXHIBITS`` in workflow/rules/report.smk)."""
+    """Every file the rule ``manifest`` hashes: the outputs of the exhibits and paper
+    stages' jobs (``EXHIBITS`` in workflow/rules/report.smk)."""
     return [
-        path for job in jobs() if job.stage == "exhibits" for path in job.outputs(config).values()
+        path
+        for job in jobs()
+        if job.stage in ("exhibits", "paper") and job.applies(config)
+        for path in job.outputs(config).values()
     ]
 
 
@@ -25,7 +28,7 @@ def test_the_reference_manifest_lists_exactly_the_exhibits_the_workflow_makes(co
     reference = REPO / REFERENCE_MANIFEST
     listed = read_manifest(reference)
     assert list(listed) == sorted(exhibits(config))
-    assert len(listed) == 99
+    assert len(listed) == 100  # 99 exhibits and the paper
     lines = reference.read_text(encoding="utf-8").splitlines()
     assert [line.split("  ", 1)[1] for line in lines] == sorted(listed)
 

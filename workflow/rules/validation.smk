@@ -19,6 +19,7 @@ VALIDATED_COMPARE = {
         "overcome_threshold",
         "n_mc",
         "seed",
+        "tests",
         "contrasts",
         "across_cases",
         "stakeholder_groups",
