@@ -15,7 +15,7 @@ import yaml
 from matplotlib.colors import to_hex
 
 from coprod.analyses.contrasts import compare_levels, comparisons
-from coprod.analyses.records import apply_families, test_options
+from coprod.analyses.records import apply_families, options_of_tests
 from coprod.errors import StudyInputError
 from coprod.exhibits.figures.figure3_contrast_forest import forest_plot
 from coprod.exhibits.figures.style import Look, plt
@@ -339,7 +339,7 @@ def test_three_service_classes_reach_the_records_table_8_figure_3_and_numbers(th
 
 
 def test_the_kruskal_wallis_effect_chosen_in_config_reaches_the_omnibus_record():
-    options = test_options({"tests": {"kruskal_effect": "eta_squared_h"}})
+    options = options_of_tests({"tests": {"kruskal_effect": "eta_squared_h"}})
     table = compare_levels(
         mucociliary(),
         ["efficiency"],

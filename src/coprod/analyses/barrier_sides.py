@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from coprod.analyses.catalogue import role_scores, scored_survey
-from coprod.analyses.records import adjusted, attempt, finalise, subsets, test_options
+from coprod.analyses.records import adjusted, attempt, finalise, options_of_tests, subsets
 from coprod.resources import Study
 from coprod.scoring import exact_score
 from coprod.stats.group_tests import wilcoxon_signed_rank
@@ -167,7 +167,7 @@ def side_differences(
     """
     scores, catalogue = scored_survey(study, inputs)
     barriers = role_scores(catalogue, settings["barriers"])
-    options = test_options(settings)
+    options = options_of_tests(settings)
     table = barrier_sides(
         scores,
         barriers,

@@ -70,8 +70,8 @@ from coprod.analyses.records import (
     column_levels,
     finalise,
     monte_carlo,
+    options_of_tests,
     outcome_labels,
-    test_options,
 )
 from coprod.errors import StudyInputError
 from coprod.resources import Study
@@ -324,7 +324,7 @@ def compare_levels(
     yates, correct, exact
         Yates' correction of a 2 x 2 chi-squared, the Mann-Whitney continuity correction
         and exact p (config ``compare.tests``; :func:`~coprod.analyses.records.
-        test_options`); R's defaults.
+        options_of_tests`); R's defaults.
     kruskal_effect : {"epsilon_squared", "eta_squared_h"}
         The effect size of the Kruskal-Wallis omnibus test (config
         ``compare.tests.kruskal_effect``; :func:`~coprod.stats.group_tests.kruskal_wallis`).
@@ -546,7 +546,7 @@ def contrast_tables(
         ordinal=settings["ordinal"],
         source=described(inputs, "scores"),
         **monte_carlo(settings),
-        **test_options(settings),
+        **options_of_tests(settings),
     )
     return adjusted(tables, settings["families"])
 

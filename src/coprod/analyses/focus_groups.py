@@ -44,8 +44,8 @@ from coprod.analyses.records import (
     column_levels,
     empty_record,
     finalise,
+    options_of_tests,
     share_record,
-    test_options,
 )
 from coprod.clean import case_attribute_values
 from coprod.resources import Study
@@ -407,7 +407,7 @@ def focus_group_tables(
         row_kind=spec["row_kind"],
         column_kind=spec["column_kind"],
         family=spec["cooccurrence_family"],
-        yates=test_options(settings)["yates"],
+        yates=options_of_tests(settings)["yates"],
     )
     scores, catalogue = scored_survey(study, inputs)
     display, correlation = joint_display(

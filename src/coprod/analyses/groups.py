@@ -20,7 +20,7 @@ from coprod.analyses.contrasts import (
     compare_levels,
     described,
 )
-from coprod.analyses.records import adjusted, monte_carlo, test_options
+from coprod.analyses.records import adjusted, monte_carlo, options_of_tests
 from coprod.resources import Study
 
 __all__ = ["GROUP_COMPARISONS", "group_differences"]
@@ -63,7 +63,7 @@ def group_differences(
             spec,
             ordinal=settings.get("ordinal", True),
             **monte_carlo(settings),
-            **test_options(settings),
+            **options_of_tests(settings),
         )
     cases, items_of = settings["across_cases"], settings["items_of"]
     labels = item_catalogue(study.codebook, items_of["kind"], items_of["measure"])
@@ -76,7 +76,7 @@ def group_differences(
         levels=cases.get("levels"),
         analysis=f"items_across_{cases['column']}",
         **monte_carlo(settings),
-        **test_options(settings),
+        **options_of_tests(settings),
     )
     tables["across_cases"] = pd.concat([tables["across_cases"], by_item], ignore_index=True)
     return adjusted(tables, settings["families"])

@@ -51,7 +51,7 @@ __all__ = [
     "empty_record",
     "finalise",
     "monte_carlo",
-    "test_options",
+    "options_of_tests",
     "outcome_labels",
     "share_record",
     "subsets",
@@ -154,7 +154,7 @@ def monte_carlo(settings: Mapping[str, Any]) -> dict[str, Any]:
     return {"n_mc": settings["n_mc"], "seed": settings["seed"]}
 
 
-def test_options(settings: Mapping[str, Any]) -> dict[str, Any]:
+def options_of_tests(settings: Mapping[str, Any]) -> dict[str, Any]:
     """A job's options of the tests (config ``compare.tests``), as keywords of the analyses.
 
     ``yates`` (2 x 2 chi-squared), ``correct`` (the rank tests' continuity correction),
@@ -162,9 +162,9 @@ def test_options(settings: Mapping[str, Any]) -> dict[str, Any]:
     the settings have no ``tests`` (a caller's own settings), R's defaults, which are the
     tests' own (:mod:`coprod.stats`).
 
-    >>> test_options({"tests": {"yates": False, "continuity_correction": True, "exact": None}})
+    >>> options_of_tests({"tests": {"yates": False, "continuity_correction": True, "exact": None}})
     {'yates': False, 'correct': True, 'exact': None, 'kruskal_effect': 'epsilon_squared'}
-    >>> test_options({"tests": {"kruskal_effect": "eta_squared_h"}})["kruskal_effect"]
+    >>> options_of_tests({"tests": {"kruskal_effect": "eta_squared_h"}})["kruskal_effect"]
     'eta_squared_h'
     """
     tests = settings.get("tests") or {}

@@ -15,8 +15,8 @@ from coprod.analyses.records import (
     attempt,
     finalise,
     monte_carlo,
+    options_of_tests,
     outcome_labels,
-    test_options,
 )
 from coprod.resources import Study
 from coprod.stats.contingency import chi_square
@@ -181,7 +181,7 @@ def strategy_tables(
     scores, catalogue = scored_survey(study, inputs)
     strategies = role_scores(catalogue, settings["strategies"])
     overcome = role_scores(catalogue, settings["overcome"])
-    options = test_options(settings)
+    options = options_of_tests(settings)
     use = strategy_use(
         scores,
         strategies,
