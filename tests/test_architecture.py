@@ -11,7 +11,7 @@ import pytest
 from coprod import architecture
 from coprod.imports import SOURCE, library_files, library_modules
 from coprod.jobs import resolve
-from coprod.registry import jobs
+from coprod.registry import jobs, priorities
 from tests.conftest import REPO, SNAKEFILE
 
 LARGEST_MODULE = 600
@@ -47,6 +47,27 @@ def test_jobs_are_registered_once_with_functions_that_exist():
     for job in registered:
         assert callable(resolve(job.function)), job.name
         assert callable(resolve(job.writer)), job.name
+
+
+def test_a_job_outranks_every_job_that_reads_its_outputs(config):
+    # Snakemake starts the ready job of highest priority first: the jobs most others wait
+    # for (screening, ingest, scoring) before the analyses, and those before the tables
+    # and figures that only the paper reads.
+    found = {job.name: job for job in jobs(config)}
+    made_by = {path: job.name for job in found.values() for path in job.outputs(config).values()}
+    rank = priorities(config)
+    pairs = 0
+    for job in found.values():
+        for value in job.inputs(config).values():
+            for path in [value] if isinstance(value, str) else value:
+                if path in made_by:
+                    assert rank[made_by[path]] > rank[job.name], (made_by[path], job.name)
+                    pairs += 1
+    assert pairs > 40
+    assert rank["paper"] == 0
+    assert min(rank[name] for name in ("screen_anonymity", "score")) > max(
+        rank[job.name] for job in found.values() if job.kind != "records"
+    )
 
 
 def test_library_inputs_follow_indirect_imports():

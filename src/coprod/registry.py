@@ -15,6 +15,8 @@ Decisions
 
 from __future__ import annotations
 
+from functools import cache
+
 from coprod.analyses.registry import ANALYSES, FIGURE_DATA
 from coprod.exhibits.registry import EXHIBITS
 from coprod.jobs import Config, Job
@@ -33,3 +35,29 @@ def jobs(config: Config | None = None) -> tuple[Job, ...]:
     if twice:
         raise ValueError(f"jobs registered twice: {twice}")
     return found
+
+
+def priorities(config: Config) -> dict[str, int]:
+    """Each job's scheduling priority: how many of the study's jobs wait for it, directly
+    or through others (its descendants in the DAG of registered jobs).
+
+    Snakemake starts the ready job of highest priority first. Without priorities it
+    chose among ready jobs by input size, and on two cores started figures that nothing
+    waits for while the scoring and analyses that most tables, figures and numbers read
+    waited behind them, to run at the end one at a time.
+    """
+    found = jobs(config)
+    made_by = {path: job.name for job in found for path in job.outputs(config).values()}
+    waiting: dict[str, set[str]] = {job.name: set() for job in found}
+    for job in found:
+        for value in job.inputs(config).values():
+            for path in [value] if isinstance(value, str) else value:
+                if path in made_by:
+                    waiting[made_by[path]].add(job.name)
+
+    @cache
+    def descendants(name: str) -> frozenset[str]:
+        direct = waiting[name]
+        return frozenset(direct).union(*(descendants(child) for child in direct))
+
+    return {job.name: len(descendants(job.name)) for job in found}

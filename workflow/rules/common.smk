@@ -17,7 +17,7 @@ from coprod.imports import library_files, script_modules
 from coprod.jobs import FIGURE_STYLE_KEYS, run_forked
 from coprod.paper import PAPER
 from coprod.provenance import sha256
-from coprod.registry import jobs
+from coprod.registry import jobs, priorities
 
 # The rules' software environment (`--sdm conda`), relative to the files of the rules.
 ENV = "../../environment.yml"

@@ -7,7 +7,10 @@
 # it through params, so a changed config value reruns exactly the jobs that read it,
 # and its library inputs come from the import graph, so a changed module reruns
 # exactly the jobs that run it. The checksums of the raw files and resources it reads
-# rerun it when one's content changes.
+# rerun it when one's content changes. A job's priority is how many jobs wait for it
+# (coprod.registry.priorities): Snakemake starts those first.
+
+PRIORITIES = priorities(config)
 
 for job in registered_jobs():
     inputs = job_inputs(job)
@@ -21,6 +24,7 @@ for job in registered_jobs():
             **job_outputs(job),
         log:
             f"logs/{job.stage}/{job.name}.log",
+        priority: PRIORITIES[job.name]
         conda:
             ENV
         resources:
