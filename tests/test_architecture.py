@@ -4,6 +4,7 @@ the pages generated from it, and the library inputs that keep reruns exact."""
 from __future__ import annotations
 
 import ast
+import json
 import re
 
 import pytest
@@ -98,6 +99,42 @@ def test_library_inputs_include_imports_inside_functions(tmp_path, monkeypatch):
             "coprod.inner",
             "coprod.deepest",
         }
+    finally:
+        imports.clear_caches()
+
+
+def test_known_imports_are_kept_and_an_edited_file_is_read_again(tmp_path, monkeypatch):
+    package = tmp_path / "coprod"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "outer.py").write_text("from . import inner\n")
+    (package / "inner.py").write_text("")
+    (package / "other.py").write_text("")
+    from coprod import imports
+
+    monkeypatch.setattr(imports, "SOURCE", package)
+    monkeypatch.setattr(imports, "_cache_folder", None)
+    imports.cache_in(tmp_path / "known")
+    imports.clear_caches()
+    try:
+        assert imports.library_modules("coprod.outer") == {"coprod", "coprod.outer", "coprod.inner"}
+        kept = tmp_path / "known" / "coprod.outer.json"
+        assert json.loads(kept.read_text())["imports"] == ["coprod", "coprod.inner"]
+        # A later run reads the kept entry: shown by one planted in it for this source.
+        entry = json.loads(kept.read_text())
+        kept.write_text(json.dumps({**entry, "imports": ["coprod.other"]}))
+        imports.clear_caches()
+        assert imports.library_modules("coprod.outer") == {"coprod", "coprod.outer", "coprod.other"}
+        # An edited file has another SHA-1: it is parsed again, and its entry replaced.
+        (package / "outer.py").write_text("import coprod.inner\nimport coprod.other\n")
+        imports.clear_caches()
+        assert imports.library_modules("coprod.outer") == {
+            "coprod",
+            "coprod.outer",
+            "coprod.inner",
+            "coprod.other",
+        }
+        assert json.loads(kept.read_text())["imports"] == ["coprod.inner", "coprod.other"]
     finally:
         imports.clear_caches()
 

@@ -13,7 +13,7 @@ from snakemake.utils import validate
 
 from coprod.config_checks import RULE_MADE, check_config, input_files
 from coprod.exhibits.pages import caption_config
-from coprod.imports import library_files, script_modules
+from coprod.imports import cache_in, library_files, script_modules
 from coprod.jobs import FIGURE_STYLE_KEYS, run_forked
 from coprod.paper import PAPER
 from coprod.provenance import sha256
@@ -21,6 +21,9 @@ from coprod.registry import jobs, priorities
 
 # The rules' software environment (`--sdm conda`), relative to the files of the rules.
 ENV = "../../environment.yml"
+# What each library file imports is kept between runs (coprod.imports): parsing the
+# library for the rules' library inputs took 0.7 s of every start.
+cache_in(".snakemake/coprod-imports")
 
 
 validate(config, "../schemas/config.schema.yaml")
