@@ -57,6 +57,7 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -297,20 +298,51 @@ def run(snakemake: Any, function: str | None = None) -> None:
     (:data:`WRITERS`) and ``params.render`` its options (``csv_digits``
     for tables, ``style`` for figures).
     """
-    from coprod.resources import load_study
-
     with logged(snakemake):
         params = snakemake.params
         named = dict(snakemake.input.items())
-        # A job registered with study=False gets no resources as inputs, and no study.
-        study = (
-            load_study({k: named[k] for k in RESOURCE_KEYS}) if RESOURCE_KEYS[0] in named else None
-        )
+        study = study_of(named)
         job = resolve(function or params.function)
         result = job(study, data_inputs(named), params.settings)
         write = resolve(params.writer)
         with published(dict(snakemake.output.items())) as outputs:
             write(result, outputs, params.render)
+
+
+_STUDIES: dict[tuple[Any, ...], Any] = {}
+"""The study last loaded in this process, by the version of its files (:func:`study_of`)."""
+
+
+def study_of(named: Mapping[str, Any]) -> Any:
+    """The study whose resources a job's ``named`` inputs list (None for a job registered
+    with ``study=False``, which has none), loaded once per process for each version of
+    the files (path, modification time and size of each).
+
+    :func:`run_forked` loads it in Snakemake's process before it forks a job, so every
+    job of a run after the first finds it loaded: reading and validating the resources
+    took 0.1 s of each of some forty jobs.
+    """
+    from coprod.resources import load_study
+
+    if RESOURCE_KEYS[0] not in named:
+        return None
+    paths = {key: str(named[key]) for key in RESOURCE_KEYS}
+    version = tuple((key, path, *_file_version(path)) for key, path in paths.items())
+    if version not in _STUDIES:
+        study = load_study(paths)
+        _STUDIES.clear()
+        _STUDIES[version] = study
+    return _STUDIES[version]
+
+
+def _file_version(path: str) -> tuple[int, int]:
+    """A file's modification time (ns) and size; (-1, -1) if there is none (loading it
+    then raises the library's message naming it)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 _FORKING = threading.Lock()
@@ -327,7 +359,8 @@ def run_forked(inputs: Any, outputs: Any, params: Any, log: Any, threads: int) -
     Snakemake executes in its own process (with ``--force-use-threads``, which the
     workflow's default profile sets). The job's function and writer are imported here,
     in the parent, before the fork: every later job forks with them already imported,
-    so a run pays for pandas, matplotlib and scipy once, not once per job. The child is
+    so a run pays for pandas, matplotlib and scipy once, not once per job; the study's
+    resources are loaded here too (:func:`study_of`). The child is
     a process of its own: jobs still run in parallel, and what one sets (matplotlib's
     rcParams, warning filters, the redirected stderr) ends with it. The child's BLAS
     (numpy's, scipy's) uses ``threads`` threads, as many as Snakemake gave the job: by
@@ -338,7 +371,10 @@ def run_forked(inputs: Any, outputs: Any, params: Any, log: Any, threads: int) -
     job = SimpleNamespace(input=inputs, output=outputs, params=params, log=log)
     with _FORKING:
         resolve(params.function), resolve(params.writer)
-        importlib.import_module("coprod.resources")
+        # If the resources do not load, the job's child loads them again and reports why
+        # in its log, as any failing job does.
+        with contextlib.suppress(Exception):
+            study_of(dict(inputs.items()))
         pid = os.fork()
     if pid == 0:  # the child: run the job, then leave without the parent's exit handlers
         os._exit(_run_child(job, threads))
