@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
-from coprod.errors import StudyInputError
+from coprod.errors import JobFailed, StudyInputError
+from coprod.jobs import run_forked, study_of
 from coprod.resources import load_study
 from tests.conftest import resource_paths
 
@@ -225,3 +227,27 @@ def test_codebook_reads_yes_as_a_key_not_a_boolean(study):
     assert instrument.loc["TR_received", ["yes_code", "blank_means"]].tolist() == [1, ""]
     assert instrument.loc["S1_used", ["yes_code", "blank_means"]].tolist() == [1, "not_selected"]
     assert pd.isna(instrument.loc["B1_1", "yes_code"])
+
+
+# ------------------------------------------------------- the study a run's jobs fork with
+def test_a_run_loads_the_study_once_per_version_of_its_files(study_copy):
+    paths = resource_paths(study_copy)
+    first = study_of(paths)
+    assert study_of(paths) is first
+    codebook = paths["codebook"]
+    codebook.write_text(codebook.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    again = study_of(paths)
+    assert again is not first
+    assert again.codebook.items.equals(first.codebook.items)
+
+
+def test_a_job_whose_resources_do_not_load_fails_naming_the_file_in_its_log(study_copy, tmp_path):
+    paths = resource_paths(study_copy)
+    paths["cases"].write_text("case_id,label\n", encoding="utf-8")
+    log = tmp_path / "job.log"
+    params = SimpleNamespace(
+        function="coprod.jobs:resolve", writer="coprod.jobs:write_records", settings={}, render={}
+    )
+    with pytest.raises(JobFailed, match=r"coprod.jobs:resolve failed \(exit code 1\): see its log"):
+        run_forked({k: str(v) for k, v in paths.items()}, {}, params, [str(log)], 1)
+    assert f"StudyInputError: {paths['cases']}: " in log.read_text(encoding="utf-8")
