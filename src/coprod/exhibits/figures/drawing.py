@@ -144,6 +144,7 @@ def cell_grid(
                 va="center",
                 fontsize=text_size(-1),
                 color=text_colour(colour),
+                in_layout=False,  # inside its cell: the layout need not measure it
             )
     ax.set_xlim(-0.5, values.shape[1] - 0.5)
     ax.set_ylim(values.shape[0] - 0.5, -0.5)

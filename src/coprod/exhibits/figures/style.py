@@ -337,9 +337,19 @@ def overflow(fig: plt.Figure) -> float:
 
 def _freeze_layout(fig: plt.Figure) -> Bbox:
     """Run the layout engine once, then fix every axes at its position, rounded; return
-    the figure's tight bounding box (inches, rounded to 1e-4). The layout pass draws
-    without rendering: only the saved files are rendered."""
-    fig.draw_without_rendering()
+    the figure's tight bounding box (inches, rounded to 1e-4).
+
+    Nothing is drawn: the engine runs, and every axes is placed by its locator (a
+    colorbar's, the engine's) as the figure's draw would place it, which is all of a
+    draw that the positions depend on; only the saved files are drawn.
+    """
+    renderer = fig.canvas.get_renderer()
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    for ax in fig.axes:
+        locator = ax.get_axes_locator()
+        ax.apply_aspect(locator(ax, renderer) if locator else None)
     positions = [(ax, np.round(ax.get_position().bounds, 6)) for ax in fig.axes]
     if fig.get_layout_engine() is not None:
         # None, not "none": "none" leaves a placeholder engine, and savefig draws the
@@ -349,7 +359,7 @@ def _freeze_layout(fig: plt.Figure) -> Bbox:
     for ax, bounds in positions:
         ax.set_axes_locator(None)
         ax.set_position(bounds)
-    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    box = fig.get_tightbbox(renderer)
     return Bbox(np.round(box.get_points(), 4))
 
 
