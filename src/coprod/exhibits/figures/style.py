@@ -106,6 +106,10 @@ STYLE = {
     "savefig.bbox": "tight",
     "savefig.pad_inches": 0.02,
     "pdf.fonttype": 42,  # embed TrueType: editable text in the PDF
+    # matplotlib 3.11's PDF backend groups a font's characters into subsets as large as
+    # ps.fonttype allows: under Type 3's 256, any character past Latin-1 (a minus, "≥",
+    # "–") starts a second subset of the font, subset by fontTools once more (~0.2 s).
+    "ps.fonttype": 42,
     "svg.fonttype": "none",
     "svg.hashsalt": "coprod",  # fixed ids in SVG files
     "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
