@@ -112,22 +112,25 @@ def cell_grid(
     )
     # Every cell's colour at once (the colour map of each cell's value, as the image has it).
     colours = image.get_cmap()(norm(shown))[..., :3]
+    # The cells' boxes are added as artists, not with add_patch: the limits are set below,
+    # and add_patch's update of the data limits was most of the time of drawing a grid.
+    add = ax.add_artist
     for (i, j), value in np.ndenumerate(shown):
         if masked[i, j]:
-            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, **HATCH, linewidth=0))
+            add(Rectangle((j - 0.5, i - 0.5), 1, 1, **HATCH, linewidth=0))
         elif not np.isnan(value):
             weight = 1.0 if strength is None else float(np.clip(strength[i, j], 0, 1))
             colour = colours[i, j]
             if weight < 1:
-                ax.add_patch(
+                add(
                     Rectangle(
                         (j - 0.5, i - 0.5), 1, 1, facecolor="white", alpha=1 - weight, linewidth=0
                     )
                 )
                 colour = weight * colour + (1 - weight)
             if inset is not None and inset[i, j]:
-                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="white", linewidth=0))
-                ax.add_patch(
+                add(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="white", linewidth=0))
+                add(
                     Rectangle(
                         (j - INSET[0] / 2, i - INSET[1] / 2),
                         *INSET,
