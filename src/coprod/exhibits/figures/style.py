@@ -46,6 +46,7 @@ from typing import Any
 
 import matplotlib
 import numpy as np
+from fontTools import subset
 
 matplotlib.use("Agg")
 # Every figure is saved as PDF and SVG too: their backends are imported with this module,
@@ -291,7 +292,35 @@ def save_figure(
 
 def _save(fig: plt.Figure, paths: Sequence[Path], box: Bbox) -> None:
     for path in paths:
-        fig.savefig(path, metadata=METADATA[path.suffix], bbox_inches=box)
+        with _lean_font_subsets() if path.suffix == ".pdf" else contextlib.nullcontext():
+            fig.savefig(path, metadata=METADATA[path.suffix], bbox_inches=box)
+
+
+# The OpenType layout tables the PDF's embedded fonts need not carry.
+LAYOUT_TABLES = ("GPOS", "GSUB")
+
+
+@contextlib.contextmanager
+def _lean_font_subsets() -> Iterator[None]:
+    """Inside: fontTools' subsets of a font drop its OpenType layout tables.
+
+    A PDF's Type 42 font is only drawn from by glyph index: its text is already shaped
+    and placed (kerning and ligatures applied by matplotlib), and no viewer reads these
+    tables. Subsetting them, DejaVu Sans' kerning most of all, was about 0.1 s of every
+    font subset of a PDF. matplotlib 3.11 (``_backend_pdf_ps.get_glyphs_subset``) takes
+    no subsetting options, so the default of fontTools' options (4.68:
+    ``Options._drop_tables_default``, a private class attribute) is extended here, and
+    put back after; tests/test_figures_style.py checks that fontTools still reads it.
+    """
+    default = getattr(subset.Options, "_drop_tables_default", None)
+    if default is None:  # another fontTools: subset as it does (the test fails)
+        yield
+        return
+    subset.Options._drop_tables_default = [*default, *LAYOUT_TABLES]
+    try:
+        yield
+    finally:
+        subset.Options._drop_tables_default = default
 
 
 def _may_fork() -> bool:
