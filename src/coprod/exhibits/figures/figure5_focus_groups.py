@@ -164,9 +164,8 @@ def focus_group_codes(
     norm = Normalize(0, top)
     # Looked up cell by cell: dictionaries, not DataFrame.loc (a pandas lookup each).
     cells = table[["estimate", "n"]].to_dict("index")
-    pairs = cooccurrence.set_index(["outcome", "code_2"])[
-        ["lift", "count_both", "p_adj"]
-    ].to_dict("index")
+    pair_columns = ["lift", "count_both", "p_adj"]
+    pairs = cooccurrence.set_index(["outcome", "code_2"])[pair_columns].to_dict("index")
     with look.drawing():
         widths = [len(levels) for _, _, levels in panels] + [len(column_codes)]
         # Rows of 0.16 in (7 pt text with room), plus the rotated column labels below.
