@@ -312,12 +312,13 @@ def _lean_font_subsets() -> Iterator[None]:
     """Inside: fontTools' subsets of a font drop its OpenType layout tables.
 
     A PDF's Type 42 font is only drawn from by glyph index: its text is already shaped
-    and placed (kerning and ligatures applied by matplotlib), and no viewer reads these
-    tables. Subsetting them, DejaVu Sans' kerning most of all, was about 0.1 s of every
-    font subset of a PDF. matplotlib 3.11 (``_backend_pdf_ps.get_glyphs_subset``) takes
-    no subsetting options, so the default of fontTools' options (4.68:
-    ``Options._drop_tables_default``, a private class attribute) is extended here, and
-    put back after; tests/test_figures_style.py checks that fontTools still reads it.
+    and placed (kerning and ligatures applied by matplotlib), and a PDF viewer does not
+    shape text with these tables. Subsetting them, DejaVu Sans' kerning most of all,
+    was about 0.1 s of every font subset of a PDF. matplotlib 3.11
+    (``_backend_pdf_ps.get_glyphs_subset``) takes no subsetting options, so the default
+    of fontTools' options (4.68: ``Options._drop_tables_default``, a private class
+    attribute) is extended here, and put back after; tests/test_figures_style.py checks
+    that fontTools still reads it.
     """
     default = getattr(subset.Options, "_drop_tables_default", None)
     if default is None:  # another fontTools: subset as it does (the test fails)
@@ -385,7 +386,7 @@ def _freeze_layout(fig: plt.Figure) -> Bbox:
     """
     renderer = fig.canvas.get_renderer()
     engine = fig.get_layout_engine()
-    if engine is not None:
+    if engine is not None and fig.axes:  # as the figure's draw runs it
         engine.execute(fig)
     for ax in fig.axes:
         locator = ax.get_axes_locator()
