@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from matplotlib.collections import PatchCollection
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 from snakemake.utils import validate
@@ -373,6 +374,21 @@ def texts(fig: plt.Figure) -> list[str]:
     return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
 
 
+def cell_boxes(ax: plt.Axes) -> list[tuple[tuple[float, ...], str | None, float, float]]:
+    """The boxes :func:`cell_grid` drew in ``ax`` (its patch collections): each one's
+    face colour (RGBA), hatch, width and height."""
+    return [
+        (tuple(face), collection.get_hatch(), *np.round(path.get_extents().size, 9))
+        for collection in ax.collections
+        if isinstance(collection, PatchCollection)
+        for path, face in zip(
+            collection.get_paths(),
+            np.broadcast_to(collection.get_facecolor(), (len(collection.get_paths()), 4)),
+            strict=True,
+        )
+    ]
+
+
 def test_style_from_config_sets_sizes_and_palette():
     style = style_from_config(font_size=9, dpi=600, palette="tol_bright")
     assert style["font.size"] == 9 and style["legend.fontsize"] == 8
@@ -481,17 +497,18 @@ def test_heatmap_masks_small_cells_and_those_that_would_reveal_them():
         assert sum(masked) != 1
     assert not np.isnan(values[row[("r3", "g3")], 0])  # large cells stay
     assert all(not np.isnan(values[row[(b, "all")], 0]) for b in ["r1", "r2", "r3"])
-    hatched = [p for p in ax.patches if p.get_hatch()]
+    hatched = [box for box in cell_boxes(ax) if box[1]]
     assert len(hatched) == int(np.isnan(values).sum())
+    assert {box[2:] for box in hatched} == {(1.0, 1.0)}
     shown = texts(fig)
     assert "2.1" not in shown  # the masked mean (2 + 3/20) is not printed
     assert any("n < 5" in t for t in shown)
     # Shown means of fewer than 20 answers (12 in r2, and 15 and 10 unless masked) are
     # drawn smaller, in a white frame.
-    framed = [p for p in ax.patches if p.get_facecolor()[:3] != (1, 1, 1) and not p.get_hatch()]
+    framed = [box for box in cell_boxes(ax) if box[0][:3] != (1, 1, 1) and not box[1]]
     few = [("r2", "g1"), ("r1", "g2"), ("r1", "g3")]
     assert len(framed) == sum(not np.isnan(values[row[cell], 0]) for cell in few) >= 1
-    assert {(p.get_width(), p.get_height()) for p in framed} == {(0.8, 0.62)}
+    assert {box[2:] for box in framed} == {(0.8, 0.62)}
     assert "framed: mean of fewer than 20 answers" in shown
     plt.close(fig)
 
@@ -541,7 +558,7 @@ def test_focus_group_codes_draws_prevalence_panels_and_a_cooccurrence_matrix():
     outlined = [p for p in heatmaps[2].patches if not p.get_fill()]
     assert len(outlined) == 1  # the one pair under alpha
     # Pairs of 0 and 1 turns paled to white and halfway (full colour from 2 turns).
-    veils = [p.get_alpha() for p in heatmaps[2].patches if p.get_fill() and p.get_alpha()]
+    veils = [box[0][3] for box in cell_boxes(heatmaps[2]) if box[0][:3] == (1, 1, 1)]
     assert veils == [1.0, 0.5]
     plt.close(fig)
 

@@ -23,6 +23,7 @@ from typing import Any
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PatchCollection
 from matplotlib.colors import Normalize, to_rgb
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
@@ -112,27 +113,28 @@ def cell_grid(
     )
     # Every cell's colour at once (the colour map of each cell's value, as the image has it).
     colours = image.get_cmap()(norm(shown))[..., :3]
+    # The cells' boxes are two collections (the hatched ones; the paled and framed ones),
+    # not a patch each: hundreds of patches were much of the work of saving a grid.
+    hatched: list[Rectangle] = []
+    boxes: list[Rectangle] = []  # in drawing order: a cell's white frame under its inset
     for (i, j), value in np.ndenumerate(shown):
         if masked[i, j]:
-            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, **HATCH, linewidth=0))
+            hatched.append(Rectangle((j - 0.5, i - 0.5), 1, 1))
         elif not np.isnan(value):
             weight = 1.0 if strength is None else float(np.clip(strength[i, j], 0, 1))
             colour = colours[i, j]
             if weight < 1:
-                ax.add_patch(
+                boxes.append(
                     Rectangle(
                         (j - 0.5, i - 0.5), 1, 1, facecolor="white", alpha=1 - weight, linewidth=0
                     )
                 )
                 colour = weight * colour + (1 - weight)
             if inset is not None and inset[i, j]:
-                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="white", linewidth=0))
-                ax.add_patch(
+                boxes.append(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="white", linewidth=0))
+                boxes.append(
                     Rectangle(
-                        (j - INSET[0] / 2, i - INSET[1] / 2),
-                        *INSET,
-                        facecolor=colour,
-                        linewidth=0,
+                        (j - INSET[0] / 2, i - INSET[1] / 2), *INSET, facecolor=colour, linewidth=0
                     )
                 )
             text = annotate[i, j] if annotate is not None else format(value, fmt)
@@ -144,7 +146,12 @@ def cell_grid(
                 va="center",
                 fontsize=text_size(-1),
                 color=text_colour(colour),
+                in_layout=False,  # inside its cell: the layout need not measure it
             )
+    if hatched:
+        ax.add_collection(PatchCollection(hatched, **HATCH, linewidth=0), autolim=False)
+    if boxes:
+        ax.add_collection(PatchCollection(boxes, match_original=True), autolim=False)
     ax.set_xlim(-0.5, values.shape[1] - 0.5)
     ax.set_ylim(values.shape[0] - 0.5, -0.5)
     ax.tick_params(length=0)

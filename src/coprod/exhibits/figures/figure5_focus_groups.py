@@ -162,7 +162,10 @@ def focus_group_codes(
     shares = [100 * table["estimate"].max()]
     top = float(np.ceil(max(shares) / 5) * 5) if shares else 100.0
     norm = Normalize(0, top)
-    pairs = cooccurrence.set_index(["outcome", "code_2"])
+    # Looked up cell by cell: dictionaries, not DataFrame.loc (a pandas lookup each).
+    cells = table[["estimate", "n"]].to_dict("index")
+    pair_columns = ["lift", "count_both", "p_adj"]
+    pairs = cooccurrence.set_index(["outcome", "code_2"])[pair_columns].to_dict("index")
     with look.drawing():
         widths = [len(levels) for _, _, levels in panels] + [len(column_codes)]
         # Rows of 0.16 in (7 pt text with room), plus the rotated column labels below.
@@ -186,9 +189,9 @@ def focus_group_codes(
             for i, code in enumerate(rows):
                 for j, level in enumerate(levels):
                     key = (code, column, str(level))
-                    if code is not None and key in table.index:
-                        values[i, j] = 100 * float(table.loc[key, "estimate"])
-                        turns[level] = int(table.loc[key, "n"])
+                    if code is not None and key in cells:
+                        values[i, j] = 100 * float(cells[key]["estimate"])
+                        turns[level] = int(cells[key]["n"])
             # Whole percentages ("<1" under one half): short labels that fit narrow cells.
             text = np.vectorize(
                 lambda v: "" if np.isnan(v) else "<1" if 0 < v < 0.5 else f"{v:.0f}",
@@ -227,8 +230,8 @@ def focus_group_codes(
         significant = []
         for i, a in enumerate(row_codes):
             for j, b in enumerate(column_codes):
-                if (a, b) in pairs.index:
-                    pair = pairs.loc[(a, b)]
+                if (a, b) in pairs:
+                    pair = pairs[(a, b)]
                     lift[i, j] = float(pair["lift"])
                     counts[i, j] = f"{int(pair['count_both'])}"
                     strength[i, j] = min(1.0, int(pair["count_both"]) / full_colour_from)

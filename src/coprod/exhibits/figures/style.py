@@ -16,11 +16,18 @@ Decisions
   constrained-layout solver's last digits vary between processes, and SVG clip-path
   ids hash them. The tight bounding box is computed once too and given to every
   format: ``bbox_inches="tight"`` would draw the figure twice per format (the
-  drawing, not the import, was most of a figure job's time).
+  drawing, not the import, was most of a figure job's time). The layout pass runs the
+  layout engine and the axes' locators, not a whole draw; text inside a cell of a grid
+  is left out of the layout (``in_layout=False``), as it cannot move its axes.
 - The PDF and the SVG are saved by a forked child while this process saves the PNG
   (the two take about as long as the PNG alone), where the process has one thread (a
   figure job, forked by :func:`coprod.jobs.run_forked`); the files are the same bytes
-  as when saved one after another.
+  as when saved one after another. It pays where a core is idle; with both cores busy
+  (two jobs at once) it costs about what it saves, a fork.
+- A PDF embeds each font face once (``ps.fonttype`` 42 as well as ``pdf.fonttype``:
+  matplotlib 3.11 sizes a PDF's font subsets by the former) and without its OpenType
+  layout tables (:func:`_lean_font_subsets`): fontTools' subsetting of the fonts was
+  the larger part of writing a PDF. The glyphs, and so the drawn PDF, are the same.
 
 Example
 -------
@@ -46,6 +53,7 @@ from typing import Any
 
 import matplotlib
 import numpy as np
+from fontTools import subset
 
 matplotlib.use("Agg")
 # Every figure is saved as PDF and SVG too: their backends are imported with this module,
@@ -106,6 +114,10 @@ STYLE = {
     "savefig.bbox": "tight",
     "savefig.pad_inches": 0.02,
     "pdf.fonttype": 42,  # embed TrueType: editable text in the PDF
+    # matplotlib 3.11's PDF backend groups a font's characters into subsets as large as
+    # ps.fonttype allows: under Type 3's 256, any character past Latin-1 (a minus, "≥",
+    # "–") starts a second subset of the font, subset by fontTools once more (~0.2 s).
+    "ps.fonttype": 42,
     "svg.fonttype": "none",
     "svg.hashsalt": "coprod",  # fixed ids in SVG files
     "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
@@ -287,7 +299,36 @@ def save_figure(
 
 def _save(fig: plt.Figure, paths: Sequence[Path], box: Bbox) -> None:
     for path in paths:
-        fig.savefig(path, metadata=METADATA[path.suffix], bbox_inches=box)
+        with _lean_font_subsets() if path.suffix == ".pdf" else contextlib.nullcontext():
+            fig.savefig(path, metadata=METADATA[path.suffix], bbox_inches=box)
+
+
+# The OpenType layout tables the PDF's embedded fonts need not carry.
+LAYOUT_TABLES = ("GPOS", "GSUB")
+
+
+@contextlib.contextmanager
+def _lean_font_subsets() -> Iterator[None]:
+    """Inside: fontTools' subsets of a font drop its OpenType layout tables.
+
+    A PDF's Type 42 font is only drawn from by glyph index: its text is already shaped
+    and placed (kerning and ligatures applied by matplotlib), and a PDF viewer does not
+    shape text with these tables. Subsetting them, DejaVu Sans' kerning most of all,
+    was about 0.1 s of every font subset of a PDF. matplotlib 3.11
+    (``_backend_pdf_ps.get_glyphs_subset``) takes no subsetting options, so the default
+    of fontTools' options (4.68: ``Options._drop_tables_default``, a private class
+    attribute) is extended here, and put back after; tests/test_figures_style.py checks
+    that fontTools still reads it.
+    """
+    default = getattr(subset.Options, "_drop_tables_default", None)
+    if default is None:  # another fontTools: subset as it does (the test fails)
+        yield
+        return
+    subset.Options._drop_tables_default = [*default, *LAYOUT_TABLES]
+    try:
+        yield
+    finally:
+        subset.Options._drop_tables_default = default
 
 
 def _may_fork() -> bool:
@@ -337,9 +378,19 @@ def overflow(fig: plt.Figure) -> float:
 
 def _freeze_layout(fig: plt.Figure) -> Bbox:
     """Run the layout engine once, then fix every axes at its position, rounded; return
-    the figure's tight bounding box (inches, rounded to 1e-4). The layout pass draws
-    without rendering: only the saved files are rendered."""
-    fig.draw_without_rendering()
+    the figure's tight bounding box (inches, rounded to 1e-4).
+
+    Nothing is drawn: the engine runs, and every axes is placed by its locator (a
+    colorbar's, the engine's) as the figure's draw would place it, which is all of a
+    draw that the positions depend on; only the saved files are drawn.
+    """
+    renderer = fig.canvas.get_renderer()
+    engine = fig.get_layout_engine()
+    if engine is not None and fig.axes:  # as the figure's draw runs it
+        engine.execute(fig)
+    for ax in fig.axes:
+        locator = ax.get_axes_locator()
+        ax.apply_aspect(locator(ax, renderer) if locator else None)
     positions = [(ax, np.round(ax.get_position().bounds, 6)) for ax in fig.axes]
     if fig.get_layout_engine() is not None:
         # None, not "none": "none" leaves a placeholder engine, and savefig draws the
@@ -349,7 +400,7 @@ def _freeze_layout(fig: plt.Figure) -> Bbox:
     for ax, bounds in positions:
         ax.set_axes_locator(None)
         ax.set_position(bounds)
-    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    box = fig.get_tightbbox(renderer)
     return Bbox(np.round(box.get_points(), 4))
 
 
