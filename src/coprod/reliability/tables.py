@@ -62,15 +62,15 @@ def scale_reliability_table(
         the fields of :func:`coprod.reliability.scale.scale_reliability`.
     """
     rows = []
+    subsets = _subsets(items, by)
     for scale, spec in multi_item_scales(scores).iterrows():
         label = constructs.loc[spec["construct"], "label"]
-        for level, group, part in _subsets(items, by):
+        for level, group, part in subsets:
             data = part[spec["items"]].astype("float64")
             record = {"scale": scale, "label": label, "level": level, "group": group}
-            if len(data.dropna(how="all")) < 3:
-                record.update(
-                    {"n": int(len(data.dropna(how="all"))), "n_items": len(spec["items"])}
-                )
+            answering = int(data.notna().any(axis=1).sum())
+            if answering < 3:
+                record.update({"n": answering, "n_items": len(spec["items"])})
             else:
                 record.update(
                     scale_reliability(
@@ -128,6 +128,7 @@ def omega_block_table(
         when ``blocks`` is empty.
     """
     rows = []
+    subsets = _subsets(items, by)
     for block, members in blocks.items():
         unknown = [scale for scale in members if scale not in scores.index]
         if unknown:
@@ -139,7 +140,7 @@ def omega_block_table(
                 f"{list(multi_item_scales(scores).index[:3])}.",
             )
         scales = {scale: list(scores.loc[scale, "items"]) for scale in members}
-        for level, group, part in _subsets(items, by):
+        for level, group, part in subsets:
             columns = [column for columns in scales.values() for column in columns]
             data = part[columns].astype("float64")
             record = {"block": block, "scales": ", ".join(members), "level": level}
