@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import scipy.stats as st
 from scipy.optimize import brentq
-from scipy.special import gammaln
+from scipy.special import gammaln, nctdtr
 
 from coprod.stats.inputs import two_samples
 from coprod.stats.records import record
@@ -340,7 +340,9 @@ def hedges_g(
     t_pooled = d / scale
 
     def cdf(ncp: float) -> float:
-        return float(st.nct.cdf(t_pooled, m, ncp))
+        # st.nct.cdf(t_pooled, m, ncp) is this function after argument checks that cost
+        # ten times as much as it, at every step of the root search (t_pooled is finite)
+        return float(nctdtr(m, ncp, t_pooled))
 
     limits = [_root_decreasing(cdf, q, t_pooled - 1, t_pooled + 1) for q in (0.975, 0.025)]
     test = st.ttest_ind(x, y, equal_var=var_equal, alternative=alternative)
