@@ -62,13 +62,20 @@ def scale_reliability_table(
         the fields of :func:`coprod.reliability.scale.scale_reliability`.
     """
     rows = []
-    subsets = _subsets(items, by)
-    for scale, spec in multi_item_scales(scores).iterrows():
+    scales = multi_item_scales(scores)
+    columns = list(dict.fromkeys(item for spec in scales["items"] for item in spec))
+    position = {column: i for i, column in enumerate(columns)}
+    # every subset's items as one float matrix (NaN = missing), sliced per scale below
+    subsets = [
+        (level, group, part[columns].to_numpy(dtype="float64", na_value=np.nan))
+        for level, group, part in _subsets(items, by)
+    ]
+    for scale, spec in scales.iterrows():
         label = constructs.loc[spec["construct"], "label"]
-        for level, group, part in subsets:
-            data = part[spec["items"]].astype("float64")
+        for level, group, matrix in subsets:
+            data = matrix[:, [position[item] for item in spec["items"]]]
             record = {"scale": scale, "label": label, "level": level, "group": group}
-            answering = int(data.notna().any(axis=1).sum())
+            answering = int((~np.isnan(data)).any(axis=1).sum())
             if answering < 3:
                 record.update({"n": answering, "n_items": len(spec["items"])})
             else:
