@@ -270,7 +270,11 @@ def ordinal_logit(
     rows = np.column_stack([levels.codes.astype(float), x, dummies.to_numpy(float)])
     distinct, frequency = np.unique(rows, axis=0, return_counts=True)
     exog = pd.DataFrame(distinct[:, 1:], columns=[predictor, *dummies.columns])
-    _check_identified(exog[[predictor]], exog.drop(columns=predictor), fixed_effects)
+    _check_identified(
+        pd.DataFrame(distinct[:, 1:2], columns=[predictor]),
+        pd.DataFrame(distinct[:, 2:], columns=dummies.columns),
+        fixed_effects,
+    )
     endog = pd.Series(
         pd.Categorical.from_codes(distinct[:, 0].astype(int), levels.categories, ordered=True)
     )
