@@ -385,6 +385,19 @@ def test_scale_reliability_record():
     assert np.isnan(two_items["omega"]) and two_items["flag_below_threshold"] is False
 
 
+@pytest.mark.parametrize("std_formula", ["2.4", "pre-2.4"])
+def test_scale_reliability_is_its_parts_to_the_bit(std_formula):
+    # scale_reliability computes the items' covariances and correlations once for alpha,
+    # omega and the item-total r: every field must equal the public functions' own
+    items = _bfi_items().iloc[:400].copy()
+    items.iloc[::7, 2] = np.nan  # pairwise and complete rows differ
+    record = scale_reliability(items, n_boot=200, seed=3, std_formula=std_formula)
+    alpha = cronbach_alpha(items, n_boot=200, seed=3, std_formula=std_formula)
+    assert {key: record[key] for key in alpha} == alpha
+    assert record["omega"] == mcdonald_omega(items)
+    assert record["min_item_total_r"] == item_total(items)["corrected_item_total_r"].min()
+
+
 def test_accepts_nullable_dataframe_and_numpy_alike():
     items = _bfi_items()
     nullable = items.astype("Int64")
@@ -688,3 +701,17 @@ def test_cohen_kappa_is_symmetric_in_coders(pairs, weights):
     np.testing.assert_allclose(
         [forward["kappa"], forward["z"]], [backward["kappa"], backward["z"]], atol=1e-12
     )
+
+
+def test_row_classes_order_is_a_sorted_groupby():
+    # the seeded bootstraps draw class counts in this order: sorted rows, NaN last in
+    # every column, as pandas' groupby(sort=True, dropna=False) numbers them
+    rng = np.random.default_rng(11)
+    rows = rng.integers(1, 4, size=(300, 3)).astype(float)
+    rows[rng.random(rows.shape) < 0.2] = np.nan
+    classes, of_row = row_classes(rows)
+    frame = pd.DataFrame(rows)
+    expected = frame.groupby(list(frame.columns), dropna=False, sort=True).ngroup().to_numpy()
+    assert of_row.tolist() == expected.tolist()
+    np.testing.assert_array_equal(classes[of_row], rows)  # NaN equal to NaN
+    assert len(classes) == len(np.unique(expected))

@@ -19,6 +19,7 @@ Pooled and per group
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,7 +34,7 @@ from coprod.analyses.records import (
     finalise,
     outcome_labels,
     share_record,
-    subsets,
+    subset_masks,
 )
 from coprod.resources import Study
 from coprod.stats.effect_sizes import wilson_ci
@@ -42,8 +43,14 @@ from coprod.vocabulary import DESCRIPTIVE
 __all__ = ["describe", "descriptives", "share_at_least"]
 
 
-def _describe_values(values: pd.Series, high_rating: float) -> dict[str, Any]:
-    v = values.astype("float64").dropna().to_numpy()
+@functools.cache
+def _t_quantile(df: int) -> float:
+    """The t distribution's 97.5% quantile (computed once per df: many groups share one)."""
+    return float(st.t.ppf(0.975, df))
+
+
+def _describe_values(values: np.ndarray, high_rating: float) -> dict[str, Any]:
+    v = values[~np.isnan(values)]
     n = v.size
     record = {"sd": np.nan, "median": np.nan, "share_high": np.nan}
     record.update({"share_high_ci_low": np.nan, "share_high_ci_high": np.nan})
@@ -51,7 +58,7 @@ def _describe_values(values: pd.Series, high_rating: float) -> dict[str, Any]:
         return {**record, **empty_record("no answers", effect="mean")}
     mean = float(v.mean())
     sd = float(v.std(ddof=1)) if n > 1 else np.nan
-    half = st.t.ppf(0.975, n - 1) * sd / np.sqrt(n) if n > 1 else np.nan
+    half = _t_quantile(n - 1) * sd / np.sqrt(n) if n > 1 else np.nan
     share, low, high = wilson_ci(int((v >= high_rating).sum()), n)
     return {
         "sd": sd,
@@ -117,16 +124,18 @@ def describe(
     (3.0, 3.0, 0.5)
     """
     rows = []
+    masks = subset_masks(data, by)
     for outcome in outcomes:
         labels = outcome_labels(catalogue, outcome)
-        for column, level, part in subsets(data[[outcome, *by]], by):
+        values = data[outcome].astype("float64").to_numpy()
+        for column, level, mask in masks:
             rows.append(
                 {
                     "analysis": analysis,
                     **labels,
                     "by": column,
                     "group": level,
-                    **_describe_values(part[outcome], high_rating),
+                    **_describe_values(values[mask], high_rating),
                     "family": DESCRIPTIVE,
                 }
             )
@@ -170,10 +179,12 @@ def share_at_least(
     (5, 9, 0.5556)
     """
     rows = []
+    masks = subset_masks(data, by)
     for outcome in outcomes:
         labels = outcome_labels(catalogue, outcome)
-        for column, level, part in subsets(data[[outcome, *by]], by):
-            values = part[outcome].astype("float64").dropna()
+        answers = data[outcome].astype("float64").to_numpy()
+        for column, level, mask in masks:
+            values = answers[mask][~np.isnan(answers[mask])]
             count, n = int((values >= threshold).sum()), int(values.size)
             method = (
                 f"share of non-missing values >= {threshold} with Wilson 95% CI"

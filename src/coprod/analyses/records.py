@@ -139,10 +139,27 @@ def subsets(data: pd.DataFrame, by: Sequence[str]) -> Iterator[tuple[str, str, p
 
     Every subset copies ``data``'s columns: pass only the columns needed.
     """
+    masks = subset_masks(data, by)
     yield POOLED, POOLED, data
+    for column, level, mask in masks[1:]:
+        yield column, level, data[mask]
+
+
+def subset_masks(data: pd.DataFrame, by: Sequence[str]) -> list[tuple[str, str, np.ndarray]]:
+    """The subsets of :func:`subsets` as boolean masks of ``data``'s rows: computed once,
+    they select the same rows of every column without copying ``data``.
+
+    >>> for column, level, mask in subset_masks(pd.DataFrame({"g": ["b", "a", None]}), ["g"]):
+    ...     print(column, level, mask.tolist())
+    all all [True, True, True]
+    g a [False, True, False]
+    g b [True, False, False]
+    """
+    masks = [(POOLED, POOLED, np.ones(len(data), dtype=bool))]
     for column in by:
         for level in column_levels(data[column]):
-            yield column, str(level), data[(data[column] == level).fillna(False).to_numpy()]
+            masks.append((column, str(level), (data[column] == level).fillna(False).to_numpy()))
+    return masks
 
 
 def monte_carlo(settings: Mapping[str, Any]) -> dict[str, Any]:

@@ -196,9 +196,23 @@ def cronbach_alpha(
     """
     check_ci(ci)
     x = _items(items)
-    n, k = x.shape
     cov = _pairwise_cov(x)
-    statistics = _alpha_statistics(cov, _std_corr(x, cov, std_formula))
+    return _alpha_record(x, cov, _std_corr(x, cov, std_formula), ci, n_boot, seed, std_formula)
+
+
+def _alpha_record(
+    x: np.ndarray,
+    cov: np.ndarray,
+    corr: np.ndarray,
+    ci: float,
+    n_boot: int | None,
+    seed: int | None,
+    std_formula: StdFormula,
+) -> dict[str, float | int | str]:
+    """:func:`cronbach_alpha` of the checked items ``x`` (:func:`_items`), given their
+    pairwise covariances ``cov`` and the correlations ``corr`` of ``std_formula``."""
+    n, k = x.shape
+    statistics = _alpha_statistics(cov, corr)
     complete = x[~np.isnan(x).any(axis=1)]
     if n_boot is None:
         method = "feldt"
@@ -269,13 +283,19 @@ def mcdonald_omega_from_corr(corr: ArrayLike | pd.DataFrame, *, fm: Fm = "minres
     >>> round(mcdonald_omega_from_corr(corr), 4)
     0.7494
     """
+    return _omega_total(corr, fm, stacklevel=3)
+
+
+def _omega_total(corr: ArrayLike | pd.DataFrame, fm: Fm, stacklevel: int) -> float:
+    """:func:`mcdonald_omega_from_corr`, warning ``stacklevel`` frames up (the caller of
+    the public function that called this one)."""
     result = omega(corr, 1, fm=fm)
     if result["flipped"]:
         warnings.warn(
             f"items at positions {result['flipped']} load negatively on the common factor; "
             "reverse-key them before computing omega",
             UserWarning,
-            stacklevel=2,
+            stacklevel=stacklevel,
         )
     return result["omega_total"]
 
@@ -307,7 +327,7 @@ def mcdonald_omega(items: ArrayLike | pd.DataFrame, *, fm: Fm = "minres") -> flo
     >>> 0.6 < mcdonald_omega(items) < 0.85
     True
     """
-    return mcdonald_omega_from_corr(pairwise_correlations(_items(items, min_items=3)), fm=fm)
+    return _omega_total(pairwise_correlations(_items(items, min_items=3)), fm, stacklevel=3)
 
 
 def block_omega(
@@ -359,6 +379,18 @@ DROPPED = ("alpha", "std_alpha", "lambda6", "average_r", "median_r", "signal_to_
 """The statistics of the other items that :func:`item_total` gives per item."""
 
 
+def _corrected_item_total_r(cov: np.ndarray) -> np.ndarray:
+    """Per item, its correlation with the sum of the other items, from the items'
+    covariance matrix ``cov`` (psych's ``r.drop``)."""
+    k = cov.shape[0]
+    r_drop = np.empty(k)
+    for i in range(k):
+        rest = np.delete(np.arange(k), i)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r_drop[i] = cov[i, rest].sum() / np.sqrt(cov[i, i] * cov[np.ix_(rest, rest)].sum())
+    return r_drop
+
+
 def item_total(items: ArrayLike | pd.DataFrame, *, std_formula: StdFormula = "2.4") -> pd.DataFrame:
     """Corrected item-total correlation and the scale's statistics if the item is dropped,
     per item (``psych::alpha``'s ``item.stats$r.drop`` and ``alpha.drop``).
@@ -398,20 +430,17 @@ def item_total(items: ArrayLike | pd.DataFrame, *, std_formula: StdFormula = "2.
     k = x.shape[1]
     cov = _pairwise_cov(x)
     corr = _std_corr(x, cov, std_formula)
-    r_drop = np.empty(k)
     dropped = {name: np.full(k, np.nan) for name in DROPPED}
-    for i in range(k):
-        rest = np.delete(np.arange(k), i)
-        rest_cov = cov[np.ix_(rest, rest)]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r_drop[i] = cov[i, rest].sum() / np.sqrt(cov[i, i] * rest_cov.sum())
-        if k > 2:
-            for name, value in _alpha_statistics(rest_cov, corr[np.ix_(rest, rest)]).items():
+    if k > 2:
+        for i in range(k):
+            rest = np.delete(np.arange(k), i)
+            rest_cov, rest_corr = cov[np.ix_(rest, rest)], corr[np.ix_(rest, rest)]
+            for name, value in _alpha_statistics(rest_cov, rest_corr).items():
                 dropped[name][i] = value
     index = items.columns if isinstance(items, pd.DataFrame) else pd.RangeIndex(k)
     return pd.DataFrame(
         {
-            "corrected_item_total_r": r_drop,
+            "corrected_item_total_r": _corrected_item_total_r(cov),
             **{f"{name}_if_deleted": values for name, values in dropped.items()},
         },
         index=pd.Index(index, name="item"),
@@ -459,14 +488,21 @@ def scale_reliability(
     >>> record["n_items"], record["flag_below_threshold"]
     (4, False)
     """
-    alpha = cronbach_alpha(items, ci=ci, n_boot=n_boot, seed=seed, std_formula=std_formula)
+    # the same statistics as cronbach_alpha, mcdonald_omega and item_total, with the items
+    # checked and their covariances and correlations computed once for all three
+    check_ci(ci)
+    x = _items(items)
+    cov = _pairwise_cov(x)
+    corr = pairwise_correlations(x)
+    std_corr = corr if std_formula == "2.4" else _std_corr(x, cov, std_formula)
+    alpha = _alpha_record(x, cov, std_corr, ci, n_boot, seed, std_formula)
     identified = alpha["n_items"] >= 3
     return {
         **alpha,
-        "omega": mcdonald_omega(items, fm=fm) if identified else np.nan,
+        "omega": _omega_total(corr, fm, stacklevel=3) if identified else np.nan,
         "omega_method": OMEGA_METHODS[fm] if identified else NO_OMEGA_TOTAL,
         "omega_hierarchical": np.nan,
         "omega_hierarchical_reason": NO_OMEGA_HIERARCHICAL,
-        "min_item_total_r": float(item_total(items)["corrected_item_total_r"].min()),
+        "min_item_total_r": float(pd.Series(_corrected_item_total_r(cov)).min()),  # skips NaN
         "flag_below_threshold": bool(alpha["alpha"] < threshold),
     }

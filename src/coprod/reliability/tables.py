@@ -62,15 +62,22 @@ def scale_reliability_table(
         the fields of :func:`coprod.reliability.scale.scale_reliability`.
     """
     rows = []
-    for scale, spec in multi_item_scales(scores).iterrows():
+    scales = multi_item_scales(scores)
+    columns = list(dict.fromkeys(item for spec in scales["items"] for item in spec))
+    position = {column: i for i, column in enumerate(columns)}
+    # every subset's items as one float matrix (NaN = missing), sliced per scale below
+    subsets = [
+        (level, group, part[columns].to_numpy(dtype="float64", na_value=np.nan))
+        for level, group, part in _subsets(items, by)
+    ]
+    for scale, spec in scales.iterrows():
         label = constructs.loc[spec["construct"], "label"]
-        for level, group, part in _subsets(items, by):
-            data = part[spec["items"]].astype("float64")
+        for level, group, matrix in subsets:
+            data = matrix[:, [position[item] for item in spec["items"]]]
             record = {"scale": scale, "label": label, "level": level, "group": group}
-            if len(data.dropna(how="all")) < 3:
-                record.update(
-                    {"n": int(len(data.dropna(how="all"))), "n_items": len(spec["items"])}
-                )
+            answering = int((~np.isnan(data)).any(axis=1).sum())
+            if answering < 3:
+                record.update({"n": answering, "n_items": len(spec["items"])})
             else:
                 record.update(
                     scale_reliability(
@@ -128,6 +135,7 @@ def omega_block_table(
         when ``blocks`` is empty.
     """
     rows = []
+    subsets = _subsets(items, by)
     for block, members in blocks.items():
         unknown = [scale for scale in members if scale not in scores.index]
         if unknown:
@@ -139,7 +147,7 @@ def omega_block_table(
                 f"{list(multi_item_scales(scores).index[:3])}.",
             )
         scales = {scale: list(scores.loc[scale, "items"]) for scale in members}
-        for level, group, part in _subsets(items, by):
+        for level, group, part in subsets:
             columns = [column for columns in scales.values() for column in columns]
             data = part[columns].astype("float64")
             record = {"block": block, "scales": ", ".join(members), "level": level}

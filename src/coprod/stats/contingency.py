@@ -44,10 +44,12 @@ def _contingency(table_or_x: Any, y: Any) -> pd.DataFrame:
         if len(xs) != len(ys):
             raise ValueError(f"x and y must have the same length, got {len(xs)} and {len(ys)}")
         keep = (xs.notna() & ys.notna()).to_numpy()
-        table = pd.crosstab(
-            pd.Categorical(xs[keep]).remove_unused_categories(),
-            pd.Categorical(ys[keep]).remove_unused_categories(),
-        )
+        rows = pd.Categorical(xs[keep]).remove_unused_categories()
+        columns = pd.Categorical(ys[keep]).remove_unused_categories()
+        # the counts of pd.crosstab(rows, columns), at a fraction of its cost
+        counts = np.zeros((len(rows.categories), len(columns.categories)), dtype=np.int64)
+        np.add.at(counts, (rows.codes, columns.codes), 1)
+        table = pd.DataFrame(counts, index=rows.categories, columns=columns.categories)
     if table.ndim != 2 or min(table.shape) < 2:
         raise ValueError(f"need at least 2 rows and 2 columns of counts, got shape {table.shape}")
     counts = table.to_numpy(dtype=float)

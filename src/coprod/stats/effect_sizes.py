@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import scipy.stats as st
 from scipy.optimize import brentq
-from scipy.special import gammaln
+from scipy.special import chdtr, chndtr, gammaln, nctdtr
 
 from coprod.stats.inputs import two_samples
 from coprod.stats.records import record
@@ -74,7 +74,13 @@ def _noncentrality_ci(statistic: float, df: float) -> tuple[float, float]:
     """
 
     def cdf(ncp: float) -> float:
-        return float(st.ncx2.cdf(statistic, df, ncp))
+        # st.ncx2.cdf(statistic, df, ncp) for the statistic > 0 and ncp >= 0 of the root
+        # search, without argument checks that cost ten times as much as the functions
+        # it calls: chndtr, or chdtr for ncp = 0 (scipy's ncx2._cdf)
+        if not ncp >= 0:
+            return np.nan
+        with np.errstate(over="ignore"):
+            return float(chndtr(statistic, df, ncp) if ncp != 0 else chdtr(df, statistic))
 
     low, high = (
         _root_decreasing(cdf, q, 0.0, statistic + 1) if st.chi2.cdf(statistic, df) > q else 0.0
@@ -340,7 +346,9 @@ def hedges_g(
     t_pooled = d / scale
 
     def cdf(ncp: float) -> float:
-        return float(st.nct.cdf(t_pooled, m, ncp))
+        # st.nct.cdf(t_pooled, m, ncp) is this function after argument checks that cost
+        # ten times as much as it, at every step of the root search (t_pooled is finite)
+        return float(nctdtr(m, ncp, t_pooled))
 
     limits = [_root_decreasing(cdf, q, t_pooled - 1, t_pooled + 1) for q in (0.975, 0.025)]
     test = st.ttest_ind(x, y, equal_var=var_equal, alternative=alternative)

@@ -265,21 +265,21 @@ def ordinal_logit(
     # The likelihood depends on a row only through its outcome level and covariates:
     # each distinct row is fitted once, weighted by how often it occurs (the same
     # estimates, at a cost set by the design's cells, not by the number of respondents).
-    rows = pd.concat(
-        [
-            pd.DataFrame({"__outcome_level": levels.codes, predictor: x}, index=data.index),
-            _fixed_effect_dummies(data, fixed_effects),
-        ],
-        axis=1,
+    # (np.unique sorts the distinct rows as a sorted groupby would, without pandas' cost)
+    dummies = _fixed_effect_dummies(data, fixed_effects)
+    rows = np.column_stack([levels.codes.astype(float), x, dummies.to_numpy(float)])
+    distinct, frequency = np.unique(rows, axis=0, return_counts=True)
+    exog = pd.DataFrame(distinct[:, 1:], columns=[predictor, *dummies.columns])
+    _check_identified(
+        pd.DataFrame(distinct[:, 1:2], columns=[predictor]),
+        pd.DataFrame(distinct[:, 2:], columns=dummies.columns),
+        fixed_effects,
     )
-    distinct = rows.groupby(list(rows.columns), sort=True).size().reset_index(name="__rows")
-    exog = distinct.drop(columns=["__outcome_level", "__rows"])
-    _check_identified(exog[[predictor]], exog.drop(columns=predictor), fixed_effects)
     endog = pd.Series(
-        pd.Categorical.from_codes(distinct["__outcome_level"], levels.categories, ordered=True)
+        pd.Categorical.from_codes(distinct[:, 0].astype(int), levels.categories, ordered=True)
     )
     model = _logit_ordered_model()(endog, exog, distr="logit")
-    model.frequency = distinct["__rows"].to_numpy()
+    model.frequency = frequency
     try:
         fit = model.fit(method="newton", maxiter=100, disp=False)
     except np.linalg.LinAlgError:  # a singular Hessian on the way: let BFGS try
