@@ -79,7 +79,11 @@ def imported_modules(path: Path, module: str) -> frozenset[str]:
 
 
 def _write_whole(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` by renaming a whole temporary file onto it."""
+    """Write ``text`` to ``path`` by renaming a whole temporary file onto it.
+
+    Not :func:`coprod.pipeline.published`: its partial folder is named after the path,
+    and two runs parsing the workflow at once (cluster jobs) write the same entries; a
+    temporary file of its own name per writer cannot be removed by the other."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as out:
