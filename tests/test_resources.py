@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -251,3 +252,40 @@ def test_a_job_whose_resources_do_not_load_fails_naming_the_file_in_its_log(stud
     with pytest.raises(JobFailed, match=r"coprod.jobs:resolve failed \(exit code 1\): see its log"):
         run_forked({k: str(v) for k, v in paths.items()}, {}, params, [str(log)], 1)
     assert f"StudyInputError: {paths['cases']}: " in log.read_text(encoding="utf-8")
+
+
+THREADS_PROBE = '''
+import json
+import os
+
+import numpy as np
+import scipy.linalg
+
+
+def probe(study, inputs, settings):
+    """Call numpy's and scipy's BLAS, then list this process's threads."""
+    matrix = np.linspace(0, 1, 40_000).reshape(200, 200)
+    np.dot(matrix, matrix)
+    scipy.linalg.blas.dgemm(1.0, matrix, matrix)
+    threads = os.listdir(f"/proc/{os.getpid()}/task")
+    with open(settings["report"], "w", encoding="utf-8") as handle:
+        json.dump(threads, handle)
+    return {}
+'''
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="lists threads from /proc")
+def test_a_one_thread_job_runs_blas_in_its_one_thread(tmp_path, monkeypatch):
+    # A child that set its BLAS threads itself restarted OpenBLAS's worker threads, which
+    # spun for ~0.1 s each beside the job: run_forked limits the parent's pools instead.
+    (tmp_path / "threads_probe.py").write_text(THREADS_PROBE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    report = tmp_path / "threads.json"
+    params = SimpleNamespace(
+        function="threads_probe:probe",
+        writer="coprod.jobs:write_records",
+        settings={"report": str(report)},
+        render={},
+    )
+    run_forked({}, {}, params, [str(tmp_path / "job.log")], 1)
+    assert len(json.loads(report.read_text(encoding="utf-8"))) == 1

@@ -370,8 +370,9 @@ def run_forked(inputs: Any, outputs: Any, params: Any, log: Any, threads: int) -
     rcParams, warning filters, the redirected stderr) ends with it. The child's BLAS
     (numpy's, scipy's) uses ``threads`` threads, as many as Snakemake gave the job: by
     default OpenBLAS takes every core, and a job of one thread beside another job
-    spent three times the CPU for half the speed. A child that fails has written its
-    traceback to the rule's log; this raises :class:`JobFailed`.
+    spent three times the CPU for half the speed (see :func:`_one_pool_thread_here`).
+    A child that fails has written its traceback to the rule's log; this raises
+    :class:`JobFailed`.
     """
     job = SimpleNamespace(input=inputs, output=outputs, params=params, log=log)
     with _FORKING:
@@ -382,6 +383,7 @@ def run_forked(inputs: Any, outputs: Any, params: Any, log: Any, threads: int) -
         # in its log, as any failing job does.
         with contextlib.suppress(Exception):
             study_of(dict(inputs.items()))
+        _one_pool_thread_here()
         pid = os.fork()
     if pid == 0:  # the child: run the job, then leave without the parent's exit handlers
         os._exit(_run_child(job, threads))
@@ -391,11 +393,32 @@ def run_forked(inputs: Any, outputs: Any, params: Any, log: Any, threads: int) -
         raise JobFailed(f"{params.function} failed (exit code {exitcode}): see its log, {log[0]}")
 
 
+_POOLS_LIMITED_WITH = [0]
+"""How many modules this process had imported when it last limited its thread pools."""
+
+
+def _one_pool_thread_here() -> None:
+    """Limit the thread pools of this process's libraries (numpy's and scipy's OpenBLAS,
+    OpenMP) to one thread before it forks a job, whose child inherits the limit; again
+    whenever the process has imported modules since (a library loaded later, scipy's
+    OpenBLAS with scipy.linalg, starts with a thread per core).
+
+    A child that set the limit itself (threadpoolctl) restarted each OpenBLAS's worker
+    thread, which OpenBLAS stops at a fork; a new worker spins for about 0.1 s before it
+    sleeps, so every job of one thread burnt 0.12-0.28 s of CPU beside its own (about
+    4 s of a run's 40), on the cores the other jobs needed. A child of one thread now
+    calls nothing, and one given more threads raises its limit (:func:`_run_child`).
+    """
+    if _POOLS_LIMITED_WITH[0] != len(sys.modules):
+        threadpool_limits(limits=1)
+        _POOLS_LIMITED_WITH[0] = len(sys.modules)
+
+
 def _run_child(job: Any, threads: int) -> int:
     """The forked child's part of :func:`run_forked`: run the job with BLAS limited to
-    ``threads``; the exit code. Its stdout and stderr are new objects on the same files:
-    the parent's may have been locked by another of its threads at the fork, and stay
-    locked in the child.
+    ``threads`` (one, the parent's limit, unless the rule gave it more); the exit code.
+    Its stdout and stderr are new objects on the same files: the parent's may have been
+    locked by another of its threads at the fork, and stay locked in the child.
 
     The objects inherited from the parent (some 200,000: the libraries, the study) are
     frozen out of the child's garbage collection: a collection walked them all, about
@@ -407,7 +430,7 @@ def _run_child(job: Any, threads: int) -> int:
     sys.stderr = open(os.dup(2), "w", encoding="utf-8", errors="replace")  # noqa: SIM115
     code = 0
     try:
-        with threadpool_limits(limits=threads):
+        with threadpool_limits(limits=threads) if threads != 1 else contextlib.nullcontext():
             run(job)
     except BaseException:
         traceback.print_exc()  # on Snakemake's stderr (run wrote it to the log too)
