@@ -12,7 +12,7 @@ import pytest
 from coprod import architecture
 from coprod.imports import SOURCE, library_files, library_modules
 from coprod.jobs import resolve
-from coprod.registry import jobs, priorities
+from coprod.registry import WORK, jobs, priorities
 from tests.conftest import REPO, SNAKEFILE
 
 LARGEST_MODULE = 600
@@ -53,7 +53,7 @@ def test_jobs_are_registered_once_with_functions_that_exist():
 def test_a_job_outranks_every_job_that_reads_its_outputs(config):
     # Snakemake starts the ready job of highest priority first: the jobs most others wait
     # for (screening, ingest, scoring) before the analyses, and those before the tables
-    # and figures that only the paper reads.
+    # and figures that only the paper reads; a figure, four tables' work, before a table.
     found = {job.name: job for job in jobs(config)}
     made_by = {path: job.name for job in found.values() for path in job.outputs(config).values()}
     rank = priorities(config)
@@ -65,7 +65,11 @@ def test_a_job_outranks_every_job_that_reads_its_outputs(config):
                     assert rank[made_by[path]] > rank[job.name], (made_by[path], job.name)
                     pairs += 1
     assert pairs > 40
-    assert rank["paper"] == 0
+    assert rank["paper"] == WORK["records"] == 1  # the last job: its own work only
+    # a figure (its own work and the paper's) before a table (its own, the disclosure
+    # check's and the paper's)
+    assert rank["figure2_barrier_heatmap"] == WORK["figure"] + 1 == 5
+    assert rank["table01_sample_composition"] == WORK["table"] + 2 == 3
     assert min(rank[name] for name in ("screen_anonymity", "score")) > max(
         rank[job.name] for job in found.values() if job.kind != "records"
     )
