@@ -1,4 +1,5 @@
-"""The figure files' fonts: one subset per face, without OpenType layout tables."""
+"""The figure files: a PDF's fonts (one subset per face, without OpenType layout tables)
+and a PNG's pixels (matplotlib's, written by Pillow)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import io
 import re
 import zlib
 
+import numpy as np
 from fontTools import subset
 from fontTools.ttLib import TTFont
+from PIL import Image
 
 from coprod.exhibits.figures.style import LAYOUT_TABLES, figure_style, plt, save_figure, size
 
@@ -38,3 +41,31 @@ def test_a_pdf_embeds_each_face_once_without_its_layout_tables(tmp_path):
     assert len(regular.getGlyphOrder()) > 8
     # and fontTools' own defaults are left as they were
     assert not set(LAYOUT_TABLES) & set(subset.Options().drop_tables)
+
+
+def test_a_png_holds_matplotlibs_pixels_as_rgb_at_the_style_resolution(tmp_path):
+    with figure_style({"savefig.dpi": 150}):
+        fig, ax = plt.subplots(figsize=size("single"))
+        ax.bar(["a", "b"], [1, 2], hatch="//")
+        ax.set_title("Turns ≥ 5")
+    box = save_figure(fig, [tmp_path / "figure.png"], {"savefig.dpi": 150})
+    # matplotlib's own PNG of the same (now frozen) figure and box
+    fig.savefig(tmp_path / "matplotlib.png", bbox_inches=box.padded(0.02), dpi=150)
+
+    ours, theirs = Image.open(tmp_path / "figure.png"), Image.open(tmp_path / "matplotlib.png")
+    assert (ours.mode, theirs.mode) == ("RGB", "RGBA")
+    assert ours.size == theirs.size
+    assert np.array_equal(np.asarray(ours), np.asarray(theirs.convert("RGB")))
+    assert round(ours.info["dpi"][0]) == 150
+    assert set(ours.info) == {"dpi"}  # no software tag, no date
+
+
+def test_a_transparent_figure_keeps_its_alpha_channel(tmp_path):
+    with figure_style({"savefig.facecolor": "none"}):
+        fig, ax = plt.subplots(figsize=size("single"))
+        ax.set_facecolor("none")
+        ax.plot([0, 1], [0, 1])
+        save_figure(fig, [tmp_path / "figure.png"])
+    image = Image.open(tmp_path / "figure.png")
+    assert image.mode == "RGBA"
+    assert image.getextrema()[3][0] == 0
