@@ -70,6 +70,4 @@ def priorities(config: Config) -> dict[str, int]:
         direct = waiting[name]
         return frozenset(direct).union(*(descendants(child) for child in direct))
 
-    return {
-        name: sum(WORK[kind[other]] for other in descendants(name) | {name}) for name in kind
-    }
+    return {name: sum(WORK[kind[other]] for other in descendants(name) | {name}) for name in kind}
