@@ -20,11 +20,11 @@ Decisions
 Example
 -------
 >>> from coprod.qda.turns import Transcript, Turn
->>> text = "S1: We lacked trust.\\n"
->>> fg = Transcript("FG01", "FG01", text, (Turn(1, "S1", 4, 20, "managers"),),
-...                 {"focus_group": "FG01", "case": "c", "sample": 1, "service_class": "r"})
+>>> text = "P1: We lacked trust.\\n"
+>>> fg = Transcript("group_a", "group_a", text, (Turn(1, "P1", 4, 20, "managers"),),
+...                 {"focus_group": "group_a", "case": "c", "sample": 1, "service_class": "r"})
 >>> data = project_bytes([fg], ["coder_1"], {"trust": "barrier/Trust"},
-...                      {"coder_1": [("FG01", 4, 20, ["trust"])]})
+...                      {"coder_1": [("group_a", 4, 20, ["trust"])]})
 >>> data[:2]
 b'PK'
 """

@@ -41,9 +41,9 @@ Decisions
 
 Example
 -------
->>> turns = split_turns("Title\\nS1: Hello there.\\nS2: Yes.\\n", DEFAULT_TURN_PATTERN)
+>>> turns = split_turns("Title\\nP1: Hello there.\\nP2: Yes.\\n", DEFAULT_TURN_PATTERN)
 >>> [(t.speaker, t.start, t.end) for t in turns]
-[('S1', 10, 22), ('S2', 27, 31)]
+[('P1', 10, 22), ('P2', 27, 31)]
 """
 
 from __future__ import annotations
