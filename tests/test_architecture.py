@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -85,16 +86,31 @@ def test_library_inputs_follow_indirect_imports():
     assert "reliability/scale.py" in names
 
 
-def test_library_inputs_include_imports_inside_functions(tmp_path, monkeypatch):
-    package = tmp_path / "coprod"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "outer.py").write_text("def f():\n    from coprod import inner\n")
-    (package / "inner.py").write_text("import coprod.deepest\n")
-    (package / "deepest.py").write_text("")
+def temporary_library(tmp_path: Path, monkeypatch, modules: dict[str, str]) -> Path:
+    """A package ``coprod`` of these modules (name -> source) in ``tmp_path``, read by
+    coprod.imports instead of the library for the rest of the test."""
     from coprod import imports
 
+    package = tmp_path / "coprod"
+    package.mkdir()
+    for name, source in {"__init__": "", **modules}.items():
+        (package / f"{name}.py").write_text(source)
     monkeypatch.setattr(imports, "SOURCE", package)
+    return package
+
+
+def test_library_inputs_include_imports_inside_functions(tmp_path, monkeypatch):
+    temporary_library(
+        tmp_path,
+        monkeypatch,
+        {
+            "outer": "def f():\n    from coprod import inner\n",
+            "inner": "import coprod.deepest\n",
+            "deepest": "",
+        },
+    )
+    from coprod import imports
+
     imports.clear_caches()
     try:
         assert imports.library_modules("coprod.outer") == {
@@ -108,15 +124,11 @@ def test_library_inputs_include_imports_inside_functions(tmp_path, monkeypatch):
 
 
 def test_known_imports_are_kept_and_an_edited_file_is_read_again(tmp_path, monkeypatch):
-    package = tmp_path / "coprod"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "outer.py").write_text("from . import inner\n")
-    (package / "inner.py").write_text("")
-    (package / "other.py").write_text("")
+    package = temporary_library(
+        tmp_path, monkeypatch, {"outer": "from . import inner\n", "inner": "", "other": ""}
+    )
     from coprod import imports
 
-    monkeypatch.setattr(imports, "SOURCE", package)
     monkeypatch.setattr(imports, "_cache_folder", None)
     imports.cache_in(tmp_path / "known")
     imports.clear_caches()
