@@ -7,8 +7,9 @@
 # it through params, so a changed config value reruns exactly the jobs that read it,
 # and its library inputs come from the import graph, so a changed module reruns
 # exactly the jobs that run it. The checksums of the raw files and resources it reads
-# rerun it when one's content changes. A job's priority is how many jobs wait for it
-# (coprod.registry.priorities): Snakemake starts those first.
+# rerun it when one's content changes. A job's priority is the work that waits for it,
+# its own included, a figure counted as four tables (coprod.registry.priorities):
+# Snakemake starts those first.
 
 PRIORITIES = priorities(config)
 
