@@ -1,5 +1,5 @@
 """The figure files: a PDF's fonts (one subset per face, without OpenType layout tables)
-and a PNG's pixels (matplotlib's, written by Pillow)."""
+and a PNG's pixels (matplotlib's, written by pypng)."""
 
 from __future__ import annotations
 
