@@ -142,6 +142,28 @@ def test_a_failed_jobs_traceback_is_not_repeated_but_its_message_is_shown(tmp_pa
     ]
 
 
+def test_a_run_stopped_by_sigterm_says_so_once_and_not_that_a_job_failed():
+    stop = "Will exit after finishing currently running jobs (scheduler)."
+    last = "WorkflowError:\nAt least one job did not complete successfully."
+    records = [
+        record(LogEvent.RUN_INFO, stats={"total": 8}),
+        *[progress(done, 8) for done in range(1, 3)],
+        *[record(None, msg=stop) for _ in range(3)],  # at every turn of the scheduler
+        progress(3, 8),
+        record(None, msg="Shutting down, this might take some time."),
+        record(None, level=logging.ERROR, msg=last),
+    ]
+    assert printed(*records).splitlines() == [
+        f"Running 8 jobs in {Path.cwd()}.",
+        "  2 of 8 jobs done (25%)",
+        "Stopping, as asked: the jobs already running finish first; no other starts.",
+    ]
+    # A job that failed while stopping: Snakemake's last error is shown.
+    failed = record(LogEvent.GROUP_ERROR, level=logging.ERROR, msg="Error in group g")
+    shown = printed(record(None, msg=stop), failed, record(None, level=logging.ERROR, msg=last))
+    assert shown.splitlines()[-2:] == last.splitlines()
+
+
 def test_nothing_to_do_is_one_line():
     message = "Nothing to be done (all requested files are present and up to date)."
     assert printed(record(None, msg=message)) == "Nothing to run: every result is up to date.\n"

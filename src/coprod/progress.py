@@ -34,6 +34,9 @@ Decisions
 - Python's warnings of an unawaited coroutine in Snakemake 9.27's report code (three
   lines for each rule, every run) are ignored while this handler is in use; any other
   warning is shown.
+- A run stopped by SIGTERM (Snakemake lets the jobs already running finish) says so once,
+  and not that a job "did not complete successfully" when none failed; the run command
+  (:mod:`coprod.run_workflow`) then says how to finish it.
 - On a terminal the counter is one line rewritten in place; elsewhere (CI, a test, a
   file) it prints a line at each quarter of the jobs, so a log stays short.
 """
@@ -57,6 +60,12 @@ LOG_TAIL = 30
 TRACEBACK = "Traceback (most recent call last):"
 NOTHING_TO_DO = "Nothing to be done"
 """How Snakemake's message starts when every output is up to date."""
+GRACEFUL_STOP = "Will exit after finishing currently running jobs"
+"""How Snakemake's message starts when a signal (SIGTERM) asked it to stop: it lets the
+jobs already running finish and starts no other."""
+NOT_COMPLETED = "At least one job did not complete successfully."
+"""Snakemake's last error of a run that ended early, also of one stopped by a signal."""
+STOPPING = "Stopping, as asked: the jobs already running finish first; no other starts."
 MISSING = "their outputs were missing"
 REASONS = (
     ("Forced execution", "forced (--forcerun)"),
@@ -222,6 +231,8 @@ class ProgressHandler(LogHandlerBase):
         self.reasons: dict[int, tuple[str, str]] = {}
         self.counter_open = False
         self.reasons_said = False
+        self.stopping = False  # a signal asked Snakemake to stop (GRACEFUL_STOP)
+        self.failed = False  # a job, or a group of jobs, failed
         # Snakemake 9.27's report (--report-after-run) leaves a coroutine of each rule's
         # input sizes unawaited, and Python warns of each: 3 lines a rule, of no use here.
         warnings.filterwarnings(
@@ -295,10 +306,18 @@ class ProgressHandler(LogHandlerBase):
                 if record.done == record.total:
                     self._say_reasons()
             elif event == LogEvent.JOB_ERROR:
+                self.failed = True
                 self._failed_job(record)
             elif event == LogEvent.GROUP_ERROR:
+                self.failed = True
                 self._write(self.format(record))
+            elif event is None and str(record.msg or "").startswith(GRACEFUL_STOP):
+                if not self.stopping:  # Snakemake says it at every turn of its scheduler
+                    self.stopping = True
+                    self._write(STOPPING)
             elif record.levelno >= logging.WARNING:
+                if self.stopping and not self.failed and NOT_COMPLETED in record.getMessage():
+                    return  # none failed: it was stopped, as the run command says
                 self._write(record.getMessage())
             elif event is None and str(record.msg or "").startswith(NOTHING_TO_DO):
                 self._write("Nothing to run: every result is up to date.")

@@ -49,8 +49,12 @@ Decisions
 - Jobs a dead run submitted to a cluster (their ids are in Snakemake's incomplete marks)
   may still be running, out of this machine's sight: then it stops, says what to check,
   and leaves the lock alone, unless ``--rerun-incomplete`` is given (the user checked).
-- SIGTERM and SIGHUP are passed on to Snakemake, which then stops its jobs and removes
-  its lock; SIGINT (Ctrl-C) reaches it from the terminal and is not sent twice.
+- SIGTERM and SIGHUP are passed on to Snakemake; SIGINT (Ctrl-C) reaches it from the
+  terminal and is not sent twice. On SIGTERM Snakemake starts no other job, lets the
+  jobs already running finish (their outputs are whole) and removes its lock; SIGHUP ends
+  it at once, and the next run finishes what its jobs left. Either way the command says
+  that the run was stopped and how to finish it, and exits with 128 + the signal's number
+  (143 for SIGTERM), as a shell reports a process a signal ended.
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -261,17 +266,23 @@ def unlock_command(args: Sequence[str]) -> list[str]:
     return [sys.executable, "-m", "snakemake", *kept, "--unlock"]
 
 
-def _run(command: Sequence[str], fd: int) -> int:
-    """Run Snakemake with the run lock's descriptor; pass SIGTERM and SIGHUP on to it."""
+def _run(command: Sequence[str], fd: int) -> tuple[int, int | None]:
+    """Run Snakemake with the run lock's descriptor; pass SIGTERM and SIGHUP on to it.
+    Returns its exit code and the signal passed on, if one was."""
     child = subprocess.Popen(list(command), pass_fds=(fd,))
     _record_snakemake(fd, child.pid)
+    passed: list[int] = []
+
+    def pass_on(signum: int, frame: Any) -> None:
+        passed.append(signum)
+        child.send_signal(signum)
+
     handlers = {
-        signum: signal.signal(signum, lambda signum, frame: child.send_signal(signum))
-        for signum in (signal.SIGTERM, signal.SIGHUP)
+        signum: signal.signal(signum, pass_on) for signum in (signal.SIGTERM, signal.SIGHUP)
     }
     handlers[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        return child.wait()
+        return child.wait(), (passed[0] if passed else None)
     finally:
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
@@ -319,13 +330,22 @@ def _duration(seconds: float) -> str:
     return f"{minutes} min {rest} s" if minutes else f"{seconds:.1f} s"
 
 
-def _closing(args: Sequence[str], workdir: Path, started: float, code: int) -> None:
+def _closing(
+    args: Sequence[str], workdir: Path, started: float, code: int, stopped_by: int | None
+) -> None:
     """What a run prints at its end (:func:`coprod.progress.closing_lines`)."""
     from coprod.progress import closing_lines
     from coprod.provenance import REFERENCE_MANIFEST
 
     logfile = run_log(workdir, started)
-    if code:
+    if stopped_by is not None:
+        lines = [
+            f"The run was stopped by {signal.Signals(stopped_by).name} before it finished. "
+            "Nothing half-written was published: run the same command again to finish it "
+            "(only what is missing or unfinished runs).",
+            *closing_lines(workdir, None, logfile, None, only_logs=True),
+        ]
+    elif code:
         lines = [
             "The run stopped: the error is above.",
             *closing_lines(workdir, None, logfile, None, only_logs=True),
@@ -382,11 +402,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if not RERUN_INCOMPLETE & set(args):
                     command.append("--rerun-incomplete")
             if own_output(args):
-                return _run(command, fd)
-            started = time.time()
-            code = _run([*command, *LOGGER], fd)
-            _closing(args, workdir, started, code)
-            return code
+                code, stopped_by = _run(command, fd)
+            else:
+                started = time.time()
+                code, stopped_by = _run([*command, *LOGGER], fd)
+                _closing(args, workdir, started, code, stopped_by)
+            # stopped by a signal: the shells' exit code for it (143 for SIGTERM)
+            return code if stopped_by is None else 128 + stopped_by
     except RunInProgress as error:
         _say(str(error))
         return IN_PROGRESS
