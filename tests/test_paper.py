@@ -15,12 +15,16 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
+from matplotlib import colormaps
+from PIL import Image
 
 from coprod.errors import StudyInputError
 from coprod.paper import PAPER
 from coprod.paper.build import paper
+from coprod.paper.page import PAGE_COLOURS, palette_png
 from coprod.paper.template import check_no_typed_numbers, names, typed_digits
 from coprod.registry import jobs
 from coprod.resources import load_study
@@ -188,3 +192,26 @@ def test_the_replication_readme_lists_every_exhibit_and_cited_number(study_run):
 def test_no_paper_without_a_manuscript_in_the_config(config):
     assert PAPER in jobs(config)
     assert PAPER not in jobs({**config, "paper": {"manuscript": None, "bibliography": None}})
+
+
+def test_the_report_shows_the_papers_pages_in_a_palette_that_keeps_a_figures_colours():
+    # A page: mostly the grey edges of antialiased text, and a figure's colour scales in
+    # small patches (the case where a median-cut palette drew orange as brown).
+    page = np.full((600, 800, 3), 255, dtype=np.uint8)
+    for top in range(0, 560, 4):
+        page[top : top + 2, 20:780] = (np.arange(760) * 255 // 760)[:, None]
+    scales = [colormaps[name](v) for name in ("PuOr", "YlGnBu") for v in (0, 0.15, 0.3, 0.7, 1)]
+    lefts = [20 + 60 * k for k in range(len(scales))]
+    for left, colour in zip(lefts, scales, strict=True):
+        page[565:595, left : left + 25] = np.round(np.array(colour[:3]) * 255)
+    png = io.BytesIO()
+    Image.fromarray(page).save(png, format="PNG")
+
+    shown = Image.open(io.BytesIO(palette_png(png.getvalue())))
+
+    assert shown.mode == "P" and len(shown.getcolors()) <= PAGE_COLOURS
+    pixels = np.asarray(shown.convert("RGB")).astype(int)
+    for left in lefts:
+        assert np.abs(pixels[580, left + 12] - page[580, left + 12]).max() <= 8
+    text = np.abs(pixels[:560] - page[:560].astype(int))
+    assert text.mean() < 3  # the text's greys, too
