@@ -607,7 +607,8 @@ def test_rendering_masks_and_latex_escapes():
     assert latex_text("[-0.10, 0.20]") == "[$-$0.10, 0.20]"
     assert latex_text("Co-design") == "Co-design"
     page = to_html(exhibit)
-    assert "<caption><b>Table 1.</b> A &amp; B: 50% &lt;</caption>" in page
+    assert '<p class="caption" id="t-caption"><b>Table 1.</b> A &amp; B: 50% &lt;</p>' in page
+    assert '<table id="t" aria-labelledby="t-caption">' in page
     assert '<th class="num" scope="col">ε² mean</th>' in page
     row = '<tr><td class="text">B</td><td class="num">&lt;5</td><td class="num">–</td></tr>'
     assert row in page

@@ -112,9 +112,10 @@ class Reader:
 
 def check_table(frame, label: str, stem: str, tables: Path) -> bool:
     """The table page shows the table with its caption and notes, and does not overflow
-    sideways: a table wider than the page scrolls inside it. True if it is that wide."""
+    sideways: a table wider than the page scrolls inside it, the caption and the note
+    wrap to the page. True if it is that wide."""
     number = _plain(label).split(".")[0]  # "Table 6a"
-    caption = frame.locator("table caption").inner_text()
+    caption = frame.locator("p.caption").inner_text()
     assert caption.startswith(f"{number}. ") and len(caption) > len(number) + 5, (label, caption)
     assert frame.locator("thead th").count() >= 2, label
     assert frame.locator("tbody td").count() >= 2, label
@@ -123,15 +124,19 @@ def check_table(frame, label: str, stem: str, tables: Path) -> bool:
     assert notes.count() == (1 if has_note else 0), label
     if has_note:
         assert notes.inner_text().startswith("Note. "), label
-    page, box = frame.locator("html").evaluate(
+    page, box, texts = frame.locator("html").evaluate(
         """html => {
             const box = html.querySelector("div.wide");
+            const shown = e => [e.getBoundingClientRect().right, html.clientWidth];
             return [[html.scrollWidth, html.clientWidth],
-                    [box.scrollWidth, box.clientWidth, getComputedStyle(box).overflowX]];
+                    [box.scrollWidth, box.clientWidth, getComputedStyle(box).overflowX],
+                    [...html.querySelectorAll("p.caption, p.note")].map(shown)];
         }"""
     )
     assert page[0] <= page[1], f"{label}: the page overflows sideways ({page})"
     assert box[2] == "auto", (label, box)
+    for right, width in texts:  # the caption and the note end within the page
+        assert right <= width, (label, right, width)
     return box[0] > box[1]
 
 
@@ -147,6 +152,8 @@ def check_paper(frame, label: str) -> None:
     widths = pages.evaluate_all("images => images.map(image => image.naturalWidth)")
     assert min(widths) > 500, widths
     assert "results/paper.pdf" in frame.locator("p").first.inner_text(), label
+    page = frame.locator("html").evaluate("html => [html.scrollWidth, html.clientWidth]")
+    assert page[0] <= page[1], f"{label}: the page overflows sideways ({page})"
 
 
 def check_figure(frame, label: str) -> None:

@@ -28,7 +28,7 @@ Example
 >>> print(to_csv(exhibit, 3), end="")
 Group,p
 A & B,0.000123
->>> "<caption><b>Table 1.</b> Groups</caption>" in to_html(exhibit)
+>>> '<p class="caption" id="t-caption"><b>Table 1.</b> Groups</p>' in to_html(exhibit)
 True
 >>> print(latex_text("A & B 5%"))
 A \\& B 5\\%
@@ -152,8 +152,7 @@ _HTML_STYLE = """\
 body { font-family: Georgia, "DejaVu Serif", serif; color: #111; background: #fff;
        margin: 1.5rem; }
 table { border-collapse: collapse; font-size: 0.9rem; }
-caption { caption-side: top; text-align: left; font-size: 1rem; padding-bottom: 0.5rem; }
-caption b { font-weight: bold; }
+p.caption { font-size: 1rem; max-width: 60rem; margin: 0 0 0.5rem; }
 thead th { border-top: 2px solid #111; border-bottom: 1px solid #111; }
 tbody + tbody tr:first-child td { border-top: 1px solid #999; }
 tbody:last-of-type tr:last-child td { border-bottom: 2px solid #111; }
@@ -162,14 +161,30 @@ th, td { padding: 0.2rem 0.6rem; vertical-align: top; }
 .text { text-align: left; }
 td.text { min-width: 9em; }
 p.note { max-width: 60rem; font-size: 0.85rem; line-height: 1.35; }
-div.wide { overflow-x: auto; max-width: 100%; }
+div.wide { overflow-x: auto; max-width: 100%; padding-bottom: 2px;
+  /* a table wider than the page: a shadow at the edge with more columns beyond it */
+  background:
+    linear-gradient(to right, #fff 30%, rgba(255, 255, 255, 0)) left / 2rem 100% no-repeat local,
+    linear-gradient(to left, #fff 30%, rgba(255, 255, 255, 0)) right / 2rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, 0.25), transparent)
+      left / 0.8rem 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, 0.25), transparent)
+      right / 0.8rem 100% no-repeat scroll;
+  scrollbar-color: #999 #eee; }
+/* a scroll bar always drawn (overlay scroll bars show only while scrolling) */
+div.wide::-webkit-scrollbar { height: 10px; }
+div.wide::-webkit-scrollbar-track { background: #eee; }
+div.wide::-webkit-scrollbar-thumb { background: #999; border-radius: 5px; }
 """
 
 
 def to_html(exhibit: Exhibit) -> str:
     """The exhibit as a standalone HTML page: caption, table (a ``<tbody>`` per block of
     rows of its ``section``) and note, everything escaped; a table wider than the page
-    scrolls sideways inside its ``<div class="wide">``, the note stays in view."""
+    scrolls sideways inside its ``<div class="wide">``, with a shadow at the edge that has
+    more columns beyond it and a scroll bar always drawn. The caption and the note stay in
+    view, wrapped to the page, outside it (a ``<caption>`` is as wide as its table, and was
+    cut off at the page's edge)."""
     cells = exhibit.rendered()
     classes = ["num" if column.numeric else "text" for column in exhibit.columns]
     title = f"Table {exhibit.number}. {exhibit.title}"
@@ -199,10 +214,11 @@ def to_html(exhibit: Exhibit) -> str:
         f"<style>\n{_HTML_STYLE}</style>",
         "</head>",
         "<body>",
+        f'<p class="caption" id="{html.escape(exhibit.stem)}-caption">'
+        f"<b>Table {html.escape(exhibit.number)}.</b> {html.escape(exhibit.title)}</p>",
         '<div class="wide">',
-        f'<table id="{html.escape(exhibit.stem)}">',
-        f"<caption><b>Table {html.escape(exhibit.number)}.</b> "
-        f"{html.escape(exhibit.title)}</caption>",
+        f'<table id="{html.escape(exhibit.stem)}" '
+        f'aria-labelledby="{html.escape(exhibit.stem)}-caption">',
         f"<thead><tr>{header}</tr></thead>",
         body,
         "</table>",

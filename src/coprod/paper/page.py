@@ -34,7 +34,11 @@ body { font-family: Georgia, "DejaVu Serif", serif; color: #111; background: #ff
        margin: 1.5rem; max-width: 72rem; }
 h1 { font-size: 1.3rem; } h2 { font-size: 1.1rem; } h3 { font-size: 1rem; }
 table { border-collapse: collapse; font-size: 0.8rem; margin: 0.5rem 0 1rem; }
-th, td { border-bottom: 1px solid #ccc; padding: 0.15rem 0.4rem; text-align: left; }
+th, td { border-bottom: 1px solid #ccc; padding: 0.15rem 0.4rem; text-align: left;
+         vertical-align: top; }
+/* a README table wider than the page scrolls inside it; long paths and commands wrap */
+section#replication table { display: block; max-width: 100%; overflow-x: auto; }
+section#replication td { overflow-wrap: anywhere; min-width: 6rem; }
 img.page { width: 100%; max-width: 48rem; border: 1px solid #999; margin: 0.5rem 0; }
 section { margin-bottom: 2rem; }
 """
