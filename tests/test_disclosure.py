@@ -10,9 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coprod.exhibits.protection import (
+    Protector,
     SmallCellError,
     check_no_small_counts,
     find_small_counts,
+    protect_groups,
+    protect_pairs,
     suppress_small_cells,
 )
 from tests.conftest import REPO
@@ -272,3 +275,30 @@ def test_property_no_line_has_exactly_one_masked_cell(table, min_cell):
     # Idempotent.
     again = suppress_small_cells(result.table, columns, min_cell=min_cell)
     pd.testing.assert_frame_equal(again.table, result.table)
+
+
+def test_the_test_of_a_pair_with_a_masked_level_is_masked_too():
+    # One block: four levels' counts and a visible total; then the six pairs' tests.
+    levels = ["A", "B", "C", "D"]
+    counts = {"A": 3, "B": 20, "C": 25, "D": 30}
+    first = {f"{g}: n": n for g, n in counts.items()} | {"All: n": 78}
+    pairs = [(x, y) for i, x in enumerate(levels) for y in levels[i + 1 :]]
+    rows = [first] + [{"Statistic": 10.0 + k, "Effect": 0.1, "p": 0.5} for k in range(6)]
+    protector = Protector(pd.DataFrame(rows), 5)
+    protect_groups(protector, [0], levels, "All", n=lambda g: f"{g}: n", n_derived=lambda g: [])
+    assert protector.masked.loc[0, ["A: n", "B: n"]].tolist() == [True, True]  # 3, and 20
+
+    masked = protect_pairs(
+        protector,
+        [(row, 0, pair) for row, pair in enumerate(pairs, start=1)],
+        lambda g: [f"{g}: n"],
+        ["Statistic", "Effect", "p"],
+    )
+
+    assert masked
+    shown = [pair for row, pair in enumerate(pairs, start=1) if not protector.masked.loc[row, "p"]]
+    assert shown == [("C", "D")]  # U and r of A vs C give 3 back: 2U / (1 + r) = 3 x 25
+    hidden = protector.table.loc[1:5, ["Statistic", "Effect", "p"]]
+    assert hidden.isna().all().all()
+    assert protector.table.loc[6, "Statistic"] == 15.0
+    assert not protect_pairs(protector, [(6, 0, ("C", "D"))], lambda g: [f"{g}: n"], ["p"])

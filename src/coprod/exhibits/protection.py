@@ -22,6 +22,11 @@ Decisions
   no positive count is left: a masked zero among masked counts still hides which cell
   holds the small count). This repeats until no row or column holds exactly one masked
   count. Ties go to the first cell in table order, so the result is deterministic.
+- **Pairs of a masked level.** A table that prints, under its levels' counts, a test of
+  each pair of levels masks the test of every pair with a masked level
+  (:func:`protect_pairs`): the pair's U and rank-biserial r give the product of the two
+  counts, and the other count is printed. The test across all levels is kept: it rests
+  on the visible total.
 - A count that is already missing (NA) in the input is taken as suppressed: it is
   reported as ``primary`` and counts as a masked cell for the secondary rule. Applying
   the function to its own output therefore changes nothing (it is idempotent).
@@ -419,6 +424,12 @@ class Protector:
                 series = series.astype("Int64")
             self.table[column] = series.mask(hit)
 
+    def mask(self, rows: Sequence[Any], columns: Sequence[str]) -> None:
+        """Mask ``columns`` of ``rows`` outright: figures that would give a masked count
+        back (:func:`protect_pairs`)."""
+        present = [column for column in columns if column in self.table.columns]
+        self._apply(list(rows), pd.DataFrame(True, index=list(rows), columns=present))
+
     def small(self, counts: Sequence[str]) -> pd.DataFrame:
         """Which masked cells of ``counts`` were themselves under the minimum."""
         small = pd.DataFrame(False, index=self.table.index, columns=self.table.columns)
@@ -496,6 +507,42 @@ def protect_groups(
     )
     if total:
         protector.protect(rows_k, [k(total)], derived={k(total): k_derived(total)})
+
+
+PAIRS_NOTE = (
+    f"A pair with a masked level shows no test ({DASH}): with the other level's n, its U "
+    "and r would give the masked count back."
+)
+"""The table note of a table whose pairs :func:`protect_pairs` masked."""
+
+
+def protect_pairs(
+    protector: Protector,
+    pairs: Sequence[tuple[Any, Any, Sequence[str]]],
+    level_columns: Callable[[str], Sequence[str]],
+    tests: Sequence[str],
+) -> bool:
+    """Mask the test of each pair that compares a masked level; True if any was masked.
+
+    ``pairs`` lists each pair's row, the row that holds its levels' counts (its block's
+    first row) and the pair's two levels; ``level_columns(level)`` names a level's
+    columns on that row (its counts and what is derived from them), and ``tests`` the
+    columns of a pair's test. A pair's Mann-Whitney U and rank-biserial r give the
+    product of its levels' counts (r = 2U / (n1 n2) - 1), and so, with the other
+    level's n printed, the masked one; its p, with U, nearly so.
+    """
+    masked = [
+        row
+        for row, first, levels in pairs
+        if any(
+            bool(protector.masked.at[first, column])
+            for level in levels
+            for column in level_columns(level)
+            if column in protector.masked.columns
+        )
+    ]
+    protector.mask(masked, tests)
+    return bool(masked)
 
 
 def masking_note(min_cell: int) -> str:

@@ -42,7 +42,13 @@ from coprod.exhibits.formatting import (
 )
 from coprod.exhibits.labels import Labels, listing
 from coprod.exhibits.model import Blank, Column, Exhibit
-from coprod.exhibits.protection import Protector, masking_note, protect_groups
+from coprod.exhibits.protection import (
+    PAIRS_NOTE,
+    Protector,
+    masking_note,
+    protect_groups,
+    protect_pairs,
+)
 from coprod.exhibits.tables.common import (
     EFFECT_SYMBOLS,
     STATISTIC_SYMBOLS,
@@ -64,6 +70,21 @@ __all__ = [
     "printed_tests",
     "test_record",
 ]
+
+
+PAIR_TESTS = (
+    "Statistic",
+    "df",
+    "Effect",
+    "Effect 95% CI low",
+    "Effect 95% CI high",
+    "p",
+    "p (adjusted)",
+    "Hedges' g",
+    "g 95% CI low",
+    "g 95% CI high",
+)
+"""The columns of a pair's test (:func:`test_record`, and Hedges' g)."""
 
 
 def comparison_levels(records: pd.DataFrame) -> list[str]:
@@ -140,14 +161,17 @@ def comparison_table(
     omnibus_correction = correction_of(omnibus) if several else correction_of(pairs)
     pair_correction = correction_of(pairs)
     rows: list[dict[str, Any]] = []
+    pair_rows: list[tuple[int, int, tuple[str, str]]] = []  # row, its block's first, levels
     for position, outcome in enumerate(outcomes):
         block = means.iloc[position].to_dict()
         identity = {key: block[key] for key in ("Outcome", "Measure", "_outcome", "_binary")}
+        first_row = len(rows)
         if several:
             test = test_record(one_row(omnibus, outcome=outcome), omnibus_correction)
             comparison = f"All {len(levels)} levels"
             rows.append({**block, "Comparison": comparison, **test, "_first": True})
         for index, (x, y) in enumerate(pair_keys):
+            pair_rows.append((len(rows), first_row, (label_of[x], label_of[y])))
             first = not several and index == 0
             row = one_row(pairs, outcome=outcome, group_1=x, group_2=y)
             test = test_record(row, pair_correction)
@@ -185,6 +209,12 @@ def comparison_table(
         k_derived=lambda g: [f"{g}: %"],
         k_rows=table.index[table["_first"] & table["_binary"].astype(bool)],
     )
+    pairs_masked = protect_pairs(
+        protector,
+        pair_rows,
+        lambda g: [f"{g}: n", f"{g}: mean", f"{g}: %", f"{g}: yes (n)"],
+        PAIR_TESTS,
+    )
     columns = _printed(level_labels, decimals, several, with_g, omnibus_correction, pair_correction)
     notes = _notes(
         labels,
@@ -200,7 +230,16 @@ def comparison_table(
             stem,
             title=title,
             columns=columns,
-            notes=[note for note in [*notes, design_note, masking_note(min_cell)] if note],
+            notes=[
+                note
+                for note in [
+                    *notes,
+                    design_note,
+                    masking_note(min_cell),
+                    PAIRS_NOTE if pairs_masked else "",
+                ]
+                if note
+            ],
             counts=counts,
             complements=complements,
             section="Measure",

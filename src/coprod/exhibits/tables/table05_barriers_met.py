@@ -21,7 +21,13 @@ from coprod.exhibits.formatting import (
 )
 from coprod.exhibits.labels import Labels, humanise
 from coprod.exhibits.model import Blank, Column, Exhibit
-from coprod.exhibits.protection import Protector, masking_note, protect_groups
+from coprod.exhibits.protection import (
+    PAIRS_NOTE,
+    Protector,
+    masking_note,
+    protect_groups,
+    protect_pairs,
+)
 from coprod.exhibits.tables.common import (
     as_count,
     as_float,
@@ -35,7 +41,12 @@ from coprod.exhibits.tables.common import (
     read,
     with_counts,
 )
-from coprod.exhibits.tables.comparisons import first_row_only, printed_tests, test_record
+from coprod.exhibits.tables.comparisons import (
+    PAIR_TESTS,
+    first_row_only,
+    printed_tests,
+    test_record,
+)
 from coprod.jobs import Inputs, Settings
 from coprod.resources import Study
 from coprod.vocabulary import OMNIBUS, PAIR
@@ -76,6 +87,7 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
     levels, level_labels = group_levels(labels, by)
     outcomes = outcome_rows(labels, settings["scores"])
     records = []
+    pair_rows: list[tuple[int, int, tuple[str, str]]] = []  # row, its block's first, levels
     for outcome in outcomes:
         spec = labels.catalogue.loc[outcome]
         record: dict[str, Any] = {
@@ -95,11 +107,13 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
             record[f"{label}: rating ≥ {high} (%)"] = 100 * share
         test = one_row(tests, outcome=outcome)
         across = f"All {len(levels) - 1} {labels.design(by).lower()}s" if len(tests) else ""
+        first_row = len(records)
         records.append(
             {**record, "Comparison": across, **test_record(test, correction), "_first": True}
         )
         for x, y in pair_keys:
             test = one_row(pairs, outcome=outcome, group_1=x, group_2=y)
+            pair_rows.append((len(records), first_row, (labels.level(by, x), labels.level(by, y))))
             records.append(
                 {
                     "Barrier": record["Barrier"],
@@ -121,6 +135,12 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
         n_derived=lambda g: [f"{g}: mean", f"{g}: SD"],
         k=lambda g: f"{g}: rating ≥ {high} (n)",
         k_derived=lambda g: [f"{g}: rating ≥ {high} (%)"],
+    )
+    pairs_masked = protect_pairs(
+        protector,
+        pair_rows,
+        lambda g: [f"{g}: n", f"{g}: mean", f"{g}: rating ≥ {high} (n)"],
+        PAIR_TESTS,
     )
     columns = [
         Column("Barrier", ("Barrier", "_first"), first_row_only, numeric=False),
@@ -164,6 +184,7 @@ def barriers_met(study: Study, inputs: Inputs, settings: Settings) -> list[Exhib
         + ").",
         labels.case_note(),
         masking_note(min_cell),
+        *([PAIRS_NOTE] if pairs_masked else []),
     ]
     first = table["_first"].astype(bool)
     in_block = tuple(
