@@ -263,13 +263,16 @@ def test_without_chromium_the_test_skips_but_fails_in_ci(monkeypatch, tmp_path):
 
 def test_every_caption_starts_with_its_exhibits_number():
     """Each caption file of workflow/report/ opens with "**Table N." or "**Figure N.",
-    the number the registry gives the exhibit."""
+    the number the registry gives the exhibit; a figure's with the title it has in the
+    registry, the heading of its page in the report and of the figure in the paper."""
     captions = Path(__file__).resolve().parents[1] / "workflow" / "report"
     for kind in ("table", "figure"):
         for label, stem in exhibits(kind).items():
             text = (captions / f"{stem}.rst").read_text(encoding="utf-8")
             number = label.split(".")[0]
             assert text.startswith(f"**{number}."), (stem, text[:40])
+            if kind == "figure":  # its page's heading above it: the same title
+                assert text.startswith(f"**{label}.**"), (stem, text[:80])
 
 
 def test_a_figure_page_holds_heading_image_and_rendered_caption(tmp_path):

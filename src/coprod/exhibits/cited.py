@@ -62,6 +62,9 @@ TABLES = {
 config ``exhibits.contrast_tables``)."""
 NOT_AVAILABLE = "NA"
 """The text of a number that could not be computed."""
+AGREEMENT = re.compile(r"\[([^|\]]*)\|([^\]]*)\]")
+"""A choice in a sentence template, ``[plural|singular]``: the singular where the number
+is 1 ("1 scale had", "5 scales had")."""
 
 
 def sourced(inputs: Inputs, name: str) -> tuple[str, pd.DataFrame]:
@@ -104,6 +107,18 @@ def p_phrase(text: str) -> str:
     if text == NOT_AVAILABLE:
         return "p not available"
     return f"p < {text[1:]}" if text.startswith("<") else f"p = {text}"
+
+
+def agree(sentence: str, value: Any) -> str:
+    """``sentence`` with each ``[plural|singular]`` choice made for the number ``value``.
+
+    >>> agree("{text} [scales were|scale was] flagged.", 1)
+    '{text} scale was flagged.'
+    >>> agree("{text} [scales were|scale was] flagged.", 3), agree("[a|b]", None)
+    ('{text} scales were flagged.', 'a')
+    """
+    single = value is not None and not isinstance(value, bool) and value == 1
+    return AGREEMENT.sub(lambda m: m.group(2) if single else m.group(1), sentence)
 
 
 class CitedNumbers:
@@ -153,7 +168,7 @@ class CitedNumbers:
             "text": text,
             "description": description,
             "source": str(source),
-            "sentence": sentence.replace("{text}", text),
+            "sentence": agree(sentence, value).replace("{text}", text),
             "cell": dict(cell),
         }
 

@@ -159,7 +159,7 @@ def _flow(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings: Setti
             received,
             f"Survey responses received{where}",
             source,
-            sentence=f"{{text}} survey responses were received{where}.",
+            sentence=f"{{text}} survey [responses were|response was] received{where}.",
             cell=cell(steps[0], "remaining"),
         )
         numbers.count(
@@ -167,7 +167,7 @@ def _flow(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings: Setti
             included,
             f"Responses included{where}",
             source,
-            sentence=f"{{text}} responses were included in the analysis{where}.",
+            sentence=f"{{text}} [responses were|response was] included in the analysis{where}.",
             cell=cell("included" if sample == POOLED else steps[-1], "remaining"),
             reveals=bool(hidden["included"]),
         )
@@ -176,7 +176,7 @@ def _flow(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings: Setti
             received - included,
             f"Responses excluded{where}",
             source,
-            sentence=f"{{text}} responses were excluded{where}.",
+            sentence=f"{{text}} [responses were|response was] excluded{where}.",
             cell=records_cell(
                 source,
                 {"case": POOLED, "sample": sample},
@@ -198,7 +198,7 @@ def _flow(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings: Setti
             row["excluded"],
             f"Responses excluded at the step: {label.lower()}",
             source,
-            sentence=f"{{text}} responses were excluded at the step '{label}'.",
+            sentence=f"{{text}} [responses were|response was] excluded at the step '{label}'.",
             cell=table_cell(TABLES["flow"], [label], all_cases),
             reveals=bool(step_hidden.iloc[position]),
         )
@@ -208,7 +208,10 @@ def _flow(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings: Setti
                 row["flagged_kept"],
                 f"Responses flagged at the step '{label.lower()}' but kept",
                 source,
-                sentence=f"{{text}} responses were flagged at the step '{label}' but kept.",
+                sentence=(
+                    f"{{text}} [responses were|response was] flagged at the step '{label}' "
+                    "but kept."
+                ),
                 cell=table_cell(TABLES["flow"], [step_label("flagged_kept", settings)], all_cases),
             )
 
@@ -218,7 +221,7 @@ def _flow(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings: Setti
         segments["focus_group"].nunique(),
         "Focus groups held",
         source,
-        sentence="{text} focus groups were held.",
+        sentence="{text} focus [groups were|group was] held.",
         cell=records_cell(source, {}, "distinct values of focus_group"),
     )
     numbers.other_count(
@@ -226,7 +229,7 @@ def _flow(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings: Setti
         len(segments),
         "Speaker turns coded",
         source,
-        sentence="{text} speaker turns were coded.",
+        sentence="{text} speaker [turns were|turn was] coded.",
         cell=records_cell(source, {}, "rows"),
     )
     speakers = as_text(segments["focus_group"]) + "/" + as_text(segments["speaker"])
@@ -235,7 +238,7 @@ def _flow(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings: Setti
         speakers.nunique(),
         "Focus-group participants (distinct speakers)",
         source,
-        sentence="{text} people took part in the focus groups.",
+        sentence="{text} [people|person] took part in the focus groups.",
         cell=records_cell(source, {}, "distinct pairs of focus_group and speaker"),
     )
 
@@ -279,7 +282,7 @@ def _reliability(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings
         len(scales),
         "Multi-item scales",
         source,
-        sentence="{text} multi-item scales were analysed.",
+        sentence="{text} multi-item [scales were|scale was] analysed.",
         cell=everything,
     )
     numbers.other_count(
@@ -287,7 +290,7 @@ def _reliability(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings
         len(flagged),
         "Scales with pooled alpha under the threshold",
         source,
-        sentence="{text} scales had a Cronbach's alpha under the threshold.",
+        sentence="{text} [scales|scale] had a Cronbach's alpha under the threshold.",
         cell=records_cell(source, {"level": "pooled", "flag_below_threshold": True}, "rows"),
     )
     if len(scales):
@@ -313,7 +316,7 @@ def _reliability(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings
             len(chosen),
             f"Focus-group codes whose agreement is {flag}",
             source,
-            sentence=f"The agreement of {{text}} focus-group codes was {flag}.",
+            sentence=f"The coders' agreement was {flag} on {{text}} focus-group [codes|code].",
             cell=records_cell(source, {"flag": flag}, "rows"),
         )
         for row in chosen.itertuples(index=False):
@@ -357,6 +360,6 @@ def _reliability(numbers: CitedNumbers, labels: Labels, inputs: Inputs, settings
         len(codes),
         "Focus-group codes",
         source,
-        sentence="The focus groups were coded with {text} codes.",
+        sentence="The focus groups were coded with {text} [codes|code].",
         cell=records_cell(source, {}, "rows of a code of the focus-group codebook"),
     )

@@ -217,7 +217,7 @@ def focus_group_codes(
         colorbar = fig.colorbar(
             image, ax=prevalence_axes, location="bottom", shrink=0.7, aspect=25, pad=0.01
         )
-        colorbar.set_label("Turns with the code (%); in brackets: turns")
+        colorbar.set_label("Turns with the code (%); in parentheses: turns")
         colorbar.outline.set_linewidth(0.4)
 
         right = grid[1].subgridspec(

@@ -99,12 +99,9 @@ def scale_reliability(study: Study, inputs: Inputs, settings: Settings) -> list[
     ci = float(settings.get("ci", 0.95))
     flagged = table.loc[table["_pooled"] & (table["Flag"] != ""), "Scale"].tolist()
     methods = list(source["omega_method"].dropna().drop_duplicates())
+    # (an ω not estimable is marked n.e., with its reason, by the table's blanks)
     estimated = [m for m in methods if not m.startswith("not estimable")]
-    blank = [m.removeprefix("not estimable: ") for m in methods if m not in estimated]
-    omega_note = " ".join(
-        [f"ω total: {'; '.join(estimated)}."] * bool(estimated)
-        + [f"Blank ω: {'; '.join(blank)}."] * bool(blank)
-    )
+    omega_note = f"ω total: {'; '.join(estimated)}." if estimated else ""
     notes = [
         f"Cronbach's α with a percentile bootstrap {ci:.0%} CI, McDonald's ω and the lowest "
         f"corrected item-total correlation of each multi-item scale, over all respondents "

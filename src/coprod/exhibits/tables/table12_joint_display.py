@@ -112,7 +112,7 @@ def joint_display(study: Study, inputs: Inputs, settings: Settings) -> list[Exhi
     notes = [
         f"Per {labels.design(by).lower()} and over all cases, each barrier's mean survey score "
         "(barrier met) and the % of focus-group speaker turns coded with the barrier's code, "
-        "each with its rank among the barriers in brackets (1 = highest; ties share the mean "
+        "each with its rank among the barriers in parentheses (1 = highest; ties share the mean "
         "rank). The survey means are over the respondents who answered, with the n of each "
         "in Table 5.",
         "Spearman's ρ between the two rankings (Table 12b): " + "; ".join(rho_text) + ".",
