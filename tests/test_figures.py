@@ -798,3 +798,29 @@ def _close_figures():
 
 
 __all__ = ["Line2D"]
+
+
+def test_heatmap_masks_a_groups_cell_that_its_total_over_the_panels_would_give_back():
+    # Panel p2 repeats p1's counts plus 10, so that nothing in p2 is small; (r1, g1) has 3
+    # answers in p1. Its total over the panels (3 + 13, as a table of respondents per row
+    # level and group publishes it) would give the 3 back if p2's 13 were shown.
+    one = heatmap_frame()
+    two = one.assign(p="p2", n=one["n"] + 10, respondents=one["respondents"] + 10)
+    fig = mean_heatmap(
+        pd.concat([one, two], ignore_index=True),
+        row="r",
+        panel="p",
+        outcome_labels={"o1": "Outcome 1"},
+        row_labels={"r1": "Row 1", "r2": "Row 2", "r3": "Row 3"},
+        group_labels={"g1": "G1", "g2": "G2", "g3": "G3"},
+        panel_labels={"p1": "Panel 1", "p2": "Panel 2"},
+        min_cell=5,
+        scale=(1, 5),
+        look=Look(style=STYLE),
+    )
+    panels = [ax for ax in fig.axes if ax.images]
+    masked = [np.ma.getmaskarray(ax.images[0].get_array())[:, 0] for ax in panels]
+    assert masked[0][1] and masked[1][1]  # (r1, g1): 3 in p1, and 13 in p2
+    assert masked[1].any() and not masked[1].all()
+    assert (masked[0] == masked[1]).all()  # no line over the panels with one masked cell
+    plt.close(fig)

@@ -114,32 +114,70 @@ def _masked_cells(
 
     Both frames are indexed by ``keys`` with ``n|<group>`` (and ``v|<group>``) columns.
     The groups' counts are masked within each combination of ``keys`` but the last,
-    with the pooled count as the visible row total; the pooled counts as columns.
+    with the pooled count as the visible row total; the pooled counts as columns. With
+    three keys or more, the second-to-last (the panels) is a dimension too: a row level's
+    and group's counts over the panels add up to a count other exhibits publish (Table
+    1's respondents per case and stakeholder group), so where one of them is masked and
+    one other is not, the smallest shown one is masked too (:func:`_across_panels`),
+    until no such line is left.
     """
     by = list(keys[:-1])
     wide = _wide_counts(cells, keys, groups, count, value)
     wide_pooled = _wide_counts(cells, keys, [pooled], count, value)
-    masked = suppress_small_cells(
-        wide,
-        [f"n|{g}" for g in groups],
-        min_cell,
-        derived={f"n|{g}": [f"v|{g}"] for g in groups} if value else None,
-        by=by,
-    )
-    masked_pooled = suppress_small_cells(
-        wide_pooled,
-        [f"n|{pooled}"],
-        min_cell,
-        derived={f"n|{pooled}": [f"v|{pooled}"]} if value else None,
-        secondary="columns",
-        by=by,
-    )
+    while True:
+        masked = suppress_small_cells(
+            wide,
+            [f"n|{g}" for g in groups],
+            min_cell,
+            derived={f"n|{g}": [f"v|{g}"] for g in groups} if value else None,
+            by=by,
+        )
+        masked_pooled = suppress_small_cells(
+            wide_pooled,
+            [f"n|{pooled}"],
+            min_cell,
+            derived={f"n|{pooled}": [f"v|{pooled}"]} if value else None,
+            secondary="columns",
+            by=by,
+        )
+        if len(keys) < 2:
+            break
+        more = _across_panels(wide, masked.suppressed, keys, groups)
+        more_pooled = _across_panels(wide_pooled, masked_pooled.suppressed, keys, [pooled])
+        if not more and not more_pooled:
+            break
+        for frame, extra in ((wide, more), (wide_pooled, more_pooled)):
+            for row, column in extra:  # NA: taken as masked by the next round
+                frame[column] = frame[column].astype("Float64")
+                frame.loc[row, column] = pd.NA
     values = pd.concat(
         [wide[keys], masked.table.drop(columns=keys), masked_pooled.table.drop(columns=keys)],
         axis=1,
     )
     mask = pd.concat([wide[keys], masked.suppressed, masked_pooled.suppressed], axis=1)
     return values.set_index(list(keys)), mask.set_index(list(keys))
+
+
+def _across_panels(
+    wide: pd.DataFrame, suppressed: pd.DataFrame, keys: Sequence[str], groups: Sequence[str]
+) -> list[tuple[Any, str]]:
+    """The cells to mask so that no line across the panels (``keys[-2]``: a row level and
+    group, with the other keys fixed) holds exactly one masked count: in each such line,
+    the smallest shown positive count (else the first shown), as (row of ``wide``, column)."""
+    lines = [k for i, k in enumerate(keys) if i != len(keys) - 2]
+    extra = []
+    for column in (f"n|{g}" for g in groups):
+        hidden = suppressed[column].astype(bool)
+        counts = pd.to_numeric(wide[column], errors="coerce").astype(float)
+        for _, line in wide.groupby(lines, sort=False, observed=True, dropna=False):
+            rows = line.index
+            if len(rows) < 2 or int(hidden[rows].sum()) != 1:
+                continue
+            shown = counts[rows][~hidden[rows]]
+            positive = shown[shown > 0]
+            pick = positive.idxmin() if len(positive) else shown.index[0]
+            extra.append((pick, column))
+    return extra
 
 
 def mean_heatmap(
