@@ -108,7 +108,7 @@ def readme(
         "One Snakemake workflow takes the study's anonymised raw survey exports and",
         "focus-group codings to every table, figure and cited number of the paper, and",
         "builds the paper itself (`results/paper.pdf`). One command runs it all:",
-        "`make study` (about a minute on two cores; times below).",
+        "`make study` (under a minute on two cores; times below).",
         "",
         "## Data availability and provenance statements",
         "",
