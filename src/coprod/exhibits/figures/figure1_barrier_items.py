@@ -19,6 +19,7 @@ from typing import Any
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from coprod.analyses.catalogue import score_catalogue
 from coprod.exhibits.figures.drawing import MUTED
@@ -235,7 +236,13 @@ def diverging_bars(
             )
         missing_ax.set_title(missing_label)
         missing_ax.set_xlabel("% of answers")
-        missing_ax.set_xlim(left=0)
+        # From 0 to a tick past the largest share, so that no marker sits on the edge (the
+        # panel is narrow: the default margin is narrower than a marker).
+        largest = float(distribution["share_missing_code"].max() * 100)  # NaN: none answered
+        ticks = MaxNLocator(nbins=2, steps=[1, 2, 5, 10])
+        missing_ax.xaxis.set_major_locator(ticks)
+        upper = ticks.tick_values(0, largest * 1.1)[-1] if largest > 0 else 1
+        missing_ax.set_xlim(0, upper)
         missing_ax.grid(axis="x", color="#E0E0E0", linewidth=0.4)
         missing_ax.legend(  # under the axis label
             loc="upper center",
