@@ -19,6 +19,7 @@ import yaml
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
+from matplotlib.text import Annotation, Text
 from snakemake.utils import validate
 
 from coprod.analyses.figure_data import describe_cells
@@ -823,4 +824,48 @@ def test_heatmap_masks_a_groups_cell_that_its_total_over_the_panels_would_give_b
     assert masked[0][1] and masked[1][1]  # (r1, g1): 3 in p1, and 13 in p2
     assert masked[1].any() and not masked[1].all()
     assert (masked[0] == masked[1]).all()  # no line over the panels with one masked cell
+    plt.close(fig)
+
+
+# Figure 4's points in the bundled study (x: % experienced, y: mean managed), and their
+# labels: around x = 21-24 five points crowd, where a leader line once crossed a label.
+RISK_POINTS = [
+    (23.42, 3.507, "R1 (73)"), (24.09, 3.474, "R2 (76)"), (17.13, 3.382, "R3 (55)"),
+    (5.52, 3.5, "R4 (18)"), (9.34, 3.517, "R5 (29)"), (20.72, 3.453, "R6 (64)"),
+    (41.99, 3.553, "R7 (132)"), (26.63, 3.469, "R8 (81)"), (35.8, 3.613, "R9 (111)"),
+    (10.84, 3.697, "R10 (33)"), (26.76, 3.6, "R1 (95)"), (11.26, 3.475, "R2 (40)"),
+    (31.1, 3.482, "R3 (110)"), (8.0, 3.793, "R4 (29)"), (17.03, 3.567, "R5 (60)"),
+    (20.91, 3.473, "R6 (74)"), (34.76, 3.549, "R7 (122)"), (32.22, 3.463, "R8 (108)"),
+    (29.46, 3.356, "R9 (101)"), (6.91, 3.708, "R10 (24)"),
+]  # fmt: skip
+
+
+def test_risk_labels_overlap_no_label_and_no_leader_line_crosses_a_label():
+    from coprod.exhibits.figures.figure4_risk_matrix import _crosses, _place_labels
+
+    with figure_style():
+        fig = plt.figure(figsize=(7.2, 3.6))
+        ax = fig.add_axes((0.086433, 0.113434, 0.589631, 0.874991))  # as laid out
+        ax.set_xlim(0, 44.182307)
+        ax.set_ylim(2.748244, 4.312412)
+        ax.scatter([x for x, _, _ in RISK_POINTS], [y for _, y, _ in RISK_POINTS], s=18)
+        anchors = [(x, y) for x, y, _ in RISK_POINTS]
+        _place_labels(ax, anchors, [text for _, _, text in RISK_POINTS], gap=2.5)
+        fig.draw_without_rendering()  # the labels' positions
+        renderer = fig.canvas.get_renderer()
+        labels = [a for a in ax.texts if isinstance(a, Annotation)]
+        boxes = [Text.get_window_extent(a, renderer).extents for a in labels]
+    assert len(labels) == len(RISK_POINTS)
+    for i, (box, label) in enumerate(zip(boxes, labels, strict=True)):
+        others = boxes[:i] + boxes[i + 1 :]
+        overlapping = [
+            labels[j].get_text()
+            for j, o in enumerate(boxes)
+            if j != i and box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3]
+        ]
+        assert not overlapping, (label.get_text(), overlapping)
+        if label.arrow_patch is not None:  # a leader line to a label set further off
+            x, y = ax.transData.transform(label.xy)
+            centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+            assert not _crosses(np.array([x, y, *centre]), others), label.get_text()
     plt.close(fig)

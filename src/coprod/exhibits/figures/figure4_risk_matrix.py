@@ -89,6 +89,22 @@ def _overlaps(box: np.ndarray, boxes: Sequence[np.ndarray]) -> bool:
     )
 
 
+def _crosses(segment: np.ndarray, boxes: Sequence[np.ndarray]) -> bool:
+    """Whether the line ``segment`` (x0, y0, x1, y1) passes through any of ``boxes``
+    (checked at 24 points along it, ends left out: a leader line ends at its own label)."""
+    steps = np.linspace(0.05, 0.95, 24)[:, None]
+    points = segment[:2] + steps * (segment[2:] - segment[:2])
+    return any(
+        (
+            (points[:, 0] > b[0])
+            & (points[:, 0] < b[2])
+            & (points[:, 1] > b[1])
+            & (points[:, 1] < b[3])
+        ).any()
+        for b in boxes
+    )
+
+
 def _place_labels(
     ax: plt.Axes,
     anchors: Sequence[tuple[float, float]],
@@ -100,7 +116,9 @@ def _place_labels(
 
     Deterministic and greedy: labels are placed in the given order, each at the first
     of eight directions (at growing distances) where its box overlaps neither a placed
-    label nor a point, inside the axes; failing that at the first spot tried.
+    label nor a point nor a placed label's leader line, and where its own leader line
+    (drawn to a label set further off) crosses no placed label, inside the axes; failing
+    that at the spot that breaks the fewest of these, the overlaps counted worst.
     """
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
@@ -108,7 +126,9 @@ def _place_labels(
     point_boxes = [np.array([x - 3, y - 3, x + 3, y + 3]) for x, y in points]
     axes_box = ax.get_window_extent(renderer).extents
     placed: list[np.ndarray] = []
+    leaders: list[np.ndarray] = []  # (x0, y0, x1, y1) of each leader line drawn
     directions = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
+    directions += [(0.5, 1), (-0.5, 1), (0.5, -1), (-0.5, -1)]
     scale = fig.dpi / 72
     for (x, y), text in zip(anchors, texts, strict=True):
         probe = ax.text(0, 0, text, fontsize=text_size(-1))
@@ -116,8 +136,11 @@ def _place_labels(
         probe.remove()
         w, h = box.width, box.height
         px, py = ax.transData.transform((x, y))
-        choice = None
-        for distance in (gap, gap * 2.5, gap * 4.5):
+        # Each spot tried, in order, with what it violates: overlapping a label or a point
+        # worst, then a leader line through a label, then leaving the axes. The first spot
+        # that violates nothing wins; failing that, the one that violates least.
+        choice, least = None, None
+        for distance in (gap, gap * 2.5, gap * 4.5, gap * 7, gap * 10):
             for dx, dy in directions:
                 d = distance * scale
                 left = px + dx * d - (w if dx < 0 else 0 if dx > 0 else w / 2)
@@ -129,16 +152,25 @@ def _place_labels(
                     and candidate[1] >= axes_box[1]
                     and candidate[3] <= axes_box[3]
                 )
-                if inside and not _overlaps(candidate, placed + point_boxes):
-                    choice = candidate
+                centre = (candidate[:2] + candidate[2:]) / 2
+                led = np.hypot(*(centre - (px, py))) / scale > gap * 4  # as drawn below
+                crossing = any(_crosses(line, [candidate]) for line in leaders) or (
+                    led and _crosses(np.array([px, py, *centre]), placed)
+                )
+                penalty = (
+                    4 * _overlaps(candidate, placed + point_boxes) + 2 * crossing + (not inside)
+                )
+                if least is None or penalty < least:
+                    choice, least = candidate, penalty
+                if penalty == 0:
                     break
-            if choice is not None:
+            if least == 0:
                 break
-        if choice is None:
-            choice = np.array([px + gap * scale, py - h / 2, px + gap * scale + w, py + h / 2])
         placed.append(choice)
         offset = ((choice[0] - px) / scale, (choice[1] - py) / scale)
         far = np.hypot(offset[0] + w / scale / 2, offset[1] + h / scale / 2) > gap * 4
+        if far:
+            leaders.append(np.array([px, py, *((choice[:2] + choice[2:]) / 2)]))
         ax.annotate(
             text,
             (x, y),
