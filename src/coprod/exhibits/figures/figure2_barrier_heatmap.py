@@ -165,18 +165,18 @@ def _across_panels(
     group, with the other keys fixed) holds exactly one masked count: in each such line,
     the smallest shown positive count (else the first shown), as (row of ``wide``, column)."""
     lines = [k for i, k in enumerate(keys) if i != len(keys) - 2]
+    line_of = pd.MultiIndex.from_frame(wide[lines].astype("object")).factorize()[0]
     extra = []
     for column in (f"n|{g}" for g in groups):
-        hidden = suppressed[column].astype(bool)
-        counts = pd.to_numeric(wide[column], errors="coerce").astype(float)
-        for _, line in wide.groupby(lines, sort=False, observed=True, dropna=False):
-            rows = line.index
-            if len(rows) < 2 or int(hidden[rows].sum()) != 1:
-                continue
-            shown = counts[rows][~hidden[rows]]
-            positive = shown[shown > 0]
-            pick = positive.idxmin() if len(positive) else shown.index[0]
-            extra.append((pick, column))
+        hidden = suppressed[column].to_numpy(dtype=bool)
+        per_line = np.bincount(line_of, weights=hidden)
+        sizes = np.bincount(line_of)
+        for line in np.flatnonzero((per_line == 1) & (sizes > 1)):
+            rows = np.flatnonzero((line_of == line) & ~hidden)
+            counts = pd.to_numeric(wide[column].iloc[rows], errors="coerce").to_numpy(float)
+            positive = rows[counts > 0]
+            pick = positive[np.argmin(counts[counts > 0])] if len(positive) else rows[0]
+            extra.append((wide.index[pick], column))
     return extra
 
 
