@@ -315,3 +315,32 @@ def test_a_run_with_nothing_to_do_says_so_and_where_the_results_are(run_copy):
         "Done in T.",
         *[line for line in results_lines(work) if "report" not in line],
     ]
+
+
+def test_a_run_stopped_by_sigterm_ends_saying_so_and_how_to_finish_it(tmp_path, capsys):
+    import signal
+    import time
+
+    from coprod.run_workflow import _closing
+
+    (tmp_path / "logs").mkdir()
+    _closing(["--cores", "2"], tmp_path, time.time(), 1, signal.SIGTERM)
+
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == (
+        "The run was stopped by SIGTERM before it finished. Nothing half-written was "
+        "published: run the same command again to finish it (only what is missing or "
+        "unfinished runs)."
+    )
+    assert lines[1].startswith("Logs: ") and "logs/ (one log a job)" in lines[1]
+    assert "error is above" not in "\n".join(lines)
+
+
+def test_the_run_command_exits_with_128_plus_the_signal_that_stopped_it(tmp_path, monkeypatch):
+    import signal
+
+    import coprod.run_workflow as run_workflow
+
+    monkeypatch.setattr(run_workflow, "_run", lambda command, fd: (1, signal.SIGTERM))
+    monkeypatch.setattr(run_workflow, "_closing", lambda *args: None)
+    assert run_workflow.main(["--directory", str(tmp_path), "--cores", "1"]) == 143

@@ -15,7 +15,7 @@ import pytest
 
 from coprod.pipeline import partial_path, published
 from coprod.run_workflow import IN_PROGRESS, RUN_LOCK, Leftovers, leftovers
-from tests.conftest import SNAKEFILE, copy_run, output, reduced_study
+from tests.conftest import SNAKEFILE, output, reduced_study
 
 PREFIX = "coprod.run_workflow: "
 
@@ -97,50 +97,6 @@ def test_a_run_killed_midway_is_recovered_by_the_next(study_run, tmp_path):
     differ = [p for p in listed if (work / p).read_bytes() != (study_run / p).read_bytes()]
     assert differ == []
     assert leftovers(work) == Leftovers(locks=0, incomplete=0)
-
-
-@pytest.mark.workflow
-def test_a_run_stopped_by_sigterm_finishes_its_running_jobs_and_says_how_to_go_on(
-    study_run, tmp_path
-):
-    expected = published_files(study_run)
-    work = copy_run(study_run, tmp_path / "run")
-    exhibits = sorted(path for path in expected if path.startswith("results/exhibits/"))
-    for path in exhibits:
-        (work / path).unlink()
-    first = subprocess.Popen(
-        wrapper(work), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    deadline = time.monotonic() + 600
-    while not published_files(work) & set(exhibits):  # the exhibits' jobs are running
-        assert first.poll() is None, "the run ended before it could be stopped"
-        assert time.monotonic() < deadline, "the run made no exhibit"
-        time.sleep(0.05)
-    first.send_signal(signal.SIGTERM)
-    stdout, stderr = first.communicate(timeout=300)
-
-    assert first.returncode == 128 + signal.SIGTERM, stdout + stderr
-    lines = stderr.splitlines()
-    assert "Stopping, as asked: the jobs already running finish first; no other starts." in lines
-    assert (
-        "The run was stopped by SIGTERM before it finished. Nothing half-written was "
-        "published: run the same command again to finish it (only what is missing or "
-        "unfinished runs)."
-    ) in lines
-    assert "did not complete successfully" not in stderr  # no job failed
-    made = published_files(work)
-    assert made < expected
-    # Snakemake let the jobs it had started finish: their files are whole, its lock and
-    # its marks of unfinished jobs are gone.
-    assert all((work / p).read_bytes() == (study_run / p).read_bytes() for p in made)
-    assert leftovers(work) == Leftovers(locks=0, incomplete=0)
-
-    second = subprocess.run(wrapper(work), capture_output=True, text=True, check=False)
-
-    assert second.returncode == 0, output(second)
-    assert said(second.stderr) == []  # nothing to recover
-    assert published_files(work) == expected
-    assert all((work / p).read_bytes() == (study_run / p).read_bytes() for p in exhibits)
 
 
 def test_a_second_run_stops_while_the_first_holds_the_folder(study_copy):
