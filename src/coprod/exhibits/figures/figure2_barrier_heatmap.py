@@ -114,12 +114,12 @@ def _masked_cells(
 
     Both frames are indexed by ``keys`` with ``n|<group>`` (and ``v|<group>``) columns.
     The groups' counts are masked within each combination of ``keys`` but the last,
-    with the pooled count as the visible row total; the pooled counts as columns. With
-    three keys or more, the second-to-last (the panels) is a dimension too: a row level's
-    and group's counts over the panels add up to a count other exhibits publish (Table
-    1's respondents per case and stakeholder group), so where one of them is masked and
-    one other is not, the smallest shown one is masked too (:func:`_across_panels`),
-    until no such line is left.
+    with the pooled count as the visible row total; the pooled counts as columns. The
+    second-to-last key (the panels) is a dimension too: a row level's and group's counts
+    over the panels add up to a count other exhibits publish (Table 1's respondents per
+    case and stakeholder group), so where one of them is masked and one other is not,
+    the smallest shown one is masked too (:func:`_across_panels`), until no such line is
+    left.
     """
     by = list(keys[:-1])
     wide = _wide_counts(cells, keys, groups, count, value)
@@ -140,8 +140,6 @@ def _masked_cells(
             secondary="columns",
             by=by,
         )
-        if len(keys) < 2:
-            break
         more = _across_panels(wide, masked.suppressed, keys, groups)
         more_pooled = _across_panels(wide_pooled, masked_pooled.suppressed, keys, [pooled])
         if not more and not more_pooled:
@@ -166,11 +164,11 @@ def _across_panels(
     the smallest shown positive count (else the first shown), as (row of ``wide``, column)."""
     lines = [k for i, k in enumerate(keys) if i != len(keys) - 2]
     line_of = pd.MultiIndex.from_frame(wide[lines].astype("object")).factorize()[0]
+    sizes = np.bincount(line_of)
     extra = []
     for column in (f"n|{g}" for g in groups):
         hidden = suppressed[column].to_numpy(dtype=bool)
         per_line = np.bincount(line_of, weights=hidden)
-        sizes = np.bincount(line_of)
         for line in np.flatnonzero((per_line == 1) & (sizes > 1)):
             rows = np.flatnonzero((line_of == line) & ~hidden)
             counts = pd.to_numeric(wide[column].iloc[rows], errors="coerce").to_numpy(float)

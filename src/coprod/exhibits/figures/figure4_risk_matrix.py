@@ -115,7 +115,7 @@ def _place_labels(
     """Label points without overlaps: the first free spot of a fixed list around each.
 
     Deterministic and greedy: labels are placed in the given order, each at the first
-    of eight directions (at growing distances) where its box overlaps neither a placed
+    of twelve directions (at growing distances) where its box overlaps neither a placed
     label nor a point nor a placed label's leader line, and where its own leader line
     (drawn to a label set further off) crosses no placed label, inside the axes; failing
     that at the spot that breaks the fewest of these, the overlaps counted worst.
@@ -139,7 +139,7 @@ def _place_labels(
         # Each spot tried, in order, with what it violates: overlapping a label or a point
         # worst, then a leader line through a label, then leaving the axes. The first spot
         # that violates nothing wins; failing that, the one that violates least.
-        choice, least = None, None
+        choice, leader, least = None, None, None
         for distance in (gap, gap * 2.5, gap * 4.5, gap * 7, gap * 10):
             for dx, dy in directions:
                 d = distance * scale
@@ -153,24 +153,25 @@ def _place_labels(
                     and candidate[3] <= axes_box[3]
                 )
                 centre = (candidate[:2] + candidate[2:]) / 2
-                led = np.hypot(*(centre - (px, py))) / scale > gap * 4  # as drawn below
-                crossing = any(_crosses(line, [candidate]) for line in leaders) or (
-                    led and _crosses(np.array([px, py, *centre]), placed)
+                # a label set further off than gap * 4 gets a leader line to its centre
+                led = np.hypot(*(centre - (px, py))) / scale > gap * 4
+                line = np.array([px, py, *centre]) if led else None
+                crossing = any(_crosses(other, [candidate]) for other in leaders) or (
+                    line is not None and _crosses(line, placed)
                 )
                 penalty = (
                     4 * _overlaps(candidate, placed + point_boxes) + 2 * crossing + (not inside)
                 )
                 if least is None or penalty < least:
-                    choice, least = candidate, penalty
+                    choice, leader, least = candidate, line, penalty
                 if penalty == 0:
                     break
             if least == 0:
                 break
         placed.append(choice)
         offset = ((choice[0] - px) / scale, (choice[1] - py) / scale)
-        far = np.hypot(offset[0] + w / scale / 2, offset[1] + h / scale / 2) > gap * 4
-        if far:
-            leaders.append(np.array([px, py, *((choice[:2] + choice[2:]) / 2)]))
+        if leader is not None:
+            leaders.append(leader)
         ax.annotate(
             text,
             (x, y),
@@ -188,7 +189,7 @@ def _place_labels(
                     "shrinkA": 1,
                     "shrinkB": 2,
                 }
-                if far
+                if leader is not None
                 else None
             ),
         )
